@@ -1,0 +1,43 @@
+# The two commands a newcomer types: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
+
+.PHONY: run test bench bench-full lint browser clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p instance
+	$(BIN)/flask --app web demo --if-absent
+	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --call web:create_app
+
+# Debian's chromium for the page tests; Playwright's own browser download is never used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  ($$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	  || echo "chromium could not be installed: the browser tests will be skipped"; }
+
+# pytest exits 5 when it collects no test; that is not a failure of the code.
+test: $(STAMP) browser
+	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
+
+bench-full: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) instance
