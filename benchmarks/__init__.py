@@ -1,0 +1,1 @@
+"""Synthetic city generator, baselines and benchmark suite for the matcher engine."""
