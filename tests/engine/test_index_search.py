@@ -1,0 +1,206 @@
+"""Index.search against the geodesic brute-force oracle."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks import city
+from matcher import Index, Match, Post
+from tests.engine import oracle
+from tests.engine.strategies import (
+    CATEGORIES,
+    INT64_MAX,
+    INT64_MIN,
+    build_index,
+    category_filters,
+    columns,
+    destination,
+    kind_filters,
+    limits,
+    scenes,
+)
+
+
+@given(
+    scene=scenes(), bulk=st.booleans(), category=category_filters, kind=kind_filters, limit=limits
+)
+def test_search_agrees_with_geodesic_brute_force(scene, bulk, category, kind, limit):
+    index = build_index(scene.posts, bulk)
+    got = index.search(
+        scene.lat, scene.lon, scene.radius_m, category=category, kind=kind, limit=limit
+    )
+    expected = oracle.search(
+        scene.posts, scene.lat, scene.lon, scene.radius_m, category=category, kind=kind, limit=limit
+    )
+    oracle.assert_same_matches(got, expected)
+
+
+@given(scene=scenes(), bulk=st.booleans(), data=st.data())
+def test_search_from_any_post_agrees_with_brute_force(scene, bulk, data):
+    """Query centres on the posts themselves (distance 0, the building's neighbours)."""
+    if not scene.posts:
+        return
+    centre = data.draw(st.sampled_from(scene.posts))
+    radius_m = data.draw(st.sampled_from([1.0, 5.0, 30.0, 250.0, scene.radius_m]))
+    index = build_index(scene.posts, bulk)
+    got = index.search(centre.lat, centre.lon, radius_m, limit=1000)
+    expected = oracle.search(scene.posts, centre.lat, centre.lon, radius_m, limit=None)
+    oracle.assert_same_matches(got, expected)
+    assert centre.id in [match.id for match in got]
+
+
+def post(post_id, lat, lon, category="food", kind="offer", created_at=0.0):
+    return Post(post_id, lat, lon, category, kind, created_at)
+
+
+def test_empty_index_finds_nothing():
+    index = Index()
+    assert len(index) == 0
+    assert index.search(45.188, 5.724, 50_000) == []
+    assert Index.from_arrays(*columns([])).search(0.0, 0.0, 1.0) == []
+
+
+@pytest.mark.parametrize(
+    "lat, lon",
+    [
+        (45.188, 5.724),  # Grenoble
+        (0.0, 180.0),  # on the antimeridian, east side
+        (0.0, -180.0),  # on the antimeridian, west side
+        (89.9995, 17.0),  # 55 m from the north pole
+        (-89.9995, -120.0),  # 55 m from the south pole
+        (90.0, 0.0),  # the pole itself
+    ],
+)
+@pytest.mark.parametrize("radius_m", [1.0, 20.0, 200.0, 5000.0, 50_000.0])
+def test_points_on_the_circle_and_a_millimetre_either_side(lat, lon, radius_m):
+    """Posts at radius_m (by Geod.fwd) and 1 mm inside and outside, all around the
+    circle; the oracle's own Geod.inv distance decides which are in."""
+    posts = []
+    for i, azimuth in enumerate(np.linspace(-180.0, 180.0, 24, endpoint=False)):
+        for j, offset_m in enumerate((-0.001, 0.0, 0.001)):
+            posts.append(post(3 * i + j, *destination(lat, lon, azimuth, radius_m + offset_m)))
+    for bulk in (False, True):
+        got = build_index(posts, bulk).search(lat, lon, radius_m, limit=1000)
+        expected = oracle.search(posts, lat, lon, radius_m, limit=None)
+        oracle.assert_same_matches(got, expected)
+        inside = {3 * i for i in range(24)}
+        outside = {3 * i + 2 for i in range(24)}
+        found = {match.id for match in got}
+        assert inside <= found
+        assert not outside & found
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_building_of_tied_posts_is_ordered_by_id(bulk):
+    """300 posts within 4 m of each other, at only three distinct times."""
+    rng = np.random.default_rng(7)
+    lat0, lon0 = 45.19131, 5.72834
+    posts = [
+        post(
+            int(post_id),
+            *destination(lat0, lon0, float(rng.uniform(-180, 180)), float(rng.uniform(0, 4))),
+            category=CATEGORIES[i % 2],
+            created_at=float(i % 3),
+        )
+        for i, post_id in enumerate(rng.choice(2**40, size=300, replace=False) - 2**39)
+    ]
+    index = build_index(posts, bulk)
+    for radius_m in (1.0, 3.0, 10.0):
+        for limit in (1, 7, 1000):
+            got = index.search(lat0, lon0, radius_m, category="food", limit=limit)
+            expected = oracle.search(posts, lat0, lon0, radius_m, category="food", limit=limit)
+            oracle.assert_same_matches(got, expected)
+
+
+def test_ids_at_the_int64_extremes():
+    posts = [
+        post(INT64_MIN, 45.0, 5.0, created_at=1.0),
+        post(INT64_MAX, 45.0, 5.0, created_at=1.0),
+        post(0, 45.0, 5.0, created_at=1.0),
+        post(-1, 45.00001, 5.0, created_at=2.0),
+    ]
+    for bulk in (False, True):
+        got = build_index(posts, bulk).search(45.0, 5.0, 10.0)
+        assert [match.id for match in got] == [-1, INT64_MAX, 0, INT64_MIN]
+
+
+def test_search_across_the_antimeridian():
+    posts = [post(1, 0.0, 179.9999), post(2, 0.0, -179.9999), post(3, 0.0, 179.0)]
+    for bulk in (False, True):
+        index = build_index(posts, bulk)
+        assert {m.id for m in index.search(0.0, 180.0, 100.0)} == {1, 2}
+        assert {m.id for m in index.search(0.0, -180.0, 100.0)} == {1, 2}
+        oracle.assert_same_matches(
+            index.search(0.0, 179.99995, 50.0), oracle.search(posts, 0.0, 179.99995, 50.0)
+        )
+
+
+def test_search_around_a_pole_finds_every_longitude():
+    posts = [post(i, 89.999, lon) for i, lon in enumerate(range(-180, 180, 15))]
+    for bulk in (False, True):
+        got = build_index(posts, bulk).search(90.0, 0.0, 120.0, limit=1000)
+        assert len(got) == len(posts)
+        oracle.assert_same_matches(got, oracle.search(posts, 90.0, 0.0, 120.0, limit=None))
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "food",  # one category as a string
+        ["food"],  # a list of one
+        {"food", "pets"},  # a set
+        ("pets", "absent"),  # a tuple with a category no post has
+        frozenset({"absent"}),  # only an absent category: nothing
+        "absent",
+        None,  # any
+    ],
+)
+@pytest.mark.parametrize("kind", [None, "offer", "request"])
+def test_category_and_kind_filters(category, kind):
+    rng = np.random.default_rng(3)
+    posts = [
+        post(
+            i,
+            45.188 + float(rng.normal(0, 0.002)),
+            5.724 + float(rng.normal(0, 0.002)),
+            category=("food", "pets", "shopping")[i % 3],
+            kind=("offer", "request")[i % 2],
+            created_at=float(rng.integers(0, 10)),
+        )
+        for i in range(200)
+    ]
+    for bulk in (False, True):
+        got = build_index(posts, bulk).search(
+            45.188, 5.724, 300.0, category=category, kind=kind, limit=50
+        )
+        expected = oracle.search(
+            posts, 45.188, 5.724, 300.0, category=category, kind=kind, limit=50
+        )
+        oracle.assert_same_matches(got, expected)
+
+
+def test_synthetic_city_agrees_with_brute_force():
+    """A 20 000-post Grenoble-like city, queries at every radius the suite times."""
+    dataset = city.generate(20_000, seed=11)
+    posts = list(dataset.posts())
+    index = Index.from_arrays(*dataset.columns())
+    rng = np.random.default_rng(5)
+    for radius_m in (20.0, 200.0, 1000.0, 5000.0):
+        for _ in range(6):
+            centre = posts[int(rng.integers(len(posts)))]
+            lat, lon = destination(centre.lat, centre.lon, float(rng.uniform(-180, 180)), 10.0)
+            category = str(rng.choice(city.CATEGORIES)) if rng.random() < 0.5 else None
+            got = index.search(lat, lon, radius_m, category=category, limit=20)
+            expected = oracle.search(posts, lat, lon, radius_m, category=category, limit=20)
+            oracle.assert_same_matches(got, expected)
+
+
+def test_matches_are_frozen_match_records():
+    index = Index()
+    index.add(post(5, 45.0, 5.0, created_at=12.5))
+    (match,) = index.search(45.0, 5.0, 1.0)
+    assert match == Match(5, match.distance_m, 12.5)
+    assert abs(match.distance_m) <= oracle.DISTANCE_TOLERANCE_M
+    with pytest.raises(AttributeError):
+        match.id = 6  # type: ignore[misc]
