@@ -204,3 +204,16 @@ def test_matches_are_frozen_match_records():
     assert abs(match.distance_m) <= oracle.DISTANCE_TOLERANCE_M
     with pytest.raises(AttributeError):
         match.id = 6  # type: ignore[misc]
+
+
+def test_from_arrays_takes_numpy_string_columns_too():
+    """``np.array(["food", ...])`` is a '<U' array, not an object array: same index."""
+    posts = [
+        post(i, 45.188 + i * 1e-5, 5.724, ("food", "pets")[i % 2], created_at=i) for i in range(9)
+    ]
+    arrays = list(columns(posts))
+    arrays[3] = arrays[3].astype(str)
+    arrays[4] = arrays[4].astype(str)
+    index = Index.from_arrays(*arrays)
+    got = index.search(45.188, 5.724, 100.0, category="pets", kind="offer")
+    oracle.assert_same_matches(got, oracle.search(posts, 45.188, 5.724, 100.0, category="pets"))
