@@ -1,0 +1,379 @@
+// What every page shares: translated strings, localised formats, the API client with its
+// CSRF header, form error display, the session-dependent menu and the address combobox.
+// User text is only ever inserted with textContent (see el()).
+
+export const city = document.body.dataset.city;
+export const lang = document.documentElement.lang || "fr";
+const strings = JSON.parse(document.getElementById("i18n").textContent);
+
+/** The translated string `key`, with `{name}` placeholders filled from `params`. */
+export function t(key, params = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/** The plural form of `key` (`key_one`, `key_other`, ...) for `count` in the page language. */
+export function tCount(key, count, params = {}) {
+  const form = new Intl.PluralRules(lang).select(count);
+  const chosen = `${key}_${form}` in strings ? `${key}_${form}` : `${key}_other`;
+  return t(chosen, { ...params, count: formatNumber(count) });
+}
+
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(lang, options).format(value);
+}
+
+/** "~120 m", "~1,2 km": the API rounds distances to 10 m, the page says they are approximate. */
+export function formatDistance(distanceM) {
+  const distance =
+    distanceM < 1000
+      ? formatNumber(distanceM, { style: "unit", unit: "meter", maximumFractionDigits: 0 })
+      : formatNumber(distanceM / 1000, {
+          style: "unit",
+          unit: "kilometer",
+          maximumFractionDigits: 1,
+        });
+  return t("about_distance", { distance });
+}
+
+const RELATIVE_UNITS = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "il y a 2 jours" / "2 days ago" (or "in 3 weeks") from an ISO 8601 date. */
+export function relativeTime(isoDate, now = Date.now()) {
+  const format = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+  const seconds = (Date.parse(isoDate) - now) / 1000;
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) {
+      return format.format(Math.round(seconds / size), unit);
+    }
+  }
+  return format.format(0, "minute");
+}
+
+export function formatDate(isoDate) {
+  return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(new Date(isoDate));
+}
+
+/**
+ * A DOM element. Strings among `children` become text nodes, so user text is never parsed
+ * as HTML. `attrs` sets attributes, except `class` (className) and `on<event>` (listeners).
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** An API failure: `problem` is the RFC 9457 body (or a stand-in for network errors). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+let csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+/** Call the JSON API: `path` under /api/v1, optional query (object of values or arrays). */
+export async function api(path, { method = "GET", body, query } = {}) {
+  const url = new URL(`/api/v1${path}`, window.location.origin);
+  for (const [name, value] of Object.entries(query || {})) {
+    for (const item of [].concat(value)) {
+      if (item !== null && item !== undefined && item !== "") url.searchParams.append(name, item);
+    }
+  }
+  const headers = { Accept: "application/json, application/geo+json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0, { title: t("network_error") });
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (data && typeof data === "object" && typeof data.csrf_token === "string") {
+    csrfToken = data.csrf_token;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, data && typeof data === "object" ? data : {});
+  }
+  return data;
+}
+
+let sessionPromise = null;
+
+/** The current session ({account, csrf_token}); anonymous if the API cannot tell. */
+export function session() {
+  sessionPromise ??= api("/session")
+    .then((data) => {
+      if (data?.csrf_token) csrfToken = data.csrf_token;
+      return data || { account: null };
+    })
+    .catch(() => ({ account: null }));
+  return sessionPromise;
+}
+
+let categoriesPromise = null;
+
+/** The city's categories, each with its label in the page language. */
+export function categories() {
+  categoriesPromise ??= api(`/${city}/categories`).then((data) =>
+    data.categories.map((category) => ({
+      ...category,
+      label: category[lang] || category.fr || category.slug,
+    })),
+  );
+  return categoriesPromise;
+}
+
+export async function categoryBySlug() {
+  try {
+    return new Map((await categories()).map((category) => [category.slug, category]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Show menu items for the visitor's state and wire the log-out button. */
+async function setUpMenu() {
+  const { account } = await session();
+  for (const item of document.querySelectorAll("[data-when]")) {
+    item.hidden = (item.dataset.when === "account") !== Boolean(account);
+  }
+  document.getElementById("logout")?.addEventListener("click", async () => {
+    try {
+      await api("/session", { method: "DELETE" });
+    } finally {
+      window.location.assign(`/${city}/`);
+    }
+  });
+}
+setUpMenu();
+
+// Forms ------------------------------------------------------------------------------------
+
+/** Remove the messages a previous submission left. */
+export function clearErrors(form) {
+  for (const message of form.querySelectorAll(".field-error")) message.textContent = "";
+  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  const summary = form.querySelector(".form-summary");
+  if (summary) {
+    summary.hidden = true;
+    summary.textContent = "";
+  }
+}
+
+/** The error slot for an API parameter name such as "title" or "consent.share_email". */
+function errorSlotFor(form, param) {
+  const names = [param, param.split(/[.[]/)[0]];
+  for (const name of names) {
+    const slot = form.querySelector(`#f-${CSS.escape(name)}-error`);
+    if (slot) return slot;
+  }
+  if (param === "lat" || param === "lon") return form.querySelector("#f-address-error");
+  return null;
+}
+
+/**
+ * Put each of the problem's errors next to its field (typed text stays as it is); what
+ * belongs to no field goes into the form's summary. Focus goes to the first message.
+ */
+export function showProblem(form, error) {
+  const problem = error instanceof ApiError ? error.problem : { title: t("error_generic") };
+  const summaryLines = [];
+  let first = null;
+  for (const { param, message } of problem.errors || []) {
+    const slot = param ? errorSlotFor(form, String(param)) : null;
+    if (!slot) {
+      summaryLines.push(message);
+      continue;
+    }
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    const field = form.querySelector(`#${slot.id.replace(/-error$/, "")}`);
+    const control = field?.matches("input, select, textarea")
+      ? field
+      : slot.closest(".field")?.querySelector("input, select, textarea");
+    control?.setAttribute("aria-invalid", "true");
+    first ??= control;
+  }
+  if (!problem.errors?.length) {
+    summaryLines.push(problem.detail || problem.title || t("error_generic"));
+  } else if (!summaryLines.length) {
+    summaryLines.unshift(t("form_has_errors"));
+  }
+  const summary = form.querySelector(".form-summary");
+  if (summary) {
+    summary.replaceChildren(...summaryLines.map((line) => el("p", {}, line)));
+    summary.hidden = false;
+  }
+  (first || summary)?.focus();
+}
+
+/** Run `submit(form)` on submission with errors shown by showProblem. */
+export function handleForm(form, submit) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const button = form.querySelector('button[type="submit"]');
+    button?.setAttribute("aria-disabled", "true");
+    try {
+      await submit(form);
+    } catch (error) {
+      showProblem(form, error);
+    } finally {
+      button?.removeAttribute("aria-disabled");
+    }
+  });
+}
+
+/** A local path to go back to after logging in (never another site). */
+export function nextPath(fallback) {
+  const next = new URLSearchParams(window.location.search).get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : fallback;
+}
+
+// Address combobox (ARIA 1.2 combobox with a listbox popup) --------------------------------
+
+/**
+ * Suggest addresses from the city's geocoder under `input`. Arrow keys move through the
+ * suggestions, Enter picks one, Escape closes. `onPick({label, lat, lon})` is told the choice;
+ * typing again forgets it (the typed text is then geocoded by the API).
+ */
+export function addressCombobox(input, { onPick = () => {}, onEdit = () => {} } = {}) {
+  const listbox = document.getElementById(input.getAttribute("aria-controls"));
+  let options = [];
+  let active = -1;
+  let timer = null;
+  let requestNumber = 0;
+
+  function close() {
+    listbox.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function setActive(index) {
+    active = index;
+    listbox.querySelectorAll('[role="option"]').forEach((option, i) => {
+      option.setAttribute("aria-selected", String(i === index));
+    });
+    if (index >= 0) {
+      const option = listbox.children[index];
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function pick(index) {
+    const choice = options[index];
+    if (!choice) return;
+    input.value = choice.label;
+    close();
+    onPick(choice);
+  }
+
+  function render() {
+    listbox.replaceChildren(
+      ...options.map((option, index) =>
+        el(
+          "li",
+          {
+            role: "option",
+            id: `${listbox.id}-${index}`,
+            "aria-selected": "false",
+            onmousedown: (event) => event.preventDefault(),
+            onclick: () => pick(index),
+          },
+          option.label,
+        ),
+      ),
+    );
+    if (!options.length) {
+      listbox.append(el("li", { class: "listbox-empty", "aria-disabled": "true" }, t("no_suggestion")));
+    }
+    listbox.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    active = -1;
+  }
+
+  async function suggest() {
+    const query = input.value.trim();
+    const number = ++requestNumber;
+    if (query.length < 3) {
+      close();
+      return;
+    }
+    try {
+      const data = await api(`/${city}/geocode`, { query: { q: query, limit: 5 } });
+      if (number !== requestNumber || document.activeElement !== input) return;
+      options = (data.features || []).map((feature) => ({
+        label: feature.properties.label,
+        lat: feature.geometry.coordinates[1],
+        lon: feature.geometry.coordinates[0],
+      }));
+      render();
+    } catch {
+      close();
+    }
+  }
+
+  input.addEventListener("input", () => {
+    onEdit();
+    clearTimeout(timer);
+    timer = setTimeout(suggest, 200);
+  });
+  input.addEventListener("keydown", (event) => {
+    const open = !listbox.hidden && options.length > 0;
+    if (event.key === "ArrowDown" && open) {
+      event.preventDefault();
+      setActive((active + 1) % options.length);
+    } else if (event.key === "ArrowUp" && open) {
+      event.preventDefault();
+      setActive(active <= 0 ? options.length - 1 : active - 1);
+    } else if (event.key === "Enter" && open && active >= 0) {
+      event.preventDefault();
+      pick(active);
+    } else if (event.key === "Enter") {
+      clearTimeout(timer);
+      requestNumber += 1;
+      close();
+    } else if (event.key === "Escape" && !listbox.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", close);
+  return { close };
+}
