@@ -209,7 +209,8 @@ def test_matches_are_frozen_match_records():
 def test_from_arrays_takes_numpy_string_columns_too():
     """``np.array(["food", ...])`` is a '<U' array, not an object array: same index."""
     posts = [
-        post(i, 45.188 + i * 1e-5, 5.724, ("food", "pets")[i % 2], created_at=i) for i in range(9)
+        post(i, 45.188 + i * 1e-5, 5.724, ("food", "pets")[i % 2], created_at=float(i))
+        for i in range(9)
     ]
     arrays = list(columns(posts))
     arrays[3] = arrays[3].astype(str)
