@@ -57,7 +57,7 @@ class _NewestFirst:
 
 class NumpyScan(_NewestFirst):
     name = "numpy scan"
-    first_chunk = 4096
+    first_chunk = 256  # a wide radius finds its 20 posts in the first chunk or two
     max_chunk = 1 << 18
 
     def __init__(self, dataset: Dataset) -> None:

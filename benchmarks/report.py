@@ -248,8 +248,8 @@ def markdown(results: dict[str, Any]) -> str:
     if subscriptions:
         lines += [
             "",
-            f"Reverse matching: {subscriptions['count']:,} subscriptions (circles of 200 m to "
-            f"2 km), `matching()` p50 / p99 {_pair(subscriptions['matching'])} µs for "
+            f"Reverse matching: {subscriptions['count']:,} subscriptions (circles of 100 m to "
+            f"1 km), `matching()` p50 / p99 {_pair(subscriptions['matching'])} µs for "
             f"{subscriptions['matching']['n']:,} new posts ({subscriptions['mean_matches']:.1f} "
             f"circles each on average); `add` p50 / p99 {_pair(subscriptions['add'])} µs.",
         ]

@@ -30,7 +30,9 @@ LIMIT = 20
 # category and kind as one-byte codes. Memory "beyond the raw columns" excludes them.
 RAW_BYTES_PER_POST = 8 * 4 + 1 + 1
 VIEWPORTS_M = {"street": 300.0, "district": 3_000.0}
-SUBSCRIPTION_RADII_M = (200.0, 500.0, 1_000.0, 2_000.0)
+# Alert circles: mostly "my street", some "my neighbourhood".
+SUBSCRIPTION_RADII_M = (100.0, 250.0, 500.0, 1_000.0)
+SUBSCRIPTION_RADIUS_SHARES = (0.25, 0.35, 0.3, 0.1)
 LARGE_SIZE = 2_000_000  # from here on, fewer queries per radius (the oracle's cost)
 LARGE_QUERIES = 400
 
@@ -361,7 +363,9 @@ class Suite:
             return {}
         rng = np.random.default_rng(config.seed + 5)
         homes = city.generate(config.subscriptions, seed=config.seed + 6, now=config.now)
-        radius_m = rng.choice(SUBSCRIPTION_RADII_M, config.subscriptions)
+        radius_m = rng.choice(
+            SUBSCRIPTION_RADII_M, config.subscriptions, p=SUBSCRIPTION_RADIUS_SHARES
+        )
         kinds = np.array([None, "offer", "request"], dtype=object)[
             rng.choice(3, config.subscriptions, p=[0.6, 0.2, 0.2])
         ]
