@@ -1,0 +1,741 @@
+"""The Index: posts bucketed by category and grid cell, searched newest first.
+
+Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
+
+- the columns ``id, lat, lon, created_at`` plus category and kind codes, in *time order*
+  (``created_at`` then ``id``, ascending): a post's position is its rank, so "newest
+  first" is "highest position first" and keyset paging is a ``searchsorted``;
+- the buckets: every post's key ``category << 52 | Z-order cell`` sorted, with its
+  position and its int32 position in units of 1e-7 degree beside it, so the posts of one
+  category in the cells covering a circle are a few contiguous ranges;
+- per category, the positions of its posts in time order, for the newest-first walk.
+
+A query either *gathers* its covering ranges (small circles, sparse places) or *walks*
+its category newest first in one block sized from the count of the covering ranges
+(large circles, where the newest ``limit`` matches are among the first few hundred
+posts), whichever reads fewer posts. Either way a local plane decides every post except
+those within its error bound of the circle (``geodesy``), and pyproj's geodesic decides
+those and gives the distances returned.
+
+Changes go to a small *delta* (added posts, scanned on every search) and a tombstone
+mask over the main part; when the delta is full or a quarter of the main part is dead,
+both are merged into a new main part.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher import grid, validate
+from matcher.errors import InvalidQuery
+from matcher.geodesy import (
+    PLANE_MAX_LAT,
+    LocalPlane,
+    extent_deg,
+    geodesic_m,
+    plane_error_m,
+)
+from matcher.post import KINDS, Kind, Match, Post
+
+CATEGORY_SHIFT = grid.KEY_BITS
+MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
+DELTA_CAPACITY = 4096
+#: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
+#: many times less, so a walk is chosen while its block is under this many gathered posts.
+WALK_ADVANTAGE = 2.0
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
+Bool = NDArray[np.bool_]
+
+
+class _Region(Protocol):
+    """A circle or a box: what the index needs to find the posts inside it."""
+
+    covering: grid.Covering
+    fill: float  # the share of the covering's area inside the region
+
+    def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]: ...
+
+    def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]: ...
+
+    def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]: ...
+
+
+def _metres_per_unit(lat: float) -> tuple[float, float]:
+    """Metres per unit (1e-7 degree) of latitude and of longitude near ``lat`` (rough)."""
+    per_unit = 6_371_000.0 * math.pi / 180 / grid.UNITS_PER_DEG
+    return per_unit, per_unit * max(math.cos(math.radians(lat)), 1e-6)
+
+
+class _Circle:
+    """Points within ``radius_m`` (WGS84 geodesic, inclusive) of a centre."""
+
+    def __init__(self, lat: float, lon: float, radius_m: float) -> None:
+        self.lat, self.lon, self.radius_m = lat, lon, radius_m
+        dlat, dlon = extent_deg(lat, radius_m)
+        lat_range, lon_ranges = grid.circle_box_units(lat, lon, dlat, dlon)
+        self.covering = grid.cover_boxes(lat_range, lon_ranges)
+        # the plane needs a box that neither wraps nor reaches a pole
+        self.planar = abs(lat) <= PLANE_MAX_LAT and len(lon_ranges) == 1 and dlon is not None
+        if self.planar:
+            self._plane_units = LocalPlane(lat, lon, 1.0 / grid.UNITS_PER_DEG)
+            self._plane_deg = LocalPlane(lat, lon, 1.0)
+            band_units = plane_error_m(lat, radius_m, rounded=True)
+            band_deg = plane_error_m(lat, radius_m, rounded=False)
+            self._units_in = max(radius_m - band_units, 0.0) ** 2
+            self._units_out = (radius_m + band_units) ** 2
+            self._deg_in = max(radius_m - band_deg, 0.0) ** 2
+            self._deg_out = (radius_m + band_deg) ** 2
+        side_lat, side_lon = _metres_per_unit(lat)
+        cell_area = (self.covering.cell_units**2) * side_lat * side_lon
+        self.fill = min(1.0, math.pi * radius_m**2 / (cell_area * self.covering.cells))
+
+    def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
+        """(maybe inside, needs the exact distance) for int32 positions."""
+        if not self.planar:
+            keep = np.ones(len(lat_u), dtype=bool)
+            return keep, keep
+        d2 = self._plane_units.squared_m2(lat_u, lon_u)
+        keep = d2 <= self._units_out
+        return keep, keep & (d2 > self._units_in)
+
+    def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]:
+        if not self.planar:
+            keep = np.ones(len(lats), dtype=bool)
+            return keep, keep
+        d2 = self._plane_deg.squared_m2(lats, lons)
+        keep = d2 <= self._deg_out
+        return keep, keep & (d2 > self._deg_in)
+
+    def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]:
+        distance_m = geodesic_m(self.lat, self.lon, lats, lons)
+        return distance_m, distance_m <= self.radius_m
+
+
+class _Box:
+    """Points with ``south <= lat <= north`` and lon in ``[west, east]`` (wrapping when
+    ``west > east``); distances from the box centre."""
+
+    def __init__(self, south: float, west: float, north: float, east: float) -> None:
+        self.south, self.west, self.north, self.east = south, west, north, east
+        lat_range, lon_ranges = grid.box_units(south, west, north, east)
+        self.covering = grid.cover_boxes(lat_range, lon_ranges)
+        self.centre_lat = (south + north) / 2
+        width = (east - west) % 360.0 if west != east else 0.0
+        self.centre_lon = (west + width / 2 + 180.0) % 360.0 - 180.0
+        box_units_area = (lat_range[1] - lat_range[0] + 1) * sum(
+            hi - lo + 1 for lo, hi in lon_ranges
+        )
+        self.fill = min(1.0, box_units_area / (self.covering.cell_units**2 * self.covering.cells))
+
+    def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
+        keep = np.ones(len(lat_u), dtype=bool)  # the exact test needs the float positions
+        return keep, keep
+
+    def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]:
+        keep = self.contains(lats, lons)
+        return keep, np.zeros(len(lats), dtype=bool)
+
+    def contains(self, lats: F64, lons: F64) -> Bool:
+        in_lat = (lats >= self.south) & (lats <= self.north)
+        if self.west <= self.east:
+            in_lon = (lons >= self.west) & (lons <= self.east)
+        else:
+            in_lon = (lons >= self.west) | (lons <= self.east)
+        result: Bool = in_lat & in_lon
+        return result
+
+    def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]:
+        return geodesic_m(self.centre_lat, self.centre_lon, lats, lons), self.contains(lats, lons)
+
+
+class _Main:
+    """The immutable bulk of the index (see the module docstring for the layout)."""
+
+    def __init__(
+        self,
+        ids: I64,
+        lats: F64,
+        lons: F64,
+        created_at: F64,
+        cats: NDArray[np.int16],
+        kinds: NDArray[np.int8],
+        n_categories: int,
+    ) -> None:
+        order = np.lexsort((ids, created_at))
+        self.id = ids[order]
+        self.lat = lats[order]
+        self.lon = lons[order]
+        self.created_at = created_at[order]
+        self.cat = cats[order]
+        self.kind = kinds[order]
+        self.size = len(order)
+        del order
+        self.dead = np.zeros(self.size, dtype=bool)
+        self.n_dead = 0
+        self.id_order = np.argsort(self.id).astype(np.int32)
+        lat_u, lon_u = grid.to_units(self.lat), grid.to_units(self.lon)
+        keys = grid.keys(lat_u, lon_u) | (self.cat.astype(np.int64) << CATEGORY_SHIFT)
+        bucket_order = np.argsort(keys)
+        self.bucket_key = keys[bucket_order]
+        del keys
+        self.bucket_pos = bucket_order.astype(np.int32)
+        self.bucket_lat = lat_u[bucket_order]
+        self.bucket_lon = lon_u[bucket_order]
+        del bucket_order, lat_u, lon_u
+        self.cat_order = np.argsort(self.cat, kind="stable").astype(np.int32)
+        counts = np.bincount(self.cat, minlength=n_categories)
+        self.cat_stop = np.cumsum(counts)
+        self.cat_start = self.cat_stop - counts
+        self.kind_share = float(self.kind.mean()) if self.size else 0.5
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (
+            self.cat,
+            self.kind,
+            self.dead,
+            self.id_order,
+            self.bucket_key,
+            self.bucket_pos,
+            self.bucket_lat,
+            self.bucket_lon,
+            self.cat_order,
+        )
+        return sum(a.nbytes for a in arrays)
+
+    def position_of(self, post_id: int) -> int | None:
+        """The position of a live post, or None."""
+        if not self.size:
+            return None
+        i = int(np.searchsorted(self.id, post_id, sorter=self.id_order))
+        if i == self.size:
+            return None
+        pos = int(self.id_order[i])
+        if self.id[pos] != post_id or self.dead[pos]:
+            return None
+        return pos
+
+    def position_before(self, key: tuple[float, int] | None) -> int:
+        """How many posts are strictly older than ``(created_at, id)``."""
+        if key is None:
+            return self.size
+        created_at, post_id = key
+        first = int(np.searchsorted(self.created_at, created_at, side="left"))
+        last = int(np.searchsorted(self.created_at, created_at, side="right"))
+        return first + int(np.searchsorted(self.id[first:last], post_id, side="left"))
+
+
+def _ranges_to_index(starts: I64, stops: I64) -> I64 | slice:
+    """All integers in the ranges ``[starts[k], stops[k])``, without a Python loop."""
+    counts = stops - starts
+    nonempty = counts > 0
+    if nonempty.sum() == 1:
+        k = int(np.argmax(nonempty))
+        return slice(int(starts[k]), int(stops[k]))
+    starts, counts = starts[nonempty], counts[nonempty]
+    offsets = np.cumsum(counts) - counts
+    index: I64 = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
+    return index
+
+
+class _Query:
+    """One search or box query against the main part: where to look and what to keep."""
+
+    def __init__(
+        self,
+        main: _Main,
+        region: _Region,
+        codes: list[int] | None,
+        kind: int | None,
+        limit: int,
+        before_pos: int,
+    ) -> None:
+        self.main, self.region, self.codes, self.kind = main, region, codes, kind
+        self.limit, self.before_pos = limit, before_pos
+
+    def run(self) -> tuple[I64, F64]:
+        """Positions (newest first) and distances of up to ``limit`` matches."""
+        main, region = self.main, self.region
+        if main.size == 0 or self.before_pos == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        if self.codes is not None:  # categories first seen after the build are not here
+            self.codes = [c for c in self.codes if c < len(main.cat_start)]
+        codes = range(len(main.cat_start)) if self.codes is None else self.codes
+        if not codes:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        cover = region.covering
+        category_bits = np.array(codes, dtype=np.int64)[:, None] << CATEGORY_SHIFT
+        needles = np.concatenate(
+            ((category_bits | cover.starts).ravel(), (category_bits | cover.stops).ravel())
+        )
+        bounds = np.searchsorted(main.bucket_key, needles)
+        half = len(bounds) // 2
+        starts, stops = bounds[:half], bounds[half:]
+        n_cover = int((stops - starts).sum())
+        if n_cover == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        block = self._walk_block(n_cover)
+        if block * WALK_ADVANTAGE < n_cover:
+            return self._walk(block, n_cover)
+        return self._gather(starts, stops, self.before_pos, self.limit)
+
+    def _segment_size(self) -> int:
+        main = self.main
+        if self.codes is None:
+            return main.size
+        return int(sum(main.cat_stop[c] - main.cat_start[c] for c in self.codes))
+
+    def _walk_block(self, n_cover: int) -> int:
+        """Posts to walk for ``limit`` matches, from the share of the category in the
+        covering cells and the share of the cells inside the region."""
+        share = n_cover / max(self._segment_size(), 1) * self.region.fill
+        if self.kind is not None:
+            kind_share = self.main.kind_share
+            share *= kind_share if self.kind == 1 else 1 - kind_share
+        share *= 1 - self.main.n_dead / self.main.size
+        return int(1.5 * self.limit / max(share, 1e-12)) + 32
+
+    def _gather(self, starts: I64, stops: I64, before_pos: int, need: int) -> tuple[I64, F64]:
+        main = self.main
+        index = _ranges_to_index(starts, stops)
+        keep, maybe = self.region.screen_units(main.bucket_lat[index], main.bucket_lon[index])
+        pos = main.bucket_pos[index][keep]
+        maybe = maybe[keep]
+        wanted = self._wanted(pos, before_pos)
+        if wanted is not None:
+            pos, maybe = pos[wanted], maybe[wanted]
+        return self._newest(pos.astype(np.int64), maybe, need, ordered=False)
+
+    def _wanted(self, pos: NDArray[np.integer], before_pos: int | None) -> Bool | None:
+        """Kind, liveness and paging filters on positions (None: keep all)."""
+        main = self.main
+        wanted: Bool | None = None
+        if before_pos is not None and before_pos < main.size:
+            wanted = pos < before_pos
+        if self.kind is not None:
+            same_kind = main.kind[pos] == self.kind
+            wanted = same_kind if wanted is None else wanted & same_kind
+        if main.n_dead:
+            alive = ~main.dead[pos]
+            wanted = alive if wanted is None else wanted & alive
+        return wanted
+
+    def _newest(self, pos: I64, maybe: Bool, need: int, *, ordered: bool) -> tuple[I64, F64]:
+        """The ``need`` newest of the candidates that are truly inside, with distances.
+        At most the ``maybe`` candidates can fail the exact test, so the newest
+        ``need + maybe.sum()`` always hold the answer."""
+        take = min(len(pos), need + int(maybe.sum()))
+        if not ordered:
+            if take < len(pos):
+                pos = np.partition(pos, len(pos) - take)[len(pos) - take :]
+            pos = np.sort(pos)[::-1]
+        else:
+            pos = pos[:take]
+        main = self.main
+        distance_m, inside = self.region.exact(main.lat[pos], main.lon[pos])
+        return pos[inside][:need], distance_m[inside][:need]
+
+    def _walk(self, block: int, n_cover: int) -> tuple[I64, F64]:
+        """Newest first through the category, one block at a time (the first sized from
+        the estimate); past ``n_cover`` posts read, gather the rest instead."""
+        main = self.main
+        seg_order: I32 | None = None  # one category: its positions in time order
+        if self.codes is not None and len(self.codes) == 1:
+            code = self.codes[0]
+            seg_order = main.cat_order[int(main.cat_start[code]) : int(main.cat_stop[code])]
+            end = int(np.searchsorted(seg_order, self.before_pos))
+        else:
+            end = self.before_pos
+        category_mask = None
+        if self.codes is not None and seg_order is None:
+            category_mask = np.zeros(len(main.cat_start), dtype=bool)
+            category_mask[self.codes] = True
+        found_pos: list[I64] = []
+        found_m: list[F64] = []
+        need, walked = self.limit, 0
+        while need > 0 and end > 0:
+            if walked > n_cover:
+                rest = self._gather_below(end if seg_order is None else int(seg_order[end]), need)
+                found_pos.append(rest[0])
+                found_m.append(rest[1])
+                break
+            begin = max(0, end - block)
+            if seg_order is not None:
+                pos = seg_order[begin:end][::-1].astype(np.int64)
+                lats, lons = main.lat[pos], main.lon[pos]
+            else:
+                pos = np.arange(end - 1, begin - 1, -1, dtype=np.int64)
+                lats, lons = main.lat[begin:end][::-1], main.lon[begin:end][::-1]
+            keep, maybe = self.region.screen_deg(lats, lons)
+            pos, maybe = pos[keep], maybe[keep]
+            if category_mask is not None:
+                in_category = category_mask[main.cat[pos]]
+                pos, maybe = pos[in_category], maybe[in_category]
+            wanted = self._wanted(pos, None)
+            if wanted is not None:
+                pos, maybe = pos[wanted], maybe[wanted]
+            got_pos, got_m = self._newest(pos, maybe, need, ordered=True)
+            found_pos.append(got_pos)
+            found_m.append(got_m)
+            need -= len(got_pos)
+            walked += end - begin
+            end = begin
+            block *= 4
+        if not found_pos:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        return np.concatenate(found_pos), np.concatenate(found_m)
+
+    def _gather_below(self, before_pos: int, need: int) -> tuple[I64, F64]:
+        main = self.main
+        codes = range(len(main.cat_start)) if self.codes is None else self.codes
+        cover = self.region.covering
+        category_bits = np.array(codes, dtype=np.int64)[:, None] << CATEGORY_SHIFT
+        starts = np.searchsorted(main.bucket_key, (category_bits | cover.starts).ravel())
+        stops = np.searchsorted(main.bucket_key, (category_bits | cover.stops).ravel())
+        return self._gather(starts, stops, before_pos, need)
+
+
+class _Delta:
+    """Recently added posts, searched by a scan; slots are reused by replacement."""
+
+    def __init__(self, capacity: int) -> None:
+        self.id = np.zeros(capacity, dtype=np.int64)
+        self.lat = np.zeros(capacity)
+        self.lon = np.zeros(capacity)
+        self.created_at = np.zeros(capacity)
+        self.cat = np.zeros(capacity, dtype=np.int16)
+        self.kind = np.zeros(capacity, dtype=np.int8)
+        self.live = np.zeros(capacity, dtype=bool)
+        self.used = 0
+        self.slot: dict[int, int] = {}
+
+    @property
+    def full(self) -> bool:
+        return self.used == len(self.id)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.id, self.lat, self.lon, self.created_at, self.cat, self.kind, self.live)
+        return sum(a.nbytes for a in arrays) + 100 * len(self.slot)
+
+    def put(self, post: Post, cat: int, kind: int) -> None:
+        slot = self.slot.get(post.id)
+        if slot is None:
+            slot = self.used
+            self.used += 1
+            self.slot[post.id] = slot
+        self.id[slot] = post.id
+        self.lat[slot] = post.lat
+        self.lon[slot] = post.lon
+        self.created_at[slot] = post.created_at
+        self.cat[slot] = cat
+        self.kind[slot] = kind
+        self.live[slot] = True
+
+    def drop(self, post_id: int) -> bool:
+        slot = self.slot.pop(post_id, None)
+        if slot is None:
+            return False
+        self.live[slot] = False
+        return True
+
+    def matches(
+        self,
+        region: _Region,
+        codes: list[int] | None,
+        kind: int | None,
+        limit: int,
+        before: tuple[float, int] | None,
+    ) -> list[tuple[float, int, float]]:
+        """Up to ``limit`` newest matches as ``(created_at, id, distance_m)``."""
+        n = self.used
+        wanted = self.live[:n].copy()
+        if codes is not None:
+            wanted &= np.isin(self.cat[:n], codes)
+        if kind is not None:
+            wanted &= self.kind[:n] == kind
+        if before is not None:
+            created_at = self.created_at[:n]
+            wanted &= (created_at < before[0]) | (
+                (created_at == before[0]) & (self.id[:n] < before[1])
+            )
+        slots = np.flatnonzero(wanted)
+        keep, _ = region.screen_deg(self.lat[slots], self.lon[slots])
+        slots = slots[keep]
+        slots = slots[np.lexsort((self.id[slots], self.created_at[slots]))[::-1]]
+        distance_m, inside = region.exact(self.lat[slots], self.lon[slots])
+        slots, distance_m = slots[inside][:limit], distance_m[inside][:limit]
+        return [
+            (float(self.created_at[s]), int(self.id[s]), float(d))
+            for s, d in zip(slots, distance_m, strict=True)
+        ]
+
+
+class Index:
+    """Posts by place, category and kind, searched newest first within a geodesic circle
+    or a latitude/longitude box. Not thread-safe: one writer, or a lock around it."""
+
+    def __init__(self) -> None:
+        self._category_code: dict[str, int] = {}
+        self._empty_main()
+
+    def _empty_main(self) -> None:
+        self._main = _Main(
+            np.empty(0, dtype=np.int64),
+            np.empty(0),
+            np.empty(0),
+            np.empty(0),
+            np.empty(0, dtype=np.int16),
+            np.empty(0, dtype=np.int8),
+            len(self._category_code),
+        )
+        self._delta = _Delta(DELTA_CAPACITY)
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_arrays(
+        cls,
+        id: Iterable[int] | NDArray[np.integer],
+        lat: NDArray[np.floating],
+        lon: NDArray[np.floating],
+        category: NDArray[np.str_] | NDArray[np.object_],
+        kind: NDArray[np.str_] | NDArray[np.object_],
+        created_at: NDArray[np.floating],
+    ) -> Index:
+        """Bulk load (about 1 s per million posts). A repeated id keeps its last row, as
+        if the rows were added in order. Raises InvalidQuery naming the bad column."""
+        ids = _int64_column(id, "id")
+        n = len(ids)
+        lats = _float_column(lat, "lat", n, -90.0, 90.0)
+        lons = _float_column(lon, "lon", n, -180.0, 180.0)
+        created = _float_column(created_at, "created_at", n, -math.inf, math.inf)
+        kinds = _kind_column(kind, n)
+        names = np.asarray(category).tolist()
+        if len(names) != n:
+            raise InvalidQuery(f"category must have {n} rows like id, got {len(names)}")
+        index = cls()
+        codes = index._category_code
+        for name in set(names):
+            validate.category(name, "category")
+        for name in sorted(set(names)):
+            codes[name] = len(codes)
+        if len(codes) > MAX_CATEGORIES:
+            raise InvalidQuery(f"category: at most {MAX_CATEGORIES} distinct values")
+        cats = np.fromiter((codes[name] for name in names), dtype=np.int16, count=n)
+        keep = _last_of_each_id(ids)
+        if keep is not None:
+            ids, lats, lons, created = ids[keep], lats[keep], lons[keep], created[keep]
+            cats, kinds = cats[keep], kinds[keep]
+        index._main = _Main(ids, lats, lons, created, cats, kinds, len(codes))
+        return index
+
+    def _compact(self) -> None:
+        """Merge the delta and the tombstones into a new main part."""
+        main, delta = self._main, self._delta
+        alive = ~main.dead
+        live = np.flatnonzero(delta.live[: delta.used])
+        self._main = _Main(
+            np.concatenate((main.id[alive], delta.id[live])),
+            np.concatenate((main.lat[alive], delta.lat[live])),
+            np.concatenate((main.lon[alive], delta.lon[live])),
+            np.concatenate((main.created_at[alive], delta.created_at[live])),
+            np.concatenate((main.cat[alive], delta.cat[live])),
+            np.concatenate((main.kind[alive], delta.kind[live])),
+            len(self._category_code),
+        )
+        self._delta = _Delta(DELTA_CAPACITY)
+
+    # -- changes --------------------------------------------------------------------------
+
+    def add(self, post: Post) -> None:
+        """Add a post, replacing the post of the same id if there is one."""
+        if not isinstance(post, Post):
+            raise InvalidQuery(f"post must be a matcher.Post, got {type(post).__name__}")
+        post_id = validate.post_id(post.id, "post.id")
+        validate.latitude(post.lat, "post.lat")
+        validate.longitude(post.lon, "post.lon")
+        validate.number(post.created_at, "post.created_at")
+        name = validate.category(post.category, "post.category")
+        if post.kind not in KINDS:
+            raise InvalidQuery(f"post.kind must be one of {', '.join(KINDS)}, got {post.kind!r}")
+        code = self._category_code.get(name)
+        if code is None:
+            if len(self._category_code) >= MAX_CATEGORIES:
+                raise InvalidQuery(f"post.category: at most {MAX_CATEGORIES} distinct values")
+            code = self._category_code[name] = len(self._category_code)
+        if post_id not in self._delta.slot:
+            self._bury(post_id)
+            if self._delta.full:
+                self._compact()
+        self._delta.put(post, code, KINDS.index(post.kind))
+
+    def remove(self, id: int) -> None:
+        """Remove the post with this id; nothing happens if there is none."""
+        post_id = validate.post_id(id, "id")
+        if not self._delta.drop(post_id):
+            self._bury(post_id)
+
+    def _bury(self, post_id: int) -> None:
+        main = self._main
+        pos = main.position_of(post_id)
+        if pos is None:
+            return
+        main.dead[pos] = True
+        main.n_dead += 1
+        if main.n_dead * 4 > main.size:
+            self._compact()
+
+    def __len__(self) -> int:
+        return self._main.size - self._main.n_dead + len(self._delta.slot)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held beyond the raw columns ``id, lat, lon, created_at`` (8 bytes each per
+        post): codes, grid keys and positions, orders, tombstones and the delta."""
+        return self._main.nbytes + self._delta.nbytes
+
+    # -- queries --------------------------------------------------------------------------
+
+    def search(
+        self,
+        lat: float,
+        lon: float,
+        radius_m: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 20,
+        before: tuple[float, int] | None = None,
+    ) -> list[Match]:
+        """Posts within ``radius_m`` (WGS84 geodesic, inclusive), newest first.
+
+        Ties on ``created_at`` break by ``id`` descending. ``before`` continues a page:
+        only posts strictly older than that ``(created_at, id)``. An unknown category
+        matches nothing. Raises InvalidQuery naming the bad parameter."""
+        lat = validate.latitude(lat)
+        lon = validate.longitude(lon)
+        radius_m = validate.radius(radius_m)
+        return self._query(_Circle(lat, lon, radius_m), category, kind, limit, before)
+
+    def within_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 500,
+    ) -> list[Match]:
+        """Posts with ``south <= lat <= north`` and ``west <= lon <= east`` (``west >
+        east``: the box crosses the antimeridian), newest first, with their geodesic
+        distance from the box centre.
+
+        Served by the same grid as ``search`` rather than an R-tree: the grid's ranges
+        already cover a box exactly, and an R-tree over a million points takes seconds
+        to build, past the budget of 1 s per million posts."""
+        south = validate.latitude(south, "south")
+        north = validate.latitude(north, "north")
+        west = validate.longitude(west, "west")
+        east = validate.longitude(east, "east")
+        if south > north:
+            raise InvalidQuery(f"south must be <= north, got {south} > {north}")
+        return self._query(_Box(south, west, north, east), category, kind, limit, None)
+
+    def _query(
+        self,
+        region: _Region,
+        category: object,
+        kind: object,
+        limit: object,
+        before: object,
+    ) -> list[Match]:
+        names = validate.categories(category)
+        kind_name = validate.kind(kind)
+        limit = validate.limit(limit)
+        key = validate.before(before)
+        codes = None
+        if names is not None:
+            codes = sorted(self._category_code[n] for n in names if n in self._category_code)
+            if not codes:
+                return []
+        kind_code = None if kind_name is None else KINDS.index(kind_name)
+        main = self._main
+        query = _Query(main, region, codes, kind_code, limit, main.position_before(key))
+        pos, distance_m = query.run()
+        if not self._delta.slot:
+            return [
+                Match(int(i), float(d), float(c))
+                for i, d, c in zip(
+                    main.id[pos].tolist(),
+                    distance_m.tolist(),
+                    main.created_at[pos].tolist(),
+                    strict=True,
+                )
+            ]
+        found = list(
+            zip(
+                main.created_at[pos].tolist(),
+                main.id[pos].tolist(),
+                distance_m.tolist(),
+                strict=True,
+            )
+        )
+        found += self._delta.matches(region, codes, kind_code, limit, key)
+        found.sort(key=lambda m: (m[0], m[1]), reverse=True)
+        return [Match(i, d, c) for c, i, d in found[:limit]]
+
+
+def _int64_column(values: object, name: str) -> I64:
+    array = np.asarray(values)
+    if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
+        raise InvalidQuery(f"{name} must be a 1-d array of integers, got {array.dtype}")
+    if array.dtype == np.uint64 and array.size and array.max() > validate.INT64_MAX:
+        raise InvalidQuery(f"{name} must hold signed 64-bit integers")
+    return array.astype(np.int64)
+
+
+def _float_column(values: object, name: str, n: int, low: float, high: float) -> F64:
+    array = np.asarray(values)
+    if array.shape != (n,):
+        raise InvalidQuery(f"{name} must have {n} rows like id, got shape {array.shape}")
+    if not (np.issubdtype(array.dtype, np.number) or array.size == 0):
+        raise InvalidQuery(f"{name} must be numbers, got {array.dtype}")
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        raise InvalidQuery(f"{name} must be finite everywhere")
+    if array.size and (array.min() < low or array.max() > high):
+        raise InvalidQuery(f"{name} must be in [{low}, {high}]")
+    return array
+
+
+def _kind_column(values: object, n: int) -> NDArray[np.int8]:
+    array = np.asarray(values)
+    if array.shape != (n,):
+        raise InvalidQuery(f"kind must have {n} rows like id, got shape {array.shape}")
+    is_request = array == "request"
+    if not (is_request | (array == "offer")).all():
+        raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
+    return np.asarray(is_request, dtype=np.int8)
+
+
+def _last_of_each_id(ids: I64) -> I64 | None:
+    """Row numbers to keep so that each id appears once (its last row); None if unique."""
+    order = np.argsort(ids, kind="stable")
+    repeated = ids[order][1:] == ids[order][:-1]
+    if not repeated.any():
+        return None
+    drop = order[:-1][repeated]
+    keep = np.ones(len(ids), dtype=bool)
+    keep[drop] = False
+    return np.flatnonzero(keep)
