@@ -44,7 +44,7 @@ def config_from(args: argparse.Namespace) -> Config:
     return Config(
         sizes=args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES),
         radii_m=args.radii,
-        queries=args.queries or (300 if args.quick else 1_000),
+        queries=args.queries or (500 if args.quick else 1_000),
         seed=args.seed,
         baselines=not args.no_baselines,
         baseline_budget_s=2.0 if args.quick else 20.0,

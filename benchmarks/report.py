@@ -201,7 +201,7 @@ def markdown(results: dict[str, Any]) -> str:
         "## Search latency, µs, p50 / p99",
         "",
         "Measured in rotation: engine and baselines answer each query in turn, in one "
-        "process, with the oracle's check in between (as a server interleaves work). "
+        "process, so other work runs between two searches of a method (as in a server). "
         "*Warm*: the engine alone, the same queries again. Every answer was checked "
         f"against the geodesic oracle ({results['answers_checked']:,} answers, no mismatch).",
         "",
