@@ -1,0 +1,25 @@
+"""voisinage's web app: ``create_app`` is the one entry point (WSGI servers, CLI, tests)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
+    from web import api, cli, pages, problems, store
+    from web import config as settings
+
+    app = Flask(__name__, instance_relative_config=True)
+    settings.load(app, config)
+    store.migrate(app.config["DATABASE"])
+    app.teardown_appcontext(store.close_current)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    pages.init_app(app)
+    problems.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,85 @@
+"""Settings: secure defaults, overridden by ``VOISINAGE_*`` environment variables, then by
+the mapping given to ``create_app`` (what tests use)."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE": None,  # required: VOISINAGE_DATABASE
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAP_TILE_URL": "",
+    "MAP_TILE_ATTRIBUTION": "",
+    "DEFAULT_CITY": "grenoble",
+    "GEOCODER_URL": "",  # empty: the embedded BAN geocoder; else a GeocodeJSON /search API
+    "GEOCODER_TIMEOUT_S": 5.0,
+    "RATE_LIMITS_ENABLED": True,
+    "RATE_LIMIT_SEARCH": "120/60",  # anonymous searches per IP: count/seconds
+    "RATE_LIMIT_WRITE": "60/60",  # writes per account
+    "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
+    "POST_TTL_DAYS": 60,
+    "PASSWORD_HASH": "default",  # "default" (argon2id RFC 9106 low memory) or "fast" (tests)
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "voisinage_session",
+    "JSON_SORT_KEYS": False,
+}
+
+_BOOLEAN_TRUE = {"1", "true", "yes", "on"}
+_SECRET_KEY_FILE = "secret_key"
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, environment and ``overrides``, in that order."""
+    app.config.update(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(f"VOISINAGE_{name}")
+        if raw is not None:
+            app.config[name] = _parse(raw, default)
+    for name in ("SECRET_KEY", "TESTING", "DEBUG"):
+        raw = os.environ.get(f"VOISINAGE_{name}")
+        if raw is not None:
+            app.config[name] = raw if name == "SECRET_KEY" else raw.lower() in _BOOLEAN_TRUE
+    app.config.update(overrides or {})
+    plain_http = app.config.get("TESTING") or app.config.get("DEBUG")  # test client, dev server
+    if plain_http and "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        app.config["SESSION_COOKIE_SECURE"] = False
+    if not app.config["DATABASE"]:
+        app.config["DATABASE"] = str(Path(app.instance_path) / "voisinage.sqlite")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _persistent_secret_key(Path(app.instance_path))
+
+
+def _parse(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in _BOOLEAN_TRUE
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def _persistent_secret_key(instance: Path) -> str:
+    """A random key made once and kept in the instance folder (mode 0600), so sessions
+    survive restarts and every worker signs alike; never a hard-coded default."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / _SECRET_KEY_FILE
+    if not path.exists():
+        # Written aside then linked: two workers starting at once agree on one key.
+        candidate = instance / f".{_SECRET_KEY_FILE}.{os.getpid()}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,178 @@
+"""Per process, one ``matcher.Index`` per city, built from SQLite and kept current.
+
+SQLite is the truth. Each process builds a city's index on first use from the published,
+unexpired posts' public points, remembers the last ``change_log`` seq it saw, and before
+every answer asks SQLite ``PRAGMA data_version`` (microseconds, no disk read): when
+another connection has committed, it applies the new change-log rows. So any number of
+workers agree with the database, and each other, at the next request.
+
+A second index per city holds only building-precision posts: ``scale=building`` answers
+from it, which keeps keyset paging exact (no post-filtering of pages).
+
+Expired posts leave the index when their time comes (a heap of expiry times checked
+before each search), so a page never comes back short because of them."""
+
+import heapq
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matcher import Index, Match, Post, Region
+from web.store import Store
+
+_ROW_ID, _ROW_LAT, _ROW_LON, _ROW_CATEGORY, _ROW_KIND, _ROW_CREATED = range(6)
+_ROW_PRECISION, _ROW_EXPIRES = 6, 7
+
+
+class UnknownCity(LookupError):
+    """No city has this slug."""
+
+
+@dataclass
+class CityIndex:
+    """What a process knows of one city: its row, boundary, categories and indexes."""
+
+    city: dict[str, Any]
+    region: Region
+    categories: list[dict[str, Any]]
+    everything: Index
+    building: Index
+    last_seq: int
+    expiries: list[tuple[float, int]] = field(default_factory=list)
+    expires_at: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def remote_categories(self) -> frozenset[str]:
+        return frozenset(c["slug"] for c in self.categories if c["remote"])
+
+    @property
+    def category_slugs(self) -> frozenset[str]:
+        return frozenset(c["slug"] for c in self.categories)
+
+    def search(self, *, building_only: bool, **query: Any) -> list[Match]:
+        return (self.building if building_only else self.everything).search(**query)
+
+    def within_box(self, *args: Any, **query: Any) -> list[Match]:
+        return self.everything.within_box(*args, **query)
+
+    def _put(self, row: tuple) -> None:
+        post = Post(
+            id=row[_ROW_ID],
+            lat=row[_ROW_LAT],
+            lon=row[_ROW_LON],
+            category=row[_ROW_CATEGORY],
+            kind=row[_ROW_KIND],
+            created_at=row[_ROW_CREATED],
+        )
+        self.everything.add(post)
+        if row[_ROW_PRECISION] == "building":
+            self.building.add(post)
+        else:
+            self.building.remove(post.id)
+        self._expire_at(post.id, row[_ROW_EXPIRES])
+
+    def _drop(self, post_id: int) -> None:
+        self.everything.remove(post_id)
+        self.building.remove(post_id)
+        self.expires_at.pop(post_id, None)
+
+    def _expire_at(self, post_id: int, expires_at: float) -> None:
+        self.expires_at[post_id] = expires_at
+        heapq.heappush(self.expiries, (expires_at, post_id))
+
+    def drop_expired(self, now: float) -> None:
+        while self.expiries and self.expiries[0][0] <= now:
+            expires_at, post_id = heapq.heappop(self.expiries)
+            if self.expires_at.get(post_id) == expires_at:  # not renewed since
+                self._drop(post_id)
+
+
+class Indexes:
+    """The city indexes of this process; thread-safe (one lock: searches take ~0.1 ms)."""
+
+    def __init__(self, database: str) -> None:
+        self._store = Store(database)
+        self._lock = threading.Lock()
+        self._cities: dict[str, CityIndex] = {}
+        self._data_version = self._store.data_version()
+
+    def run(self, slug: str, action: Any) -> Any:
+        """``action(city_index)`` on the current state of city ``slug``, under the lock.
+        Raises UnknownCity."""
+        with self._lock:
+            return action(self._current(slug))
+
+    def _current(self, slug: str) -> CityIndex:
+        now = time.time()
+        version = self._store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            for city_index in self._cities.values():
+                self._catch_up(city_index, now)
+        city_index = self._cities.get(slug)
+        if city_index is None:
+            city_index = self._build(slug, now)
+            self._cities[slug] = city_index
+        city_index.drop_expired(now)
+        return city_index
+
+    def _build(self, slug: str, now: float) -> CityIndex:
+        with self._store.snapshot():
+            city = self._store.city(slug)
+            if city is None:
+                raise UnknownCity(slug)
+            rows = self._store.indexable_posts(city["id"], now)
+            last_seq = self._store.last_change(city["id"])
+            categories = self._store.categories(city["id"])
+        city_index = CityIndex(
+            city=city,
+            region=Region.from_geojson(city["boundary"]),
+            categories=categories,
+            everything=_index_of(rows),
+            building=_index_of([row for row in rows if row[_ROW_PRECISION] == "building"]),
+            last_seq=last_seq,
+        )
+        for row in rows:
+            city_index._expire_at(row[_ROW_ID], row[_ROW_EXPIRES])
+        return city_index
+
+    def _catch_up(self, city_index: CityIndex, now: float) -> None:
+        with self._store.snapshot():
+            changes = self._store.changes_since(city_index.city["id"], city_index.last_seq)
+            if not changes:
+                return
+            latest: dict[int, str] = {}
+            for _seq, post_id, op in changes:
+                latest[post_id] = op
+            rows = {
+                post_id: self._store.indexable_post(post_id, now) if op == "upsert" else None
+                for post_id, op in latest.items()
+            }
+        for post_id, row in rows.items():
+            if row is None:
+                city_index._drop(post_id)
+            else:
+                city_index._put(row)
+        city_index.last_seq = changes[-1][0]
+
+    def forget(self, slug: str) -> None:
+        """Drop a city's cached state (its row or categories changed)."""
+        with self._lock:
+            self._cities.pop(slug, None)
+
+
+def _index_of(rows: list[tuple]) -> Index:
+    if not rows:
+        return Index()
+    columns = list(zip(*rows, strict=True))
+    return Index.from_arrays(
+        np.array(columns[_ROW_ID], dtype=np.int64),
+        np.array(columns[_ROW_LAT], dtype=np.float64),
+        np.array(columns[_ROW_LON], dtype=np.float64),
+        np.array(columns[_ROW_CATEGORY], dtype=object),
+        np.array(columns[_ROW_KIND], dtype=object),
+        np.array(columns[_ROW_CREATED], dtype=np.float64),
+    )

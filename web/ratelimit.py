@@ -1,0 +1,38 @@
+"""Rate limits shared by every worker: fixed-window counters in SQLite.
+
+Limits are "count/seconds" strings from the config (``RATE_LIMIT_SEARCH`` per client IP
+for anonymous searches, ``RATE_LIMIT_WRITE`` per account, ``RATE_LIMIT_LOGIN`` per IP);
+over the limit, a 429 problem with ``Retry-After`` (whole seconds until the window ends)."""
+
+import math
+import time
+
+from flask import current_app, request
+
+from web.problems import Problem
+from web.store import current as current_store
+
+
+def parse(limit: str) -> tuple[int, float]:
+    """``"120/60"`` -> ``(120, 60.0)``."""
+    count, _, seconds = limit.partition("/")
+    return int(count), float(seconds)
+
+
+def check(bucket: str, subject: str | None = None) -> None:
+    """Count one request in ``bucket`` (search, write or login) for ``subject`` (default:
+    the client IP); raise 429 when over the configured limit."""
+    if not current_app.config["RATE_LIMITS_ENABLED"]:
+        return
+    allowed, window_s = parse(current_app.config[f"RATE_LIMIT_{bucket.upper()}"])
+    key = f"{bucket}:{subject if subject is not None else request.remote_addr}"
+    now = time.time()
+    count, window_start = current_store().hit(key, window_s, now)
+    if count > allowed:
+        retry_after = max(1, math.ceil(window_start + window_s - now))
+        raise Problem(
+            429,
+            "Too many requests",
+            f"more than {allowed} {bucket} requests in {window_s:g} s; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+        )

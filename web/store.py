@@ -1,0 +1,627 @@
+"""Every SQL statement of the app, and the schema's migrations.
+
+SQLite is the source of truth. Connections run in WAL mode with ``synchronous=FULL``
+(a commit is on disk before the client hears "created"), foreign keys on and a busy
+timeout; every write is one ``BEGIN IMMEDIATE`` transaction. A write to a post also
+appends to ``change_log`` in the same transaction: that is how every worker's
+in-memory index learns about it (see ``web.indexes``).
+
+Rate-limit counters live in an attached database with ``synchronous=OFF``: losing a
+second of counters in a crash is harmless, and an fsync per anonymous search is not."""
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from flask import current_app, g
+
+BUSY_TIMEOUT_MS = 5000
+
+# Each migration is a list of statements; PRAGMA user_version counts those applied.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE cities (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            boundary TEXT NOT NULL,
+            languages TEXT NOT NULL DEFAULT '["fr", "en"]',
+            premoderation INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL)""",
+        """CREATE TABLE categories (
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL,
+            fr TEXT NOT NULL,
+            en TEXT NOT NULL,
+            icon TEXT NOT NULL DEFAULT '',
+            remote INTEGER NOT NULL DEFAULT 0,
+            retired INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (city_id, slug))""",
+        """CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id),
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT,
+            role TEXT NOT NULL DEFAULT 'resident',
+            poster_type TEXT NOT NULL DEFAULT 'individual',
+            display_name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            home_address TEXT NOT NULL DEFAULT '',
+            home_lat REAL,
+            home_lon REAL,
+            precision TEXT NOT NULL DEFAULT 'street',
+            consent TEXT NOT NULL DEFAULT '{}',
+            consent_text TEXT NOT NULL DEFAULT '',
+            consent_at REAL,
+            created_at REAL NOT NULL)""",
+        """CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            revoked_at REAL)""",
+        """CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id),
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            precision TEXT NOT NULL,
+            public_lat REAL NOT NULL,
+            public_lon REAL NOT NULL,
+            status TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            expires_at REAL NOT NULL)""",
+        "CREATE INDEX posts_by_account ON posts(account_id, created_at)",
+        "CREATE INDEX posts_by_city ON posts(city_id, status, expires_at)",
+        """CREATE TABLE connections (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            requester_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            message TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'requested',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX connections_by_post ON connections(post_id)",
+        "CREATE INDEX connections_by_requester ON connections(requester_id)",
+        """CREATE TABLE addresses (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            ban_id TEXT NOT NULL,
+            numero TEXT NOT NULL,
+            rep TEXT NOT NULL,
+            nom_voie TEXT NOT NULL,
+            code_postal TEXT NOT NULL,
+            nom_commune TEXT NOT NULL,
+            label TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            UNIQUE (city_id, ban_id))""",
+        """CREATE VIRTUAL TABLE addresses_fts USING fts5(
+            label, content='addresses', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER addresses_ai AFTER INSERT ON addresses BEGIN
+            INSERT INTO addresses_fts(rowid, label) VALUES (new.id, new.label); END""",
+        """CREATE TRIGGER addresses_ad AFTER DELETE ON addresses BEGIN
+            INSERT INTO addresses_fts(addresses_fts, rowid, label)
+            VALUES ('delete', old.id, old.label); END""",
+        """CREATE TABLE change_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            city_id INTEGER NOT NULL,
+            post_id INTEGER NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')))""",
+        "CREATE INDEX change_log_by_city ON change_log(city_id, seq)",
+    ],
+]
+
+_RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
+    key TEXT PRIMARY KEY, window_start REAL NOT NULL, count INTEGER NOT NULL)"""
+
+_POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
+    p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
+    a.poster_type, a.display_name AS poster_name"""
+_OWNER_COLUMNS = "p.address, p.lat, p.lon"
+
+
+def current() -> "Store":
+    """The request's store: opened on first use, closed at teardown (``close_current``)."""
+    if "store" not in g:
+        g.store = Store(current_app.config["DATABASE"])
+    return g.store  # type: ignore[no-any-return]
+
+
+def close_current(_error: BaseException | None = None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def migrate(path: str | Path) -> int:
+    """Create the database (and its folder) if needed and apply pending migrations."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path)
+    try:
+        return store.migrate()
+    finally:
+        store.close()
+
+
+def rate_limit_path(database: str | Path) -> Path:
+    path = Path(database)
+    return path.with_name(path.stem + ".ratelimit" + (path.suffix or ".sqlite"))
+
+
+class Store:
+    """One connection to the database, with the statements the app runs."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("ATTACH DATABASE ? AS ratelimit", (str(rate_limit_path(self.path)),))
+        conn.execute("PRAGMA ratelimit.synchronous = OFF")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions and schema --------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction, taking the write lock at once (no upgrade deadlocks)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every statement inside sees the same state."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
+    def migrate(self) -> int:
+        """Apply pending migrations; returns the schema version."""
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA ratelimit.journal_mode = WAL")
+        self.conn.execute(_RATE_LIMIT_SCHEMA)
+        with self.write():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for statements in MIGRATIONS[version:]:
+                for statement in statements:
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        return len(MIGRATIONS)
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap: no disk read)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        return next(iter(self.db.query(sql, params)), None)
+
+    def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    # -- cities and categories -----------------------------------------------------------
+
+    def create_city(
+        self,
+        slug: str,
+        name: str,
+        boundary: dict[str, Any],
+        categories: Iterable[dict[str, Any]],
+        languages: Sequence[str] = ("fr", "en"),
+        premoderation: bool = False,
+    ) -> int:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO cities (slug, name, boundary, languages, premoderation, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    slug,
+                    name,
+                    json.dumps(boundary),
+                    json.dumps(list(languages)),
+                    int(premoderation),
+                    time.time(),
+                ),
+            )
+            city_id = int(cursor.lastrowid or 0)
+            self.conn.executemany(
+                "INSERT INTO categories (city_id, slug, fr, en, icon, remote, position)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        city_id,
+                        c["slug"],
+                        c["fr"],
+                        c["en"],
+                        c.get("icon", ""),
+                        int(bool(c.get("remote"))),
+                        position,
+                    )
+                    for position, c in enumerate(categories)
+                ],
+            )
+        return city_id
+
+    def city(self, slug: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM cities WHERE slug = ?", (slug,))
+        if row is not None:
+            row["boundary"] = json.loads(row["boundary"])
+            row["languages"] = json.loads(row["languages"])
+            row["premoderation"] = bool(row["premoderation"])
+        return row
+
+    def city_slugs(self) -> list[str]:
+        return [row["slug"] for row in self._all("SELECT slug FROM cities ORDER BY slug")]
+
+    def categories(self, city_id: int) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT slug, fr, en, icon, remote FROM categories"
+            " WHERE city_id = ? AND retired = 0 ORDER BY position",
+            (city_id,),
+        )
+        for row in rows:
+            row["remote"] = bool(row["remote"])
+        return rows
+
+    # -- accounts and tokens -------------------------------------------------------------
+
+    def create_account(self, city_id: int, **fields: Any) -> int:
+        fields = _encode_consent(fields)
+        columns = ["city_id", "created_at", *fields]
+        values = [city_id, time.time(), *fields.values()]
+        with self.write():
+            cursor = self.conn.execute(
+                f"INSERT INTO accounts ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                values,
+            )
+        return int(cursor.lastrowid or 0)
+
+    def account(self, account_id: int) -> dict[str, Any] | None:
+        return _decode_account(
+            self._one(
+                "SELECT a.*, c.slug AS city FROM accounts a JOIN cities c ON c.id = a.city_id"
+                " WHERE a.id = ?",
+                (account_id,),
+            )
+        )
+
+    def account_by_email(self, email: str) -> dict[str, Any] | None:
+        return _decode_account(
+            self._one(
+                "SELECT a.*, c.slug AS city FROM accounts a JOIN cities c ON c.id = a.city_id"
+                " WHERE a.email = ?",
+                (email,),
+            )
+        )
+
+    def update_account(self, account_id: int, **fields: Any) -> None:
+        if not fields:
+            return
+        fields = _encode_consent(fields)
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.write():
+            self.conn.execute(
+                f"UPDATE accounts SET {assignments} WHERE id = ?", [*fields.values(), account_id]
+            )
+
+    def create_token(self, account_id: int, token_hash: str) -> int:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)",
+                (account_id, token_hash, time.time()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def account_by_token(self, token_hash: str) -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT account_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            (token_hash,),
+        )
+        return None if row is None else self.account(row["account_id"])
+
+    def revoke_token(self, token_id: int, account_id: int | None = None) -> bool:
+        """Revoke a token (only one of ``account_id``'s when given); False if none was live."""
+        sql = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
+        params: list[Any] = [time.time(), token_id]
+        if account_id is not None:
+            sql += " AND account_id = ?"
+            params.append(account_id)
+        with self.write():
+            return self.conn.execute(sql, params).rowcount == 1
+
+    def tokens(self, account_id: int) -> list[dict[str, Any]]:
+        return self._all(
+            "SELECT id, created_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id",
+            (account_id,),
+        )
+
+    # -- posts ---------------------------------------------------------------------------
+
+    def create_post(self, city_id: int, **fields: Any) -> int:
+        now = time.time()
+        fields.setdefault("created_at", now)
+        fields.setdefault("updated_at", now)
+        columns = ["city_id", *fields]
+        with self.write():
+            cursor = self.conn.execute(
+                f"INSERT INTO posts ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [city_id, *fields.values()],
+            )
+            post_id = int(cursor.lastrowid or 0)
+            self._log(city_id, post_id, "upsert")
+        return post_id
+
+    def create_posts(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:
+        """Bulk insert (the demo), one transaction; returns how many."""
+        count = 0
+        with self.write():
+            for fields in rows:
+                columns = ["city_id", *fields]
+                cursor = self.conn.execute(
+                    f"INSERT INTO posts ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' for _ in columns)})",
+                    [city_id, *fields.values()],
+                )
+                self._log(city_id, int(cursor.lastrowid or 0), "upsert")
+                count += 1
+        return count
+
+    def update_post(self, city_id: int, post_id: int, **fields: Any) -> None:
+        fields["updated_at"] = time.time()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.write():
+            self.conn.execute(
+                f"UPDATE posts SET {assignments} WHERE id = ? AND city_id = ?",
+                [*fields.values(), post_id, city_id],
+            )
+            self._log(city_id, post_id, "upsert")
+
+    def delete_post(self, city_id: int, post_id: int) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM posts WHERE id = ? AND city_id = ?", (post_id, city_id))
+            self._log(city_id, post_id, "delete")
+
+    def delete_account(self, account_id: int) -> None:
+        """The account, its posts, tokens and connections; its posts leave every index."""
+        with self.write():
+            for row in self.conn.execute(
+                "SELECT city_id, id FROM posts WHERE account_id = ?", (account_id,)
+            ).fetchall():
+                self._log(row[0], row[1], "delete")
+            self.conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def _log(self, city_id: int, post_id: int, op: str) -> None:
+        self.conn.execute(
+            "INSERT INTO change_log (city_id, post_id, op) VALUES (?, ?, ?)", (city_id, post_id, op)
+        )
+
+    def post(self, city_id: int, post_id: int) -> dict[str, Any] | None:
+        """A post with its owner-only columns (callers decide what to show)."""
+        return self._one(
+            f"SELECT {_POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
+            " JOIN accounts a ON a.id = p.account_id WHERE p.id = ? AND p.city_id = ?",
+            (post_id, city_id),
+        )
+
+    def visible_posts(self, city_id: int, post_ids: Sequence[int], now: float) -> dict[int, dict]:
+        """Public columns of those posts that are published and unexpired, by id."""
+        if not post_ids:
+            return {}
+        rows = self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " AND p.id IN (SELECT value FROM json_each(?))",
+            (city_id, now, json.dumps(list(post_ids))),
+        )
+        return {row["id"]: row for row in rows}
+
+    def account_posts(self, account_id: int) -> list[dict[str, Any]]:
+        return self._all(
+            f"SELECT {_POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
+            " JOIN accounts a ON a.id = p.account_id WHERE p.account_id = ?"
+            " ORDER BY p.created_at DESC, p.id DESC",
+            (account_id,),
+        )
+
+    def indexable_posts(self, city_id: int, now: float) -> list[tuple]:
+        """``(id, public_lat, public_lon, category, kind, created_at, precision, expires_at)``
+        of the published, unexpired posts: what an index is built from."""
+        return self.conn.execute(
+            "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
+            " FROM posts WHERE city_id = ? AND status = 'published' AND expires_at > ?",
+            (city_id, now),
+        ).fetchall()
+
+    def indexable_post(self, post_id: int, now: float) -> tuple | None:
+        return self.conn.execute(
+            "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
+            " FROM posts WHERE id = ? AND status = 'published' AND expires_at > ?",
+            (post_id, now),
+        ).fetchone()
+
+    def last_change(self, city_id: int) -> int:
+        row = self.conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM change_log WHERE city_id = ?", (city_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def changes_since(self, city_id: int, seq: int) -> list[tuple[int, int, str]]:
+        """``(seq, post_id, op)`` after ``seq``, oldest first."""
+        return self.conn.execute(
+            "SELECT seq, post_id, op FROM change_log WHERE city_id = ? AND seq > ? ORDER BY seq",
+            (city_id, seq),
+        ).fetchall()
+
+    def stats(self, city_id: int, now: float) -> dict[str, Any]:
+        rows = self._all(
+            "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
+            " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
+            (city_id, now),
+        )
+        connections = self._all(
+            "SELECT c.status, COUNT(*) AS count FROM connections c JOIN posts p ON p.id = c.post_id"
+            " WHERE p.city_id = ? GROUP BY c.status",
+            (city_id,),
+        )
+        return {"posts": rows, "connections": {row["status"]: row["count"] for row in connections}}
+
+    # -- connections ---------------------------------------------------------------------
+
+    def create_connection(self, post_id: int, requester_id: int, message: str) -> int:
+        now = time.time()
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO connections (post_id, requester_id, message, status, created_at,"
+                " updated_at) VALUES (?, ?, ?, 'requested', ?, ?)",
+                (post_id, requester_id, message, now, now),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def has_open_connection(self, post_id: int, requester_id: int) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM connections WHERE post_id = ? AND requester_id = ?"
+            " AND status = 'requested'",
+            (post_id, requester_id),
+        ).fetchone()
+        return row is not None
+
+    def connection(self, connection_id: int) -> dict[str, Any] | None:
+        return self._one(
+            "SELECT c.*, p.account_id AS poster_id FROM connections c"
+            " JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
+            (connection_id,),
+        )
+
+    def set_connection_status(self, connection_id: int, status: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "UPDATE connections SET status = ?, updated_at = ? WHERE id = ?",
+                (status, time.time(), connection_id),
+            )
+
+    def connections_of(self, account_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Connections on the account's posts (incoming) and that it asked (outgoing),
+        each with the other side's account row under ``other``."""
+        select = (
+            "SELECT c.id, c.post_id, p.title AS post_title, c.message, c.status, c.created_at,"
+            " o.display_name, o.email, o.phone, o.consent FROM connections c"
+            " JOIN posts p ON p.id = c.post_id"
+        )
+        incoming = self._all(
+            select + " JOIN accounts o ON o.id = c.requester_id WHERE p.account_id = ?"
+            " ORDER BY c.created_at DESC, c.id DESC",
+            (account_id,),
+        )
+        outgoing = self._all(
+            select + " JOIN accounts o ON o.id = p.account_id WHERE c.requester_id = ?"
+            " ORDER BY c.created_at DESC, c.id DESC",
+            (account_id,),
+        )
+        for row in incoming + outgoing:
+            row["consent"] = json.loads(row["consent"])
+        return {"incoming": incoming, "outgoing": outgoing}
+
+    # -- addresses -----------------------------------------------------------------------
+
+    def insert_addresses(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert or replace addresses by BAN id, in one transaction; returns how many."""
+        count = 0
+        with self.write():
+            for row in rows:
+                self.conn.execute(
+                    "DELETE FROM addresses WHERE city_id = ? AND ban_id = ?",
+                    (city_id, row["ban_id"]),
+                )
+                self.conn.execute(
+                    "INSERT INTO addresses (city_id, ban_id, numero, rep, nom_voie, code_postal,"
+                    " nom_commune, label, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        city_id,
+                        row["ban_id"],
+                        row["numero"],
+                        row["rep"],
+                        row["nom_voie"],
+                        row["code_postal"],
+                        row["nom_commune"],
+                        row["label"],
+                        row["lat"],
+                        row["lon"],
+                    ),
+                )
+                count += 1
+        return count
+
+    def search_addresses(self, city_id: int, match: str, limit: int) -> list[dict[str, Any]]:
+        """Addresses whose label matches the FTS5 expression, best first."""
+        return self._all(
+            "SELECT a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal, a.nom_commune,"
+            " bm25(addresses_fts) AS rank FROM addresses_fts"
+            " JOIN addresses a ON a.id = addresses_fts.rowid"
+            " WHERE addresses_fts MATCH ? AND a.city_id = ?"
+            " ORDER BY rank, CAST(a.numero AS INTEGER), a.id LIMIT ?",
+            (match, city_id, limit),
+        )
+
+    def address_count(self, city_id: int) -> int:
+        row = self.conn.execute("SELECT COUNT(*) FROM addresses WHERE city_id = ?", (city_id,))
+        return int(row.fetchone()[0])
+
+    # -- rate limits ---------------------------------------------------------------------
+
+    def hit(self, key: str, window_s: float, now: float) -> tuple[int, float]:
+        """Count one hit in ``key``'s fixed window; returns (hits in window, window start).
+        A single autocommitted statement: atomic across processes."""
+        row = self.conn.execute(
+            "INSERT INTO ratelimit.buckets (key, window_start, count) VALUES (?1, ?2, 1)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            " count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,"
+            " window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END"
+            " RETURNING count, window_start",
+            (key, now, window_s),
+        ).fetchone()
+        return int(row[0]), float(row[1])
+
+
+def _encode_consent(fields: dict[str, Any]) -> dict[str, Any]:
+    if "consent" in fields:
+        fields = {**fields, "consent": json.dumps(fields["consent"])}
+    return fields
+
+
+def _decode_account(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is not None:
+        row["consent"] = json.loads(row["consent"])
+    return row
