@@ -68,16 +68,17 @@ def keys(lat_units: NDArray[np.int32], lon_units: NDArray[np.int32]) -> IntArray
 
 
 class Covering:
-    """The key ranges ``[starts[k], stops[k])`` of the cells covering one or two boxes,
-    and the size of those cells, from which callers estimate how full the circle is."""
+    """The sorted, disjoint key ranges ``[starts[k], stops[k])`` of the cells covering one
+    or two boxes, and the number and size of those cells, from which callers estimate
+    how full the region is."""
 
     __slots__ = ("starts", "stops", "cell_units", "cells")
 
-    def __init__(self, starts: IntArray, stops: IntArray, cell_units: int) -> None:
+    def __init__(self, starts: IntArray, stops: IntArray, cell_units: int, cells: int) -> None:
         self.starts = starts
         self.stops = stops
         self.cell_units = cell_units  # side of a cell, in units of 1e-7 degree
-        self.cells = len(starts)
+        self.cells = cells
 
 
 def _cell_index(units: int, offset: int) -> int:
@@ -103,8 +104,22 @@ def cover_boxes(lat_range: tuple[int, int], lon_ranges: list[tuple[int, int]]) -
         for lon in _dilated_run(_spread(j0 >> level), (j1 >> level) - (j0 >> level), _ODD_BITS)
         for lat in lat_bits
     ]
-    starts = np.array(cells, dtype=np.int64) << (2 * level)
-    return Covering(starts, starts + (1 << (2 * level)), 1 << (level + FINEST_SHIFT))
+    cells = sorted(set(cells))  # two boxes may share a cell
+    # Z-order neighbours are often consecutive: one range instead of several
+    starts, stops = [cells[0]], [cells[0] + 1]
+    for cell in cells[1:]:
+        if cell == stops[-1]:
+            stops[-1] = cell + 1
+        else:
+            starts.append(cell)
+            stops.append(cell + 1)
+    shift = 2 * level
+    return Covering(
+        np.array(starts, dtype=np.int64) << shift,
+        np.array(stops, dtype=np.int64) << shift,
+        1 << (level + FINEST_SHIFT),
+        len(cells),
+    )
 
 
 def _dilated_run(first: int, count: int, holes: int) -> list[int]:

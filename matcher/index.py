@@ -86,13 +86,10 @@ class _Circle:
         self.planar = abs(lat) <= PLANE_MAX_LAT and len(lon_ranges) == 1 and dlon is not None
         if self.planar:
             self._plane_units = LocalPlane(lat, lon, 1.0 / grid.UNITS_PER_DEG)
-            self._plane_deg = LocalPlane(lat, lon, 1.0)
-            band_units = plane_error_m(lat, radius_m, rounded=True)
-            band_deg = plane_error_m(lat, radius_m, rounded=False)
-            self._units_in = max(radius_m - band_units, 0.0) ** 2
-            self._units_out = (radius_m + band_units) ** 2
-            self._deg_in = max(radius_m - band_deg, 0.0) ** 2
-            self._deg_out = (radius_m + band_deg) ** 2
+            band_m = plane_error_m(lat, radius_m, rounded=True)
+            self._units_in = max(radius_m - band_m, 0.0) ** 2
+            self._units_out = (radius_m + band_m) ** 2
+        self._plane_deg: LocalPlane | None = None
         side_lat, side_lon = _metres_per_unit(lat)
         cell_area = (self.covering.cell_units**2) * side_lat * side_lon
         self.fill = min(1.0, math.pi * radius_m**2 / (cell_area * self.covering.cells))
@@ -110,6 +107,11 @@ class _Circle:
         if not self.planar:
             keep = np.ones(len(lats), dtype=bool)
             return keep, keep
+        if self._plane_deg is None:  # only walks and the delta need it
+            self._plane_deg = LocalPlane(self.lat, self.lon, 1.0)
+            band_m = plane_error_m(self.lat, self.radius_m, rounded=False)
+            self._deg_in = max(self.radius_m - band_m, 0.0) ** 2
+            self._deg_out = (self.radius_m + band_m) ** 2
         d2 = self._plane_deg.squared_m2(lats, lons)
         keep = d2 <= self._deg_out
         return keep, keep & (d2 > self._deg_in)
@@ -186,9 +188,11 @@ class _Main:
         bucket_order = np.argsort(keys)
         self.bucket_key = keys[bucket_order]
         del keys
-        self.bucket_pos = bucket_order.astype(np.int32)
-        self.bucket_lat = lat_u[bucket_order]
-        self.bucket_lon = lon_u[bucket_order]
+        # one row per bucket entry, so that a gather reads one place per post
+        self.bucket_rows = np.empty((self.size, 3), dtype=np.int32)
+        self.bucket_rows[:, 0] = lat_u[bucket_order]
+        self.bucket_rows[:, 1] = lon_u[bucket_order]
+        self.bucket_rows[:, 2] = bucket_order
         del bucket_order, lat_u, lon_u
         self.cat_order = np.argsort(self.cat, kind="stable").astype(np.int32)
         counts = np.bincount(self.cat, minlength=n_categories)
@@ -204,9 +208,7 @@ class _Main:
             self.dead,
             self.id_order,
             self.bucket_key,
-            self.bucket_pos,
-            self.bucket_lat,
-            self.bucket_lon,
+            self.bucket_rows,
             self.cat_order,
         )
         return sum(a.nbytes for a in arrays)
@@ -233,17 +235,20 @@ class _Main:
         return first + int(np.searchsorted(self.id[first:last], post_id, side="left"))
 
 
-def _ranges_to_index(starts: I64, stops: I64) -> I64 | slice:
-    """All integers in the ranges ``[starts[k], stops[k])``, without a Python loop."""
+def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
+    """The rows in the ranges ``[starts[k], stops[k])``, in order: slices when there are
+    few ranges, one fancy index built without a Python loop when there are many."""
     counts = stops - starts
-    nonempty = counts > 0
-    if nonempty.sum() == 1:
-        k = int(np.argmax(nonempty))
-        return slice(int(starts[k]), int(stops[k]))
+    nonempty = np.flatnonzero(counts)
+    if len(nonempty) <= 16:
+        bounds = zip(starts[nonempty].tolist(), stops[nonempty].tolist(), strict=True)
+        parts = [rows[start:stop] for start, stop in bounds]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
     starts, counts = starts[nonempty], counts[nonempty]
     offsets = np.cumsum(counts) - counts
-    index: I64 = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
-    return index
+    index = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
+    taken: I32 = rows[index]
+    return taken
 
 
 class _Query:
@@ -263,22 +268,14 @@ class _Query:
 
     def run(self) -> tuple[I64, F64]:
         """Positions (newest first) and distances of up to ``limit`` matches."""
-        main, region = self.main, self.region
+        main = self.main
         if main.size == 0 or self.before_pos == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
         if self.codes is not None:  # categories first seen after the build are not here
             self.codes = [c for c in self.codes if c < len(main.cat_start)]
-        codes = range(len(main.cat_start)) if self.codes is None else self.codes
-        if not codes:
+        if self.codes is not None and not self.codes:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        cover = region.covering
-        category_bits = np.array(codes, dtype=np.int64)[:, None] << CATEGORY_SHIFT
-        needles = np.concatenate(
-            ((category_bits | cover.starts).ravel(), (category_bits | cover.stops).ravel())
-        )
-        bounds = np.searchsorted(main.bucket_key, needles)
-        half = len(bounds) // 2
-        starts, stops = bounds[:half], bounds[half:]
+        starts, stops = self._bucket_ranges()
         n_cover = int((stops - starts).sum())
         if n_cover == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
@@ -286,6 +283,18 @@ class _Query:
         if block * WALK_ADVANTAGE < n_cover:
             return self._walk(block, n_cover)
         return self._gather(starts, stops, self.before_pos, self.limit)
+
+    def _bucket_ranges(self) -> tuple[I64, I64]:
+        """Where the covering cells of each wanted category are in the sorted keys. The
+        needles go in increasing order, which lets ``searchsorted`` narrow each search
+        from the last; their dtype is the keys' (another dtype would convert the keys)."""
+        main = self.main
+        codes = range(len(main.cat_start)) if self.codes is None else self.codes
+        cover = self.region.covering
+        category_bits = np.array(codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
+        cells = np.stack((cover.starts, cover.stops), axis=1)
+        bounds = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
+        return bounds[0::2], bounds[1::2]
 
     def _segment_size(self) -> int:
         main = self.main
@@ -304,10 +313,9 @@ class _Query:
         return int(1.5 * self.limit / max(share, 1e-12)) + 32
 
     def _gather(self, starts: I64, stops: I64, before_pos: int, need: int) -> tuple[I64, F64]:
-        main = self.main
-        index = _ranges_to_index(starts, stops)
-        keep, maybe = self.region.screen_units(main.bucket_lat[index], main.bucket_lon[index])
-        pos = main.bucket_pos[index][keep]
+        rows = _take_ranges(self.main.bucket_rows, starts, stops)
+        keep, maybe = self.region.screen_units(rows[:, 0], rows[:, 1])
+        pos = rows[keep, 2]
         maybe = maybe[keep]
         wanted = self._wanted(pos, before_pos)
         if wanted is not None:
@@ -394,12 +402,7 @@ class _Query:
         return np.concatenate(found_pos), np.concatenate(found_m)
 
     def _gather_below(self, before_pos: int, need: int) -> tuple[I64, F64]:
-        main = self.main
-        codes = range(len(main.cat_start)) if self.codes is None else self.codes
-        cover = self.region.covering
-        category_bits = np.array(codes, dtype=np.int64)[:, None] << CATEGORY_SHIFT
-        starts = np.searchsorted(main.bucket_key, (category_bits | cover.starts).ravel())
-        stops = np.searchsorted(main.bucket_key, (category_bits | cover.stops).ravel())
+        starts, stops = self._bucket_ranges()
         return self._gather(starts, stops, before_pos, need)
 
 
