@@ -139,11 +139,28 @@ class Server:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection.request("GET", f"/api/v1/{CITY_SLUG}/match?lat=45.19&lon=5.72")
                 if connection.getresponse().status == 200:
+                    self._warm_up()
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"the server did not answer in 120 s: see {log}")
+
+    def _warm_up(self) -> None:
+        """Concurrent searches, so that every worker has built its index before timing."""
+
+        def search() -> None:
+            for _ in range(10):
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                connection.request("GET", f"/api/v1/{CITY_SLUG}/match?lat=45.19&lon=5.72")
+                connection.getresponse().read()
+                connection.close()
+
+        threads = [threading.Thread(target=search) for _ in range(2 * self.workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
