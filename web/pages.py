@@ -195,8 +195,8 @@ def ui_strings() -> dict[str, str]:
     with ``Intl.PluralRules`` in the page language.
     """
     return {
-        "results_one": _("{count} post found"),
-        "results_other": _("{count} posts found"),
+        "results_one": _("{count} post found."),
+        "results_other": _("{count} posts found."),
         "results_more": _("More posts are available."),
         "no_results": _("No post found here. Try a larger scale or other categories."),
         "searching": _("Searching…"),

@@ -80,6 +80,30 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const staticRoot = document.body.dataset.static || "/static/";
+
+/**
+ * A category's icon: the vendored Twemoji picture of its emoji (the same on every system),
+ * or the emoji itself as text if there is no picture for it. Decorative: a label follows.
+ */
+export function categoryIcon(category) {
+  const emoji = category?.icon || "";
+  const codePoints = [...emoji]
+    .map((character) => character.codePointAt(0).toString(16))
+    .filter((codePoint) => codePoint !== "fe0f");
+  const fallback = el("span", { class: "category-icon", "aria-hidden": "true" }, emoji || "•");
+  if (!codePoints.length) return fallback;
+  const picture = el("img", {
+    class: "category-icon",
+    src: `${staticRoot}vendor/twemoji/${codePoints.join("-")}.svg`,
+    alt: "",
+    width: 20,
+    height: 20,
+  });
+  picture.addEventListener("error", () => picture.replaceWith(fallback), { once: true });
+  return picture;
+}
+
 /** An API failure: `problem` is the RFC 9457 body (or a stand-in for network errors). */
 export class ApiError extends Error {
   constructor(status, problem) {

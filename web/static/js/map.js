@@ -6,6 +6,7 @@ import {
   ApiError,
   categories,
   categoryBySlug,
+  categoryIcon,
   city,
   clearErrors,
   el,
@@ -68,8 +69,8 @@ async function showCity() {
         interactive: false,
         style: { color: "#3d4f7c", weight: 2, fill: false, dashArray: "6 4" },
       }).addTo(map);
-      if (!currentQuery) map.fitBounds(boundary.getBounds());
-    } else if (info.center && !currentQuery) {
+      map.fitBounds(boundary.getBounds());
+    } else if (info.center) {
       map.setView(info.center, 13);
     }
   } catch (error) {
@@ -222,6 +223,8 @@ async function showResults(page, { append }) {
     const entry = listEntry(feature, categoryInfo.get(feature.properties.category));
     resultList.append(entry);
     entriesById.set(feature.id, entry);
+    // Remote help is found city-wide, whatever the distance: it is listed, not mapped.
+    if (isRemote(feature)) continue;
     const marker = postMarker(feature, categoryInfo.get(feature.properties.category));
     markersById.set(feature.id, marker);
     newMarkers.push(marker);
@@ -232,6 +235,7 @@ async function showResults(page, { append }) {
   const shown = entriesById.size;
   const count = shown ? tCount("results", shown) : t("no_results");
   resultCount.textContent = nextCursor ? `${count} ${t("results_more")}` : count;
+  resultList.dataset.shown = String(shown);
 }
 
 function drawSearchArea(query) {
@@ -263,9 +267,16 @@ function describePost(feature, category) {
   return [
     t(`poster_type.${properties.poster_type}`),
     el("time", { datetime: properties.created_at }, relativeTime(properties.created_at)),
-    category?.remote ? t("remote") : formatDistance(properties.distance_m),
+    isRemote(feature)
+      ? t("remote")
+      : formatDistance(properties.distance_m),
     t(`precision.${properties.precision}`),
   ];
+}
+
+function isRemote(feature) {
+  const { remote, distance_m: distanceM } = feature.properties;
+  return Boolean(remote) || distanceM === null || distanceM === undefined;
 }
 
 function joined(parts, separator = " · ") {
@@ -273,11 +284,7 @@ function joined(parts, separator = " · ") {
 }
 
 function categoryLabel(slug, category) {
-  return [
-    el("span", { class: "category-icon", "aria-hidden": "true" }, category?.icon || "•"),
-    " ",
-    category?.label || slug,
-  ];
+  return [categoryIcon(category), " ", category?.label || slug];
 }
 
 function postUrl(id) {
@@ -311,7 +318,7 @@ function postMarker(feature, category) {
   const [lon, lat] = feature.geometry.coordinates;
   const properties = feature.properties;
   const icon = L.divIcon({
-    html: el("span", { "aria-hidden": "true" }, category?.icon || "•"),
+    html: categoryIcon(category),
     className: `post-marker kind-${properties.kind}`,
     iconSize: [30, 30],
     popupAnchor: [0, -12],
@@ -455,13 +462,12 @@ async function start() {
       search(query, { remember: false });
     }
   });
-  await showCategoryChoices();
+  await Promise.all([showCategoryChoices(), showCity()]);
   const query = queryFromUrl();
   if (query) {
     fillForm(query);
-    search(query, { remember: false });
+    await search(query, { remember: false });
   }
-  showCity();
 }
 
 start();

@@ -3,6 +3,7 @@
 import {
   api,
   categories,
+  categoryIcon,
   city,
   el,
   handleForm,
@@ -57,7 +58,7 @@ function editForm(post, onDone) {
       "category",
       t("label.category"),
       select(
-        categoryList.map((category) => [category.slug, `${category.icon} ${category.label}`]),
+        categoryList.map((category) => [category.slug, category.label]),
         post.category,
       ),
     ),
@@ -105,7 +106,7 @@ function postEntry(post) {
     el(
       "p",
       { class: "post-category" },
-      el("span", { class: "category-icon", "aria-hidden": "true" }, category?.icon || "•"),
+      categoryIcon(category),
       ` ${category?.label || post.category} `,
       el("span", { class: `kind-badge kind-${post.kind}` }, t(`kind.${post.kind}`)),
       " ",

@@ -3,17 +3,8 @@ import { addressCombobox, api, categories, city, el, handleForm, session } from 
 
 const form = document.getElementById("post-form");
 const otherAddress = document.getElementById("other-address");
-const addressInput = document.getElementById("f-address");
-let pickedPlace = null;
-
-addressCombobox(addressInput, {
-  onPick: (place) => {
-    pickedPlace = place;
-  },
-  onEdit: () => {
-    pickedPlace = null;
-  },
-});
+// A chosen suggestion's label is sent as the address, which the API geocodes to that point.
+addressCombobox(document.getElementById("f-address"));
 
 form.addEventListener("change", (event) => {
   if (event.target.name === "place") otherAddress.hidden = event.target.value !== "other";
@@ -23,7 +14,7 @@ async function start() {
   const [{ account }, list] = await Promise.all([session(), categories().catch(() => [])]);
   const select = document.getElementById("f-category");
   select.replaceChildren(
-    ...list.map((category) => el("option", { value: category.slug }, `${category.icon} ${category.label}`)),
+    ...list.map((category) => el("option", { value: category.slug }, category.label)),
   );
   if (!account) {
     document.getElementById("login-needed").hidden = false;
@@ -50,13 +41,7 @@ handleForm(form, async () => {
     precision: data.get("precision"),
   };
   if (data.get("place") === "other") {
-    const address = String(data.get("address") || "").trim();
-    if (pickedPlace && pickedPlace.label === address) {
-      body.lat = pickedPlace.lat;
-      body.lon = pickedPlace.lon;
-    } else {
-      body.address = address;
-    }
+    body.address = String(data.get("address") || "").trim();
   }
   const feature = await api(`/${city}/posts`, { method: "POST", body });
   window.location.assign(`/${city}/posts/${encodeURIComponent(feature.id)}`);

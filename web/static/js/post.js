@@ -3,6 +3,7 @@ import {
   api,
   ApiError,
   categoryBySlug,
+  categoryIcon,
   city,
   el,
   formatDate,
@@ -20,7 +21,7 @@ const contactForm = document.getElementById("contact-form");
 function showPost(feature, category) {
   const properties = feature.properties;
   document.getElementById("post-category").replaceChildren(
-    el("span", { class: "category-icon", "aria-hidden": "true" }, category?.icon || "•"),
+    categoryIcon(category),
     " ",
     category?.label || properties.category,
   );

@@ -1,16 +1,9 @@
 // Create an account (logged in at once), then go to "My account".
 import { addressCombobox, api, city, handleForm, nextPath } from "./common.js";
 
-const addressInput = document.getElementById("f-address");
-let pickedPlace = null;
-addressCombobox(addressInput, {
-  onPick: (place) => {
-    pickedPlace = place;
-  },
-  onEdit: () => {
-    pickedPlace = null;
-  },
-});
+// The chosen suggestion's label is sent as the address: the API geocodes it to that point
+// and keeps the text as the (private) home address.
+addressCombobox(document.getElementById("f-address"));
 
 handleForm(document.getElementById("register-form"), async (form) => {
   const data = new FormData(form);
@@ -22,12 +15,7 @@ handleForm(document.getElementById("register-form"), async (form) => {
     precision: data.get("precision"),
     consent: { share_email: data.has("share_email"), share_phone: data.has("share_phone") },
   };
-  const address = String(data.get("address") || "").trim();
-  body.address = address;
-  if (pickedPlace && pickedPlace.label === address) {
-    body.lat = pickedPlace.lat;
-    body.lon = pickedPlace.lon;
-  }
+  body.address = String(data.get("address") || "").trim();
   if (data.get("phone")) body.phone = data.get("phone");
   await api(`/${city}/accounts`, { method: "POST", body });
   window.location.assign(nextPath(`/${city}/me`));

@@ -1,0 +1,175 @@
+"""The real app served by waitress on 127.0.0.1 over a demo database, and Debian's chromium
+driven by Playwright: one server and one browser for the whole session."""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DEMO_POSTS = 300
+CITY = "grenoble"
+SERVER_START_TIMEOUT_S = 30
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"{CHROMIUM} is absent (`make test` installs Debian's chromium with apt-get)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """The served app and a small client for its JSON API (the tests' oracle)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def api(self, path: str, query: dict | list | None = None) -> dict:
+        url = f"{self.base_url}/api/v1{path}"
+        if query:
+            url += "?" + urllib.parse.urlencode(query, doseq=True)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)
+
+    def match(self, **query) -> dict:
+        return self.api(f"/{CITY}/match", query)
+
+
+def wait_until_serving(base_url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer within {SERVER_START_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser-server")
+    env = {
+        **os.environ,
+        "VOISINAGE_DATABASE": str(folder / "voisinage.sqlite"),
+        "VOISINAGE_SECRET_KEY": secrets.token_urlsafe(32),
+        "VOISINAGE_TESTING": "1",
+        "VOISINAGE_RATE_LIMITS_ENABLED": "0",
+        "VOISINAGE_PASSWORD_HASH": "fast",
+        "VOISINAGE_MAP_TILE_URL": "",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "web", "demo", "--posts", str(DEMO_POSTS)],
+        env=env,
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "waitress",
+            f"--listen=127.0.0.1:{port}",
+            "--call",
+            "web:create_app",
+        ],
+        env=env,
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url, process)
+        yield Server(base_url)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (`make test` installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """Console errors, page errors and CSP violations seen by a page: tests end with none."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.errors.append(message.text),
+        )
+
+
+@pytest.fixture
+def new_context(browser, server):
+    """Make browser contexts (separate cookies: separate people), closed after the test."""
+    contexts = []
+    problems = []
+
+    def make(**options):
+        options = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR", **options}
+        context = browser.new_context(base_url=server.base_url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        context.on("page", lambda page: problems.append(PageProblems(page)))
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    seen = [
+        error for problem in problems for error in problem.errors if not caused_on_purpose(error)
+    ]
+    assert seen == [], f"the pages reported errors: {seen}"
+
+
+def caused_on_purpose(error: str) -> bool:
+    """HTTP error statuses: tests send bad input on purpose; the page handles the answer."""
+    return "the server responded with a status of" in error
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
