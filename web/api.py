@@ -64,7 +64,7 @@ def parse_query(model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise _validation_problem(error) from None
+        raise _validation_problem(error, query=True) from None
 
 
 def parse_body(model: type[M]) -> M:
@@ -81,10 +81,12 @@ def parse_body(model: type[M]) -> M:
         raise _validation_problem(error) from None
 
 
-def _validation_problem(error: ValidationError) -> Problem:
+def _validation_problem(error: ValidationError, query: bool = False) -> Problem:
+    """422 naming each parameter: the query parameter, or the body field's dotted path."""
     errors = []
     for item in error.errors(include_url=False, include_input=False):
-        param = ".".join(str(part) for part in item["loc"]) or "body"
+        loc = item["loc"][:1] if query else item["loc"]
+        param = ".".join(str(part) for part in loc) or "body"
         message = item["msg"].removeprefix("Value error, ")
         errors.append((param, message))
     detail = "; ".join(f"{param}: {message}" for param, message in errors)

@@ -1,0 +1,153 @@
+"""Fixtures: ``app``, ``client``, ``runner`` on a fresh temporary database holding the city
+``grenoble`` (shipped boundary, categories and BAN sample), and helpers to sign up and post."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from web import create_app, geocode
+from web.store import Store
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+BOUNDARY = json.loads((DATA / "grenoble-boundary.geojson").read_text(encoding="utf-8"))
+CATEGORIES = json.loads((DATA / "categories.json").read_text(encoding="utf-8"))
+ADDRESSES = DATA / "ban-38-grenoble-sample.csv"
+
+# Places inside the boundary, and one outside (Lyon).
+CENTRE = (45.1885, 5.7245)
+INSIDE = (45.1930, 5.7310)
+LYON = (45.7640, 4.8357)
+PASSWORD = "correct horse battery"
+
+
+def make_app(database: Path, **settings):
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(database),
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH": "fast",
+            "RATE_LIMITS_ENABLED": False,
+            **settings,
+        }
+    )
+
+
+def add_city(database: Path, slug: str = "grenoble", premoderation: bool = False) -> int:
+    store = Store(database)
+    try:
+        city_id = store.create_city(
+            slug, slug.title(), BOUNDARY, CATEGORIES, premoderation=premoderation
+        )
+        geocode.import_ban(store, city_id, ADDRESSES)
+        return city_id
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "voisinage.sqlite"
+
+
+@pytest.fixture
+def app(database: Path):
+    app = make_app(database)
+    add_city(database)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Session:
+    """A logged-in test client with its CSRF token."""
+
+    def __init__(self, client, csrf: str, account: dict):
+        self.client = client
+        self.csrf = csrf
+        self.account = account
+
+    def _send(self, method: str, path: str, body=None, **kwargs):
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, json=body, headers=headers, **kwargs)
+
+    def post(self, path, body=None, **kwargs):
+        return self._send("POST", path, body, **kwargs)
+
+    def patch(self, path, body=None, **kwargs):
+        return self._send("PATCH", path, body, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._send("DELETE", path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def create_post(self, **fields):
+        body = {
+            "kind": "offer",
+            "category": "shopping",
+            "title": "Courses le samedi",
+            "lat": CENTRE[0],
+            "lon": CENTRE[1],
+            **fields,
+        }
+        if "address" in fields and "lat" not in fields:
+            del body["lat"], body["lon"]
+        response = self.post("/api/v1/grenoble/posts", body)
+        assert response.status_code == 201, response.json
+        return response.json
+
+
+def sign_up(app, email: str = "alice@example.org", **fields) -> Session:
+    """A new account on its own test client (own cookie jar), logged in."""
+    client = app.test_client()
+    body = {
+        "email": email,
+        "password": PASSWORD,
+        "display_name": email.split("@")[0],
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+        **fields,
+    }
+    response = client.post("/api/v1/grenoble/accounts", json=body)
+    assert response.status_code == 201, response.json
+    return Session(client, response.json["csrf_token"], response.json["account"])
+
+
+@pytest.fixture
+def alice(app) -> Session:
+    return sign_up(
+        app,
+        "alice@example.org",
+        consent={"share_email": True, "share_phone": True},
+        phone="06 12 34 56 78",
+    )
+
+
+@pytest.fixture
+def bob(app) -> Session:
+    return sign_up(
+        app,
+        "bob@example.org",
+        consent={"share_email": False, "share_phone": True},
+        phone="07 00 00 00 01",
+    )
+
+
+def make_moderator(database: Path, email: str) -> None:
+    store = Store(database)
+    try:
+        account = store.account_by_email(email)
+        store.update_account(account["id"], role="moderator")
+    finally:
+        store.close()
