@@ -135,14 +135,18 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited: see {log}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection.request("GET", f"/api/v1/{CITY_SLUG}/match?lat=45.19&lon=5.72")
-                if connection.getresponse().status == 200:
+                response = connection.getresponse()
+                response.read()
+                if response.status == 200:
                     self._warm_up()
                     return
             except OSError:
                 pass
+            finally:
+                connection.close()
             time.sleep(0.2)
         raise RuntimeError(f"the server did not answer in 120 s: see {log}")
 
