@@ -194,6 +194,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"{machine['python']} · numpy {machine['numpy']} · seed {results['config']['seed']}"
         f" · k = {results['config']['limit']}",
         "",
+        "Load average (1 min) at start {:.2f}, at end {:.2f}.".format(
+            machine["load_average_at_start"][0],
+            machine.get("load_average_at_end", [float("nan")])[0],
+        ),
+        "",
     ]
     if machine.get("note"):
         lines += [f"> {machine['note']}", ""]
