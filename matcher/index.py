@@ -130,8 +130,9 @@ class _Box:
         lat_range, lon_ranges = grid.box_units(south, west, north, east)
         self.covering = grid.cover_boxes(lat_range, lon_ranges)
         self.centre_lat = (south + north) / 2
-        width = (east - west) % 360.0 if west != east else 0.0
-        self.centre_lon = (west + width / 2 + 180.0) % 360.0 - 180.0
+        width = east - west if west <= east else east - west + 360.0
+        centre_lon = west + width / 2
+        self.centre_lon = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
         box_units_area = (lat_range[1] - lat_range[0] + 1) * sum(
             hi - lo + 1 for lo, hi in lon_ranges
         )

@@ -1,0 +1,74 @@
+"""The Z-order grid: every point of a box or of a geodesic circle has its key in one of
+the covering ranges, the ranges are sorted and disjoint, and a box spans few cells."""
+
+import numpy as np
+import pytest
+
+from matcher import grid
+from matcher.geodesy import GEOD, extent_deg
+
+
+def _covered(covering, lats, lons):
+    keys = grid.keys(grid.to_units(lats), grid.to_units(lons))
+    slot = np.searchsorted(covering.stops, keys, side="right")
+    inside = slot < len(covering.starts)
+    inside[inside] &= covering.starts[slot[inside]] <= keys[inside]
+    return inside
+
+
+def _check_ranges(covering):
+    assert np.all(covering.starts < covering.stops)
+    assert np.all(covering.stops[:-1] < covering.starts[1:])  # sorted, disjoint, merged
+    assert covering.cells <= 2 * grid.MAX_CELLS_PER_AXIS**2
+
+
+@pytest.mark.parametrize(
+    "south, west, north, east",
+    [
+        (45.18, 5.72, 45.19, 5.73),  # a district
+        (45.1885, 5.7245, 45.1885, 5.7245),  # a degenerate box: one point
+        (-10.0, 170.0, 10.0, -170.0),  # across the antimeridian
+        (80.0, -180.0, 90.0, 180.0),  # the north cap
+        (-90.0, -180.0, 90.0, 180.0),  # the whole world
+        (-0.001, -0.001, 0.001, 0.001),  # around the origin, where offsets meet
+    ],
+)
+def test_box_covering_holds_every_point_of_the_box(south, west, north, east):
+    rng = np.random.default_rng(0)
+    lat_range, lon_ranges = grid.box_units(south, west, north, east)
+    covering = grid.cover_boxes(lat_range, lon_ranges)
+    _check_ranges(covering)
+    lats = rng.uniform(south, north, 5_000)
+    width = (east - west) % 360.0 if west > east else east - west
+    lons = (west + rng.uniform(0, width, 5_000) + 180.0) % 360.0 - 180.0
+    corners_lat = np.array([south, south, north, north])
+    corners_lon = np.array([west, east, west, east])
+    assert _covered(
+        covering, np.concatenate((lats, corners_lat)), np.concatenate((lons, corners_lon))
+    ).all()
+
+
+def test_circle_covering_holds_points_on_the_circle():
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        lat, lon = rng.uniform(-90, 90), rng.uniform(-180, 180)
+        radius_m = float(np.exp(rng.uniform(0, np.log(50_000))))
+        lons, lats, _ = GEOD.fwd(
+            np.full(64, lon), np.full(64, lat), np.linspace(-180, 180, 64), np.full(64, radius_m)
+        )
+        covering = grid.cover_boxes(*grid.circle_box_units(lat, lon, *extent_deg(lat, radius_m)))
+        _check_ranges(covering)
+        assert _covered(covering, np.append(lats, lat), np.append(lons, lon)).all()
+
+
+def test_a_far_point_is_not_covered():
+    covering = grid.cover_boxes(*grid.circle_box_units(45.19, 5.72, *extent_deg(45.19, 200.0)))
+    assert not _covered(covering, np.array([45.3]), np.array([5.72])).any()
+
+
+def test_keys_of_a_cell_share_their_prefix():
+    lat_units = grid.to_units(np.array([45.0, 45.0 + 30e-7]))  # same finest cell (64 units)
+    lon_units = grid.to_units(np.array([5.0, 5.0]))
+    base = (lat_units + grid.LAT_OFFSET) >> grid.FINEST_SHIFT
+    keys = grid.keys(lat_units, lon_units)
+    assert (keys[0] == keys[1]) == (base[0] == base[1])
