@@ -37,6 +37,7 @@ def make_app(database: Path, **settings):
 def add_city(database: Path, slug: str = "grenoble", premoderation: bool = False) -> int:
     store = Store(database)
     try:
+        store.migrate()
         city_id = store.create_city(
             slug, slug.title(), BOUNDARY, CATEGORIES, premoderation=premoderation
         )
