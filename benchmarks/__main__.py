@@ -32,7 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="10 k and 100 k posts, fewer queries")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"output directory ({RESULTS})")
+    parser.add_argument(
+        "--out", type=Path, help=f"output directory (default {RESULTS}, or its quick/ for --quick)"
+    )
     parser.add_argument("--no-baselines", action="store_true", help="time the engine alone")
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--note", default="", help="a line for the report, e.g. the machine's load")
@@ -69,6 +71,8 @@ def machine(note: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.out is None:  # a quick run never overwrites the committed full results
+        args.out = RESULTS / "quick" if args.quick else RESULTS
     config = config_from(args)
     suite = Suite(config)
     suite.results["machine"] = machine(args.note)
