@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
 DEMO_POSTS = 300
 CITY = "grenoble"
 SERVER_START_TIMEOUT_S = 30
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -87,13 +88,15 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "VOISINAGE_PASSWORD_HASH": "fast",
         "VOISINAGE_MAP_TILE_URL": "",
     }
-    subprocess.run(
+    demo = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "web", "demo", "--posts", str(DEMO_POSTS)],
         env=env,
-        cwd=folder,
-        check=True,
+        cwd=ROOT,
         capture_output=True,
+        text=True,
     )
+    if demo.returncode:
+        raise RuntimeError(f"`flask --app web demo` failed:\n{demo.stderr}")
     port = free_port()
     process = subprocess.Popen(
         [
@@ -105,7 +108,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
             "web:create_app",
         ],
         env=env,
-        cwd=folder,
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

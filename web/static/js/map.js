@@ -259,7 +259,7 @@ function drawSearchArea(query) {
       fillOpacity: 1,
     }),
   ]).addTo(map);
-  map.fitBounds(searchArea.getLayers()[0].getBounds(), { padding: [16, 16] });
+  map.fitBounds(searchArea.getLayers()[0].getBounds(), { padding: [16, 16], animate: false });
 }
 
 function describePost(feature, category) {
