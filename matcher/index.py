@@ -43,8 +43,10 @@ from matcher.geodesy import (
 from matcher.post import KINDS, Kind, Match, Post
 
 CATEGORY_SHIFT = grid.KEY_BITS
+CELL_MASK = (1 << grid.KEY_BITS) - 1
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
 DELTA_CAPACITY = 4096
+ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
 #: many times less, so a walk is chosen while its block is under this many gathered posts.
 WALK_ADVANTAGE = 2.0
@@ -184,6 +186,9 @@ class _Main:
         self.dead = np.zeros(self.size, dtype=bool)
         self.n_dead = 0
         self.id_order = np.argsort(self.id).astype(np.int32)
+        # every ID_SAMPLE-th id in id order: a small array to search first, because
+        # searchsorted with an int32 sorter converts the whole sorter on every call
+        self.id_sample = self.id[self.id_order[::ID_SAMPLE]]
         lat_u, lon_u = grid.to_units(self.lat), grid.to_units(self.lon)
         keys = grid.keys(lat_u, lon_u) | (self.cat.astype(np.int64) << CATEGORY_SHIFT)
         bucket_order = np.argsort(keys)
@@ -195,6 +200,12 @@ class _Main:
         self.bucket_rows[:, 1] = lon_u[bucket_order]
         self.bucket_rows[:, 2] = bucket_order
         del bucket_order, lat_u, lon_u
+        # the same entries in cell order, for queries of any category: one range per cell
+        # rather than one per cell and category
+        cells = self.bucket_key & CELL_MASK
+        self.any_order = np.argsort(cells).astype(np.int32)
+        self.any_key = cells[self.any_order]
+        del cells
         self.cat_order = np.argsort(self.cat, kind="stable").astype(np.int32)
         counts = np.bincount(self.cat, minlength=n_categories)
         self.cat_stop = np.cumsum(counts)
@@ -208,20 +219,25 @@ class _Main:
             self.kind,
             self.dead,
             self.id_order,
+            self.id_sample,
             self.bucket_key,
             self.bucket_rows,
+            self.any_key,
+            self.any_order,
             self.cat_order,
         )
         return sum(a.nbytes for a in arrays)
 
     def position_of(self, post_id: int) -> int | None:
         """The position of a live post, or None."""
-        if not self.size:
+        block = int(np.searchsorted(self.id_sample, post_id, side="right")) - 1
+        if block < 0:
             return None
-        i = int(np.searchsorted(self.id, post_id, sorter=self.id_order))
-        if i == self.size:
+        candidates = self.id_order[block * ID_SAMPLE : (block + 1) * ID_SAMPLE]
+        i = int(np.searchsorted(self.id[candidates], post_id))
+        if i == len(candidates):
             return None
-        pos = int(self.id_order[i])
+        pos = int(candidates[i])
         if self.id[pos] != post_id or self.dead[pos]:
             return None
         return pos
@@ -241,6 +257,8 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
     few ranges, one fancy index built without a Python loop when there are many."""
     counts = stops - starts
     nonempty = np.flatnonzero(counts)
+    if len(nonempty) == 0:
+        return rows[:0]
     if len(nonempty) <= 16:
         bounds = zip(starts[nonempty].tolist(), stops[nonempty].tolist(), strict=True)
         parts = [rows[start:stop] for start, stop in bounds]
@@ -290,11 +308,13 @@ class _Query:
         needles go in increasing order, which lets ``searchsorted`` narrow each search
         from the last; their dtype is the keys' (another dtype would convert the keys)."""
         main = self.main
-        codes = range(len(main.cat_start)) if self.codes is None else self.codes
         cover = self.region.covering
-        category_bits = np.array(codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
         cells = np.stack((cover.starts, cover.stops), axis=1)
-        bounds = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
+        if self.codes is None:
+            bounds = np.searchsorted(main.any_key, cells.ravel())
+        else:
+            category_bits = np.array(self.codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
+            bounds = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
         return bounds[0::2], bounds[1::2]
 
     def _segment_size(self) -> int:
@@ -314,7 +334,11 @@ class _Query:
         return int(1.5 * self.limit / max(share, 1e-12)) + 32
 
     def _gather(self, starts: I64, stops: I64, before_pos: int, need: int) -> tuple[I64, F64]:
-        rows = _take_ranges(self.main.bucket_rows, starts, stops)
+        main = self.main
+        if self.codes is None:
+            rows = main.bucket_rows[_take_ranges(main.any_order, starts, stops)]
+        else:
+            rows = _take_ranges(main.bucket_rows, starts, stops)
         keep, maybe = self.region.screen_units(rows[:, 0], rows[:, 1])
         pos = rows[keep, 2]
         maybe = maybe[keep]
@@ -360,7 +384,9 @@ class _Query:
         if self.codes is not None and len(self.codes) == 1:
             code = self.codes[0]
             seg_order = main.cat_order[int(main.cat_start[code]) : int(main.cat_stop[code])]
-            end = int(np.searchsorted(seg_order, self.before_pos))
+            end = len(seg_order)
+            if self.before_pos < main.size:  # an int32 needle, as the haystack
+                end = int(np.searchsorted(seg_order, np.int32(self.before_pos)))
         else:
             end = self.before_pos
         category_mask = None
