@@ -62,6 +62,7 @@ class _Region(Protocol):
 
     covering: grid.Covering
     fill: float  # the share of the covering's area inside the region
+    lat_band: tuple[float, float]  # no point of the region is outside these latitudes
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]: ...
 
@@ -82,6 +83,7 @@ class _Circle:
     def __init__(self, lat: float, lon: float, radius_m: float) -> None:
         self.lat, self.lon, self.radius_m = lat, lon, radius_m
         dlat, dlon = extent_deg(lat, radius_m)
+        self.lat_band = (lat - dlat, lat + dlat)
         lat_range, lon_ranges = grid.circle_box_units(lat, lon, dlat, dlon)
         self.covering = grid.cover_boxes(lat_range, lon_ranges)
         # the plane needs a box that neither wraps nor reaches a pole
@@ -129,6 +131,7 @@ class _Box:
 
     def __init__(self, south: float, west: float, north: float, east: float) -> None:
         self.south, self.west, self.north, self.east = south, west, north, east
+        self.lat_band = (south, north)
         lat_range, lon_ranges = grid.box_units(south, west, north, east)
         self.covering = grid.cover_boxes(lat_range, lon_ranges)
         self.centre_lat = (south + north) / 2
@@ -480,33 +483,37 @@ class _Delta:
     def matches(
         self,
         region: _Region,
-        codes: list[int] | None,
+        category_table: Bool | None,
         kind: int | None,
         limit: int,
         before: tuple[float, int] | None,
-    ) -> list[tuple[float, int, float]]:
-        """Up to ``limit`` newest matches as ``(created_at, id, distance_m)``."""
-        n = self.used
-        wanted = self.live[:n].copy()
-        if codes is not None:
-            wanted &= np.isin(self.cat[:n], codes)
+        floor: tuple[float, int] | None,
+    ) -> tuple[F64, I64, F64]:
+        """Up to ``limit`` newest matches as arrays ``created_at, id, distance_m``, only
+        those newer than ``floor`` (the oldest of a full page from the main part)."""
+        lats = self.lat[: self.used]
+        south, north = region.lat_band
+        slots = np.flatnonzero((lats >= south) & (lats <= north))  # first, as it is cheap
+        slots = slots[self.live[slots]]
+        if category_table is not None:
+            slots = slots[category_table[self.cat[slots]]]
         if kind is not None:
-            wanted &= self.kind[:n] == kind
-        if before is not None:
-            created_at = self.created_at[:n]
-            wanted &= (created_at < before[0]) | (
-                (created_at == before[0]) & (self.id[:n] < before[1])
-            )
-        slots = np.flatnonzero(wanted)
-        keep, _ = region.screen_deg(self.lat[slots], self.lon[slots])
-        slots = slots[keep]
-        slots = slots[np.lexsort((self.id[slots], self.created_at[slots]))[::-1]]
+            slots = slots[self.kind[slots] == kind]
+        for key, newer in ((before, False), (floor, True)):
+            if key is not None:
+                created_at, ids = self.created_at[slots], self.id[slots]
+                if newer:
+                    wanted = (created_at > key[0]) | ((created_at == key[0]) & (ids > key[1]))
+                else:
+                    wanted = (created_at < key[0]) | ((created_at == key[0]) & (ids < key[1]))
+                slots = slots[wanted]
+        keep, maybe = region.screen_deg(self.lat[slots], self.lon[slots])
+        slots, maybe = slots[keep], maybe[keep]
+        newest_first = np.lexsort((self.id[slots], self.created_at[slots]))[::-1]
+        slots = slots[newest_first][: limit + int(maybe.sum())]  # only maybes can fail
         distance_m, inside = region.exact(self.lat[slots], self.lon[slots])
-        slots, distance_m = slots[inside][:limit], distance_m[inside][:limit]
-        return [
-            (float(self.created_at[s]), int(self.id[s]), float(d))
-            for s, d in zip(slots, distance_m, strict=True)
-        ]
+        slots = slots[inside][:limit]
+        return self.created_at[slots], self.id[slots], distance_m[inside][:limit]
 
 
 class Index:
@@ -703,27 +710,21 @@ class Index:
         main = self._main
         query = _Query(main, region, codes, kind_code, limit, main.position_before(key))
         pos, distance_m = query.run()
-        if not self._delta.slot:
-            return [
-                Match(int(i), float(d), float(c))
-                for i, d, c in zip(
-                    main.id[pos].tolist(),
-                    distance_m.tolist(),
-                    main.created_at[pos].tolist(),
-                    strict=True,
-                )
-            ]
-        found = list(
-            zip(
-                main.created_at[pos].tolist(),
-                main.id[pos].tolist(),
-                distance_m.tolist(),
-                strict=True,
-            )
-        )
-        found += self._delta.matches(region, codes, kind_code, limit, key)
-        found.sort(key=lambda m: (m[0], m[1]), reverse=True)
-        return [Match(i, d, c) for c, i, d in found[:limit]]
+        created_at, ids = main.created_at[pos], main.id[pos]
+        if self._delta.slot:
+            floor = (float(created_at[-1]), int(ids[-1])) if len(pos) == limit else None
+            table = None
+            if codes is not None:
+                table = np.zeros(len(self._category_code), dtype=bool)
+                table[codes] = True
+            recent = self._delta.matches(region, table, kind_code, limit, key, floor)
+            if len(recent[0]):
+                created_at = np.concatenate((created_at, recent[0]))
+                ids = np.concatenate((ids, recent[1]))
+                distance_m = np.concatenate((distance_m, recent[2]))
+                newest = np.lexsort((ids, created_at))[::-1][:limit]
+                created_at, ids, distance_m = created_at[newest], ids[newest], distance_m[newest]
+        return list(map(Match, ids.tolist(), distance_m.tolist(), created_at.tolist()))
 
 
 def _int64_column(values: object, name: str) -> I64:
