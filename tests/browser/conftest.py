@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO_POSTS = 300
 CITY = "grenoble"
+TYPED = "1 rue Félix Poul"  # what a visitor types before choosing a suggestion
 SERVER_START_TIMEOUT_S = 30
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -119,6 +120,15 @@ def server(tmp_path_factory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def spot(server) -> dict:
+    """The address the tests search around, as the city's geocoder knows it."""
+    found = server.api(f"/{CITY}/geocode", {"q": TYPED, "limit": 1})["features"][0]
+    lon, lat = found["geometry"]["coordinates"]
+    assert found["properties"]["label"].startswith("1 Rue Félix Poulat")
+    return {"label": found["properties"]["label"], "lat": lat, "lon": lon}
 
 
 @pytest.fixture(scope="session")

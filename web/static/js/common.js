@@ -54,7 +54,7 @@ export function relativeTime(isoDate, now = Date.now()) {
       return format.format(Math.round(seconds / size), unit);
     }
   }
-  return format.format(0, "minute");
+  return format.format(0, "second");
 }
 
 export function formatDate(isoDate) {

@@ -1,0 +1,160 @@
+"""Registering, posting, finding a neighbour's post and contacting its author, in chromium;
+user text shown as text; form errors next to their fields."""
+
+import re
+import secrets
+
+import pytest
+
+from tests.browser.conftest import CITY, needs_chromium
+from tests.browser.test_map_page import choose_address, expect, listed_ids
+
+pytestmark = needs_chromium
+
+PASSWORD = "correct horse battery"
+XSS_TITLE = '<img src=x onerror="window.__xss=1">'
+XSS_BODY = "<script>window.__xss=2</script><b>gras</b>"
+
+
+def register(page, name: str, typed_address: str, label: str, *, share_email=False) -> str:
+    email = f"{name.lower()}-{secrets.token_hex(4)}@example.org"
+    page.goto(f"/{CITY}/register")
+    page.get_by_label("Nom affiché avec vos annonces").fill(name)
+    page.get_by_label("Adresse e-mail", exact=True).fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    choose_address(page, label, typed=typed_address)
+    if share_email:
+        page.get_by_label("Partager mon adresse e-mail").check()
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/me$"))
+    return email
+
+
+def publish(page, title: str, body: str, *, kind="request", precision="street") -> int:
+    page.goto(f"/{CITY}/new")
+    page.check(f"#f-kind-{kind}")
+    page.select_option("#f-category", "shopping")
+    page.get_by_label("Titre").fill(title)
+    page.get_by_label("Détails").fill(body)
+    page.check(f"#f-precision-{precision}")
+    page.get_by_role("button", name="Publier").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/posts/\\d+$"))
+    expect(page.locator("#post-title")).to_have_text(title)
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_a_neighbour_finds_a_new_post_and_contacts_its_author(new_context, server):
+    alice = new_context().new_page()
+    alice_email = register(
+        alice, "Alice", "2 rue Félix Poul", "2 Rue Félix Poulat 38000 Grenoble", share_email=True
+    )
+    title = f"Courses pour ma voisine {secrets.token_hex(3)}"
+    post_id = publish(alice, title, "Le mardi matin, au marché.")
+    expect(alice.locator("#contact-own")).to_be_visible()
+
+    bob = new_context().new_page()
+    register(bob, "Bob", "16 rue Félix Poul", "16 Rue Félix Poulat 38000 Grenoble")
+    bob.goto(f"/{CITY}/")
+    choose_address(bob, "16 Rue Félix Poulat 38000 Grenoble", typed="16 rue Félix Poul")
+    bob.click("#search-button")
+    expect(bob.locator("#result-count")).to_contain_text("trouvée")
+    assert listed_ids(bob)[0] == post_id, "the newest post nearby comes first"
+    bob.locator("#results > li").first.get_by_role("link", name=title).click()
+    expect(bob.locator("#post-title")).to_have_text(title)
+    bob.get_by_label("Votre message").fill("Bonjour, je peux vous aider mardi.")
+    bob.get_by_role("button", name="Envoyer").click()
+    expect(bob.locator("#contact-sent")).to_be_visible()
+
+    bob.goto(f"/{CITY}/me")
+    outgoing = bob.locator("#outgoing > li").first
+    expect(outgoing).to_contain_text("En attente de réponse")
+    expect(outgoing).not_to_contain_text(alice_email)
+
+    alice.goto(f"/{CITY}/me")
+    incoming = alice.locator("#incoming > li").first
+    expect(incoming).to_contain_text("Bonjour, je peux vous aider mardi.")
+    incoming.get_by_role("button", name="Accepter").click()
+    expect(alice.locator("#incoming > li").first).to_contain_text("Acceptée")
+
+    bob.reload()
+    expect(bob.locator("#outgoing > li").first).to_contain_text(f"E-mail : {alice_email}")
+
+    # Alice withdraws her consent: Bob no longer sees her address.
+    alice.get_by_label("Partager mon adresse e-mail").uncheck()
+    alice.get_by_role("button", name="Enregistrer mes choix").click()
+    expect(alice.locator("#me-status")).to_have_text("Enregistré.")
+    bob.reload()
+    expect(bob.locator("#outgoing > li").first).to_contain_text("Acceptée")
+    expect(bob.locator("#outgoing > li").first).not_to_contain_text(alice_email)
+
+
+def test_my_posts_can_be_edited_renewed_closed_and_deleted(new_context, server):
+    page = new_context().new_page()
+    register(page, "Chloé", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    post_id = publish(page, "Promenade du chien", "Le soir.", kind="offer")
+    page.goto(f"/{CITY}/me")
+    entry = page.locator(f'#my-posts > li[data-post-id="{post_id}"]')
+    entry.get_by_role("button", name="Modifier").click()
+    entry.get_by_label("Titre").fill("Promenade du chien, le soir")
+    entry.get_by_role("button", name="Enregistrer").click()
+    expect(entry.locator(".post-title")).to_have_text("Promenade du chien, le soir")
+    assert server.api(f"/{CITY}/posts/{post_id}")["properties"]["title"] == (
+        "Promenade du chien, le soir"
+    )
+
+    entry.get_by_role("button", name="Prolonger de 60 jours").click()
+    expect(page.locator("#me-status")).to_have_text("L'annonce a été prolongée.")
+    entry.get_by_role("button", name="Clore (aide trouvée)").click()
+    expect(entry.locator(".status-badge")).to_have_text("Close")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    entry.get_by_role("button", name="Supprimer").click()
+    expect(page.locator("#me-status")).to_have_text("L'annonce a été supprimée.")
+    expect(entry).to_have_count(0)
+
+
+def test_user_text_is_shown_as_text_never_run(new_context, server):
+    page = new_context().new_page()
+    register(page, "Mallory", "1 rue Félix Poul", "1 Rue Félix Poulat 38000 Grenoble")
+    post_id = publish(page, XSS_TITLE, XSS_BODY, precision="building")
+    expect(page.locator("#post-body")).to_have_text(XSS_BODY)
+    assert page.locator("#post img:not(.category-icon), #post script, #post b").count() == 0
+
+    page.goto(f"/{CITY}/?address=1+Rue+F%C3%A9lix+Poulat+38000+Grenoble&scale=building")
+    entry = page.locator(f'#results > li[data-post-id="{post_id}"]')
+    expect(entry.locator(".post-title")).to_have_text(XSS_TITLE)
+    entry.locator(".post-meta").click()
+    expect(page.locator(".leaflet-popup .popup-title")).to_have_text(XSS_TITLE)
+    assert page.locator("#results img:not(.category-icon)").count() == 0
+    assert page.locator(".leaflet-popup img:not(.category-icon)").count() == 0
+    assert page.evaluate("window.__xss") is None
+
+
+def test_bad_input_is_explained_next_to_the_field_and_typed_text_kept(page):
+    page.goto(f"/{CITY}/register")
+    page.get_by_label("Nom affiché avec vos annonces").fill("Zoé")
+    page.get_by_label("Adresse e-mail", exact=True).fill("zoe@example.org")
+    page.get_by_label("Mot de passe", exact=True).fill("court")
+    page.get_by_role("combobox", name="Votre adresse").fill("1 Rue Félix Poulat 38000 Grenoble")
+    page.get_by_role("button", name="Créer mon compte").click()
+    password_error = page.locator("#f-password-error")
+    expect(password_error).not_to_be_empty()
+    expect(page.get_by_label("Mot de passe", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Nom affiché avec vos annonces")).to_have_value("Zoé")
+    expect(page.get_by_label("Adresse e-mail", exact=True)).to_have_value("zoe@example.org")
+
+
+def test_wrong_password_is_refused_with_a_message(page):
+    page.goto(f"/{CITY}/login")
+    page.get_by_label("Adresse e-mail", exact=True).fill("demo@voisinage.test")
+    page.get_by_label("Mot de passe", exact=True).fill("not the password")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#login-summary")).to_contain_text("E-mail ou mot de passe incorrect.")
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/register", "/new", "/me", "/posts/1"])
+def test_every_page_loads_without_errors(page, path):
+    """The fixture fails the test on any console error, including a CSP violation."""
+    page.goto(f"/{CITY}{path}")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_be_visible()
