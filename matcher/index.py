@@ -269,7 +269,7 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
     starts, counts = starts[nonempty], counts[nonempty]
     offsets = np.cumsum(counts) - counts
     index = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
-    taken: I32 = rows[index]
+    taken: I32 = np.take(rows, index, axis=0)  # far faster than rows[index] for 2-d
     return taken
 
 
@@ -339,11 +339,11 @@ class _Query:
     def _gather(self, starts: I64, stops: I64, before_pos: int, need: int) -> tuple[I64, F64]:
         main = self.main
         if self.codes is None:
-            rows = main.bucket_rows[_take_ranges(main.any_order, starts, stops)]
+            rows = np.take(main.bucket_rows, _take_ranges(main.any_order, starts, stops), axis=0)
         else:
             rows = _take_ranges(main.bucket_rows, starts, stops)
         keep, maybe = self.region.screen_units(rows[:, 0], rows[:, 1])
-        pos = rows[keep, 2]
+        pos = rows[:, 2][keep]
         maybe = maybe[keep]
         wanted = self._wanted(pos, before_pos)
         if wanted is not None:
