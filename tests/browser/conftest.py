@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-DEMO_POSTS = 300
+DEMO_POSTS = 3000  # as `make run` shows it: every scale finds posts near the test address
 CITY = "grenoble"
 TYPED = "1 rue Félix Poul"  # what a visitor types before choosing a suggestion
 SERVER_START_TIMEOUT_S = 30

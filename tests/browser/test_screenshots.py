@@ -8,24 +8,31 @@ from tests.browser.test_map_page import assert_page_shows
 
 pytestmark = needs_chromium
 
+CATEGORIES = ["shopping", "food-aid", "pet-walking"]  # help given in person: on the map
+
 
 @pytest.fixture(scope="module")
-def district_answer(server, spot):
-    return spot, server.match(lat=spot["lat"], lon=spot["lon"], scale="district", limit=20)
+def shown_place(server):
+    """A search 1.7 km from where the other tests post: the pictures show demo posts only."""
+    found = server.api(f"/{CITY}/geocode", {"q": "1 cours de la Libération", "limit": 1})
+    place = found["features"][0]
+    lon, lat = place["geometry"]["coordinates"]
+    answer = server.match(lat=lat, lon=lon, scale="neighbourhood", category=CATEGORIES, limit=20)
+    return place["properties"]["label"], lat, lon, answer
 
 
-def open_search(new_context, district_answer, **options):
-    spot, answer = district_answer
+def open_search(new_context, shown_place, **options):
+    label, lat, lon, answer = shown_place
     page = new_context(**options).new_page()
-    page.goto(
-        f"/{CITY}/?address={spot['label']}&lat={spot['lat']}&lon={spot['lon']}&scale=district"
-    )
+    categories = "".join(f"&category={slug}" for slug in CATEGORIES)
+    page.goto(f"/{CITY}/?address={label}&lat={lat}&lon={lon}&scale=neighbourhood{categories}")
     assert_page_shows(page, answer)
+    page.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
     return page
 
 
-def test_desktop_screenshot(new_context, district_answer):
-    page = open_search(new_context, district_answer, viewport={"width": 1280, "height": 800})
+def test_desktop_screenshot(new_context, shown_place):
+    page = open_search(new_context, shown_place, viewport={"width": 1280, "height": 800})
     side = page.locator(".finder-side").bounding_box()
     map_box = page.locator("#map").bounding_box()
     assert map_box["x"] >= side["x"] + side["width"], "the map sits beside the list"
@@ -34,10 +41,10 @@ def test_desktop_screenshot(new_context, district_answer):
     page.screenshot(path=DOCS / "screenshot-map.png")
 
 
-def test_phone_screenshot(new_context, district_answer):
+def test_phone_screenshot(new_context, shown_place):
     page = open_search(
         new_context,
-        district_answer,
+        shown_place,
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
         is_mobile=True,
@@ -49,5 +56,5 @@ def test_phone_screenshot(new_context, district_answer):
     assert results["y"] < map_box["y"], "on a phone the list comes first"
     assert map_box["height"] <= 812 / 2
     DOCS.mkdir(exist_ok=True)
-    page.locator("#results-heading").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.getElementById('result-count').offsetTop - 180)")
     page.screenshot(path=DOCS / "screenshot-phone.png")

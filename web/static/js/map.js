@@ -69,9 +69,9 @@ async function showCity() {
         interactive: false,
         style: { color: "#3d4f7c", weight: 2, fill: false, dashArray: "6 4" },
       }).addTo(map);
-      map.fitBounds(boundary.getBounds());
+      map.fitBounds(boundary.getBounds(), { animate: false });
     } else if (info.center) {
-      map.setView(info.center, 13);
+      map.setView(info.center, 13, { animate: false });
     }
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
