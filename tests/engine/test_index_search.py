@@ -50,6 +50,22 @@ def test_search_from_any_post_agrees_with_brute_force(scene, bulk, data):
     assert centre.id in [match.id for match in got]
 
 
+@given(scene=scenes(), bulk=st.booleans(), data=st.data())
+def test_a_radius_equal_to_a_posts_distance_includes_it(scene, bulk, data):
+    """Inclusive radius, tested where it bites: radius_m is exactly the oracle's
+    distance to one post, so ``<`` instead of ``<=`` would drop it."""
+    distances = oracle.distances_m(scene.lat, scene.lon, scene.posts)
+    in_range = [i for i, d in enumerate(distances) if 0.0 < d <= 50_000.0]
+    if not in_range:
+        return
+    target_index = data.draw(st.sampled_from(in_range))
+    target, radius_m = scene.posts[target_index], float(distances[target_index])
+    got = build_index(scene.posts, bulk).search(scene.lat, scene.lon, radius_m, limit=1000)
+    expected = oracle.search(scene.posts, scene.lat, scene.lon, radius_m, limit=None)
+    oracle.assert_same_matches(got, expected)
+    assert target.id in [match.id for match in got]
+
+
 def post(post_id, lat, lon, category="food", kind="offer", created_at=0.0):
     return Post(post_id, lat, lon, category, kind, created_at)
 

@@ -57,6 +57,14 @@ def circles_and_a_post(draw):
         offset_m = draw(st.sampled_from([-0.001, 0.0, 0.001]))
         azimuth = draw(st.floats(-180.0, 180.0))
         post_lat, post_lon = destination(sub.lat, sub.lon, azimuth, sub.radius_m + offset_m)
+    if subs and draw(st.booleans()):  # a radius exactly the distance: the edge is inclusive
+        index = draw(st.integers(0, len(subs) - 1))
+        sub = subs[index]
+        distance_m = float(GEOD.inv(sub.lon, sub.lat, post_lon, post_lat)[2])
+        if 0.0 < distance_m <= 50_000.0:
+            subs[index] = Subscription(
+                sub.id, sub.lat, sub.lon, distance_m, sub.categories, sub.kind
+            )
     post = Post(
         draw(ids),
         post_lat,
