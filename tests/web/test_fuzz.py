@@ -50,7 +50,7 @@ def test_api_conforms_and_never_fails(fuzzed_app):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
         )
         def fuzz(case):
             case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
