@@ -3,6 +3,7 @@ against a plain dict of posts and the brute-force oracle after every step."""
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -130,3 +131,57 @@ IndexAgainstModel.TestCase.settings = settings(
     settings.default, max_examples=30, stateful_step_count=30
 )
 test_index_against_a_model = IndexAgainstModel.TestCase
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_thousands_of_changes_across_rebuilds_agree_with_the_model(seed):
+    """Enough adds, replacements and removals to fill the index's buffers of recent
+    changes and rebuild it several times, checked against the model along the way."""
+    rng = np.random.default_rng(seed)
+    categories = CATEGORIES[:3]
+
+    def random_post(post_id):
+        return Post(
+            post_id,
+            45.188 + float(rng.normal(0, 0.01)),
+            5.724 + float(rng.normal(0, 0.01)),
+            categories[int(rng.integers(len(categories)))],
+            KINDS[int(rng.integers(2))],
+            float(rng.integers(0, 500)),
+        )
+
+    first = [random_post(post_id) for post_id in range(3000)]
+    index = Index.from_arrays(*columns(first))
+    model = {post.id: post for post in first}
+    next_id = 3000
+    for step in range(1, 20_001):
+        action = rng.random()
+        if action < 0.5:
+            post = random_post(next_id)
+            next_id += 1
+        elif action < 0.7 and model:
+            post = random_post(int(rng.choice(list(model))) if step % 50 == 0 else next_id - 1)
+        else:
+            post = None
+        if post is not None:
+            index.add(post)
+            model[post.id] = post
+        elif action < 0.97 and model:
+            post_id = next(iter(model)) if step % 2 else max(model)
+            index.remove(post_id)
+            del model[post_id]
+        else:
+            index.remove(-int(rng.integers(1, 1000)))  # missing: a no-op
+        if step % 500 == 0:
+            assert len(index) == len(model)
+            for radius_m, category in ((100.0, None), (800.0, "food"), (3000.0, ["pets", "food"])):
+                lat, lon = 45.188 + float(rng.normal(0, 0.01)), 5.724 + float(rng.normal(0, 0.01))
+                oracle.assert_same_matches(
+                    index.search(lat, lon, radius_m, category=category, limit=50),
+                    oracle.search(model.values(), lat, lon, radius_m, category=category, limit=50),
+                )
+            box = (45.18, 5.71, 45.19, 5.73)
+            oracle.assert_same_matches(
+                index.within_box(*box, kind="request"),
+                oracle.within_box(model.values(), *box, kind="request"),
+            )
