@@ -267,6 +267,19 @@ def ui_strings() -> dict[str, str]:
         "post_not_found": _("This post does not exist or is no longer public."),
         "login_failed": _("Wrong email or password."),
         "title_of": _("{title} – voisinage"),
+        # Shown next to a field the API rejected (422), in place of the API's English text.
+        "invalid.email": _("Type a valid email address, such as name@example.org."),
+        "invalid.password": _("The password needs at least 10 characters."),
+        "invalid.display_name": _("Give a name of 1 to 80 characters."),
+        "invalid.address": _(
+            "This address was not found in the city. Type it again and choose it in the list."
+        ),
+        "invalid.phone": _("Type a phone number, such as 06 12 34 56 78."),
+        "invalid.title": _("Give a title of 1 to 120 characters."),
+        "invalid.body": _("The details can hold up to 2,000 characters."),
+        "invalid.message": _("Write a message of 1 to 1,000 characters."),
+        "invalid.category": _("Choose a category."),
+        "conflict.email": _("An account already exists with this email address. Log in instead."),
         "label.title": _("Title"),
         "label.body": _("Details"),
         "label.category": _("Category"),

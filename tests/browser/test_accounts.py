@@ -133,15 +133,20 @@ def test_user_text_is_shown_as_text_never_run(new_context, server):
 def test_bad_input_is_explained_next_to_the_field_and_typed_text_kept(page):
     page.goto(f"/{CITY}/register")
     page.get_by_label("Nom affiché avec vos annonces").fill("Zoé")
-    page.get_by_label("Adresse e-mail", exact=True).fill("zoe@example.org")
+    page.get_by_label("Adresse e-mail", exact=True).fill("zoe.example.org")
     page.get_by_label("Mot de passe", exact=True).fill("court")
     page.get_by_role("combobox", name="Votre adresse").fill("1 Rue Félix Poulat 38000 Grenoble")
     page.get_by_role("button", name="Créer mon compte").click()
-    password_error = page.locator("#f-password-error")
-    expect(password_error).not_to_be_empty()
+    expect(page.locator("#f-password-error")).to_have_text(
+        "Le mot de passe doit compter au moins 10 caractères."
+    )
     expect(page.get_by_label("Mot de passe", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Nom affiché avec vos annonces")).to_have_value("Zoé")
-    expect(page.get_by_label("Adresse e-mail", exact=True)).to_have_value("zoe@example.org")
+    expect(page.locator("#f-email-error")).to_have_text(
+        "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
+    )
+    expect(page.get_by_label("Adresse e-mail", exact=True)).to_have_value("zoe.example.org")
+    expect(page.locator("#f-display_name-error")).to_be_hidden()
 
 
 def test_wrong_password_is_refused_with_a_message(page):

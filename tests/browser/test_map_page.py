@@ -258,3 +258,16 @@ def test_english_is_one_click_away_and_remembered(page, server, spot):
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.get_by_role("link", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_an_unknown_address_is_explained_next_to_the_field(page):
+    page.goto(f"/{CITY}/")
+    page.locator("#f-address").fill("Impasse des Nulle-Part")
+    page.locator("#f-address").press("Enter")
+    expect(page.locator("#f-address-error")).to_have_text(
+        "Cette adresse n'a pas été trouvée dans la ville. "
+        "Saisissez-la de nouveau et choisissez-la dans la liste."
+    )
+    expect(page.locator("#f-address")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-address")).to_have_value("Impasse des Nulle-Part")
+    assert listed_ids(page) == []

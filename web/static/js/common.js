@@ -12,6 +12,11 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** Whether the page has a translated string named `key`. */
+export function hasString(key) {
+  return key in strings;
+}
+
 /** The plural form of `key` (`key_one`, `key_other`, ...) for `count` in the page language. */
 export function tCount(key, count, params = {}) {
   const form = new Intl.PluralRules(lang).select(count);
@@ -187,6 +192,20 @@ export async function categoryBySlug() {
   }
 }
 
+let cityPromise = null;
+
+/** The city's name, centre and boundary (GET /api/v1/<city>). */
+export function cityInfo() {
+  cityPromise ??= api(`/${city}`);
+  return cityPromise;
+}
+
+cityInfo()
+  .then((info) => {
+    document.getElementById("city-name").textContent = ` · ${info.name}`;
+  })
+  .catch(() => {});
+
 /** Show menu items for the visitor's state and wire the log-out button. */
 async function setUpMenu() {
   const { account } = await session();
@@ -227,6 +246,13 @@ function errorSlotFor(form, param) {
   return null;
 }
 
+/** The page's own translated hint for a rejected field, else the API's message. */
+function fieldMessage(error, param, apiMessage) {
+  const field = param === "lat" || param === "lon" ? "address" : param.split(/[.[]/)[0];
+  const key = { 409: `conflict.${field}`, 422: `invalid.${field}` }[error?.status];
+  return key && hasString(key) ? t(key) : apiMessage;
+}
+
 /**
  * Put each of the problem's errors next to its field (typed text stays as it is); what
  * belongs to no field goes into the form's summary. Focus goes to the first message.
@@ -235,8 +261,9 @@ export function showProblem(form, error) {
   const problem = error instanceof ApiError ? error.problem : { title: t("error_generic") };
   const summaryLines = [];
   let first = null;
-  for (const { param, message } of problem.errors || []) {
+  for (const { param, message: apiMessage } of problem.errors || []) {
     const slot = param ? errorSlotFor(form, String(param)) : null;
+    const message = fieldMessage(error, String(param), apiMessage);
     if (!slot) {
       summaryLines.push(message);
       continue;

@@ -8,6 +8,7 @@ import {
   categoryBySlug,
   categoryIcon,
   city,
+  cityInfo,
   clearErrors,
   el,
   formatDistance,
@@ -62,8 +63,7 @@ let searchArea = null;
 
 async function showCity() {
   try {
-    const info = await api(`/${city}`);
-    document.getElementById("city-name").textContent = ` · ${info.name}`;
+    const info = await cityInfo();
     if (info.boundary) {
       const boundary = L.geoJSON(info.boundary, {
         interactive: false,
