@@ -2,13 +2,15 @@
 
 Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
 
-- the columns ``id, lat, lon, created_at`` plus category and kind codes, in *time order*
-  (``created_at`` then ``id``, ascending): a post's position is its rank, so "newest
-  first" is "highest position first" and keyset paging is a ``searchsorted``;
+- the columns ``id, lat, lon, created_at`` and kind, grouped by category and in *time
+  order* within it (``created_at`` then ``id``, ascending): within a category, "newest
+  first" is "highest position first", a walk reads contiguous slices, and keyset paging
+  is a ``searchsorted``; across categories, each position's time rank and the positions
+  in time order serve the same purposes;
 - the buckets: every post's key ``category << 52 | Z-order cell`` sorted, with its
   position and its int32 position in units of 1e-7 degree beside it, so the posts of one
-  category in the cells covering a circle are a few contiguous ranges;
-- per category, the positions of its posts in time order, for the newest-first walk.
+  category in the cells covering a circle are a few contiguous ranges; and the same
+  entries in cell order alone, for queries of any category.
 
 A query either *gathers* its covering ranges (small circles, sparse places) or *walks*
 its category newest first in one block sized from the count of the covering ranges
@@ -177,23 +179,30 @@ class _Main:
         kinds: NDArray[np.int8],
         n_categories: int,
     ) -> None:
-        order = np.lexsort((ids, created_at))
+        order = np.lexsort((ids, created_at, cats))
         self.id = ids[order]
         self.lat = lats[order]
         self.lon = lons[order]
         self.created_at = created_at[order]
-        self.cat = cats[order]
         self.kind = kinds[order]
         self.size = len(order)
+        counts = np.bincount(cats, minlength=n_categories)
         del order
+        self.cat_stop = np.cumsum(counts)
+        self.cat_start = self.cat_stop - counts
         self.dead = np.zeros(self.size, dtype=bool)
         self.n_dead = 0
+        self.kind_share = float(self.kind.mean()) if self.size else 0.5
+        # across categories: positions in time order, and each position's time rank
+        self.time_order = np.lexsort((self.id, self.created_at)).astype(np.int32)
+        self.rank = np.empty(self.size, dtype=np.int32)
+        self.rank[self.time_order] = np.arange(self.size, dtype=np.int32)
         self.id_order = np.argsort(self.id).astype(np.int32)
         # every ID_SAMPLE-th id in id order: a small array to search first, because
         # searchsorted with an int32 sorter converts the whole sorter on every call
         self.id_sample = self.id[self.id_order[::ID_SAMPLE]]
         lat_u, lon_u = grid.to_units(self.lat), grid.to_units(self.lon)
-        keys = grid.keys(lat_u, lon_u) | (self.cat.astype(np.int64) << CATEGORY_SHIFT)
+        keys = grid.keys(lat_u, lon_u) | (self.categories().astype(np.int64) << CATEGORY_SHIFT)
         bucket_order = np.argsort(keys)
         self.bucket_key = keys[bucket_order]
         del keys
@@ -208,28 +217,33 @@ class _Main:
         cells = self.bucket_key & CELL_MASK
         self.any_order = np.argsort(cells).astype(np.int32)
         self.any_key = cells[self.any_order]
-        del cells
-        self.cat_order = np.argsort(self.cat, kind="stable").astype(np.int32)
-        counts = np.bincount(self.cat, minlength=n_categories)
-        self.cat_stop = np.cumsum(counts)
-        self.cat_start = self.cat_stop - counts
-        self.kind_share = float(self.kind.mean()) if self.size else 0.5
 
     @property
     def nbytes(self) -> int:
         arrays = (
-            self.cat,
             self.kind,
             self.dead,
+            self.time_order,
+            self.rank,
             self.id_order,
             self.id_sample,
             self.bucket_key,
             self.bucket_rows,
             self.any_key,
             self.any_order,
-            self.cat_order,
+            self.cat_start,
+            self.cat_stop,
         )
         return sum(a.nbytes for a in arrays)
+
+    def categories(self) -> NDArray[np.int16]:
+        """The category code of every position (posts are grouped by category)."""
+        counts = self.cat_stop - self.cat_start
+        return np.repeat(np.arange(len(counts), dtype=np.int16), counts)
+
+    def category_of(self, pos: I64) -> I64:
+        found: I64 = np.searchsorted(self.cat_stop, pos, side="right")
+        return found
 
     def position_of(self, post_id: int) -> int | None:
         """The position of a live post, or None."""
@@ -245,14 +259,14 @@ class _Main:
             return None
         return pos
 
-    def position_before(self, key: tuple[float, int] | None) -> int:
-        """How many posts are strictly older than ``(created_at, id)``."""
-        if key is None:
-            return self.size
-        created_at, post_id = key
-        first = int(np.searchsorted(self.created_at, created_at, side="left"))
-        last = int(np.searchsorted(self.created_at, created_at, side="right"))
-        return first + int(np.searchsorted(self.id[first:last], post_id, side="left"))
+    def older_in(self, code: int, key: tuple[float, int]) -> int:
+        """How many posts of one category are strictly older than ``(created_at, id)``."""
+        start, stop = int(self.cat_start[code]), int(self.cat_stop[code])
+        created_at = self.created_at[start:stop]
+        first = int(np.searchsorted(created_at, key[0], side="left"))
+        last = int(np.searchsorted(created_at, key[0], side="right"))
+        ids = self.id[start + first : start + last]
+        return first + int(np.searchsorted(ids, key[1], side="left"))
 
 
 def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
@@ -273,8 +287,15 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
     return taken
 
 
+_NOTHING = (np.empty(0, dtype=np.int64), np.empty(0))
+
+
 class _Query:
-    """One search or box query against the main part: where to look and what to keep."""
+    """One search or box query against the main part: where to look and what to keep.
+
+    Candidates are ordered by an *order key*: with one category, the position itself
+    (a category's posts are contiguous and in time order); otherwise the time rank.
+    ``cut`` is the order key below which posts are older than ``before``."""
 
     def __init__(
         self,
@@ -283,28 +304,35 @@ class _Query:
         codes: list[int] | None,
         kind: int | None,
         limit: int,
-        before_pos: int,
+        before: tuple[float, int] | None,
     ) -> None:
-        self.main, self.region, self.codes, self.kind = main, region, codes, kind
-        self.limit, self.before_pos = limit, before_pos
+        self.main, self.region, self.kind, self.limit = main, region, kind, limit
+        # categories first seen after the build are not in the main part
+        self.codes = None if codes is None else [c for c in codes if c < len(main.cat_start)]
+        self.single = self.codes is not None and len(self.codes) == 1
+        if self.codes is not None and len(self.codes) == 1:
+            code = self.codes[0]
+            self.first = int(main.cat_start[code])  # lowest order key of the category
+            stop = int(main.cat_stop[code])
+            self.cut = stop if before is None else self.first + main.older_in(code, before)
+        else:
+            self.first = 0
+            self.cut = main.size
+            if before is not None:
+                self.cut = sum(main.older_in(c, before) for c in range(len(main.cat_start)))
 
     def run(self) -> tuple[I64, F64]:
         """Positions (newest first) and distances of up to ``limit`` matches."""
-        main = self.main
-        if main.size == 0 or self.before_pos == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0)
-        if self.codes is not None:  # categories first seen after the build are not here
-            self.codes = [c for c in self.codes if c < len(main.cat_start)]
-        if self.codes is not None and not self.codes:
-            return np.empty(0, dtype=np.int64), np.empty(0)
+        if self.main.size == 0 or self.cut == self.first or self.codes == []:
+            return _NOTHING
         starts, stops = self._bucket_ranges()
         n_cover = int((stops - starts).sum())
         if n_cover == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0)
+            return _NOTHING
         block = self._walk_block(n_cover)
         if block * WALK_ADVANTAGE < n_cover:
             return self._walk(block, n_cover)
-        return self._gather(starts, stops, self.before_pos, self.limit)
+        return self._gather(starts, stops, self.cut, self.limit)
 
     def _bucket_ranges(self) -> tuple[I64, I64]:
         """Where the covering cells of each wanted category are in the sorted keys. The
@@ -336,91 +364,89 @@ class _Query:
         share *= 1 - self.main.n_dead / self.main.size
         return int(1.5 * self.limit / max(share, 1e-12)) + 32
 
-    def _gather(self, starts: I64, stops: I64, before_pos: int, need: int) -> tuple[I64, F64]:
+    def _order_of(self, pos: I64) -> I64:
+        if self.single:
+            return pos
+        order: I64 = self.main.rank[pos].astype(np.int64)
+        return order
+
+    def _gather(self, starts: I64, stops: I64, cut: int, need: int) -> tuple[I64, F64]:
+        """The newest matches among the covering ranges, with order keys below ``cut``."""
         main = self.main
         if self.codes is None:
             rows = np.take(main.bucket_rows, _take_ranges(main.any_order, starts, stops), axis=0)
         else:
             rows = _take_ranges(main.bucket_rows, starts, stops)
         keep, maybe = self.region.screen_units(rows[:, 0], rows[:, 1])
-        pos = rows[:, 2][keep]
+        pos = rows[:, 2][keep].astype(np.int64)
         maybe = maybe[keep]
-        wanted = self._wanted(pos, before_pos)
+        order = self._order_of(pos)
+        wanted = self._wanted(pos)
+        if cut < main.size:
+            older = order < cut
+            wanted = older if wanted is None else wanted & older
         if wanted is not None:
-            pos, maybe = pos[wanted], maybe[wanted]
-        return self._newest(pos.astype(np.int64), maybe, need, ordered=False)
+            pos, order, maybe = pos[wanted], order[wanted], maybe[wanted]
+        take = min(len(pos), need + int(maybe.sum()))
+        if take < len(pos):
+            top = np.argpartition(order, len(pos) - take)[len(pos) - take :]
+            pos, order = pos[top], order[top]
+        return self._exact(pos[np.argsort(order)[::-1]], need)
 
-    def _wanted(self, pos: NDArray[np.integer], before_pos: int | None) -> Bool | None:
-        """Kind, liveness and paging filters on positions (None: keep all)."""
+    def _wanted(self, pos: I64) -> Bool | None:
+        """Kind and liveness filters on positions (None: keep all)."""
         main = self.main
         wanted: Bool | None = None
-        if before_pos is not None and before_pos < main.size:
-            wanted = pos < before_pos
         if self.kind is not None:
-            same_kind = main.kind[pos] == self.kind
-            wanted = same_kind if wanted is None else wanted & same_kind
+            wanted = main.kind[pos] == self.kind
         if main.n_dead:
             alive = ~main.dead[pos]
             wanted = alive if wanted is None else wanted & alive
         return wanted
 
-    def _newest(self, pos: I64, maybe: Bool, need: int, *, ordered: bool) -> tuple[I64, F64]:
-        """The ``need`` newest of the candidates that are truly inside, with distances.
-        At most the ``maybe`` candidates can fail the exact test, so the newest
-        ``need + maybe.sum()`` always hold the answer."""
-        take = min(len(pos), need + int(maybe.sum()))
-        if not ordered:
-            if take < len(pos):
-                pos = np.partition(pos, len(pos) - take)[len(pos) - take :]
-            pos = np.sort(pos)[::-1]
-        else:
-            pos = pos[:take]
+    def _exact(self, pos: I64, need: int) -> tuple[I64, F64]:
+        """The first ``need`` of these candidates (newest first) that are truly inside.
+        Callers pass the newest ``need`` plus every candidate the plane could not decide,
+        since only those can fail."""
         main = self.main
         distance_m, inside = self.region.exact(main.lat[pos], main.lon[pos])
         return pos[inside][:need], distance_m[inside][:need]
 
     def _walk(self, block: int, n_cover: int) -> tuple[I64, F64]:
-        """Newest first through the category, one block at a time (the first sized from
-        the estimate); past ``n_cover`` posts read, gather the rest instead."""
+        """Newest first through the category (or through time, across categories), one
+        block of order keys at a time, the first sized from the estimate; past
+        ``n_cover`` posts read, gather the rest instead."""
         main = self.main
-        seg_order: I32 | None = None  # one category: its positions in time order
-        if self.codes is not None and len(self.codes) == 1:
-            code = self.codes[0]
-            seg_order = main.cat_order[int(main.cat_start[code]) : int(main.cat_stop[code])]
-            end = len(seg_order)
-            if self.before_pos < main.size:  # an int32 needle, as the haystack
-                end = int(np.searchsorted(seg_order, np.int32(self.before_pos)))
-        else:
-            end = self.before_pos
-        category_mask = None
-        if self.codes is not None and seg_order is None:
-            category_mask = np.zeros(len(main.cat_start), dtype=bool)
-            category_mask[self.codes] = True
+        category_table = None
+        if self.codes is not None and not self.single:
+            category_table = np.zeros(len(main.cat_start), dtype=bool)
+            category_table[self.codes] = True
         found_pos: list[I64] = []
         found_m: list[F64] = []
-        need, walked = self.limit, 0
-        while need > 0 and end > 0:
+        need, walked, end = self.limit, 0, self.cut
+        while need > 0 and end > self.first:
             if walked > n_cover:
-                rest = self._gather_below(end if seg_order is None else int(seg_order[end]), need)
-                found_pos.append(rest[0])
-                found_m.append(rest[1])
+                starts, stops = self._bucket_ranges()
+                found = self._gather(starts, stops, end, need)
+                found_pos.append(found[0])
+                found_m.append(found[1])
                 break
-            begin = max(0, end - block)
-            if seg_order is not None:
-                pos = seg_order[begin:end][::-1].astype(np.int64)
-                lats, lons = main.lat[pos], main.lon[pos]
-            else:
+            begin = max(self.first, end - block)
+            if self.single:  # contiguous: slices, read in order
                 pos = np.arange(end - 1, begin - 1, -1, dtype=np.int64)
                 lats, lons = main.lat[begin:end][::-1], main.lon[begin:end][::-1]
+            else:
+                pos = main.time_order[begin:end][::-1].astype(np.int64)
+                lats, lons = main.lat[pos], main.lon[pos]
             keep, maybe = self.region.screen_deg(lats, lons)
             pos, maybe = pos[keep], maybe[keep]
-            if category_mask is not None:
-                in_category = category_mask[main.cat[pos]]
+            if category_table is not None:
+                in_category = category_table[main.category_of(pos)]
                 pos, maybe = pos[in_category], maybe[in_category]
-            wanted = self._wanted(pos, None)
+            wanted = self._wanted(pos)
             if wanted is not None:
                 pos, maybe = pos[wanted], maybe[wanted]
-            got_pos, got_m = self._newest(pos, maybe, need, ordered=True)
+            got_pos, got_m = self._exact(pos[: need + int(maybe.sum())], need)
             found_pos.append(got_pos)
             found_m.append(got_m)
             need -= len(got_pos)
@@ -428,12 +454,8 @@ class _Query:
             end = begin
             block *= 4
         if not found_pos:
-            return np.empty(0, dtype=np.int64), np.empty(0)
+            return _NOTHING
         return np.concatenate(found_pos), np.concatenate(found_m)
-
-    def _gather_below(self, before_pos: int, need: int) -> tuple[I64, F64]:
-        starts, stops = self._bucket_ranges()
-        return self._gather(starts, stops, before_pos, need)
 
 
 class _Delta:
@@ -585,7 +607,7 @@ class Index:
             np.concatenate((main.lat[alive], delta.lat[live])),
             np.concatenate((main.lon[alive], delta.lon[live])),
             np.concatenate((main.created_at[alive], delta.created_at[live])),
-            np.concatenate((main.cat[alive], delta.cat[live])),
+            np.concatenate((main.categories()[alive], delta.cat[live])),
             np.concatenate((main.kind[alive], delta.kind[live])),
             len(self._category_code),
         )
@@ -708,7 +730,7 @@ class Index:
                 return []
         kind_code = None if kind_name is None else KINDS.index(kind_name)
         main = self._main
-        query = _Query(main, region, codes, kind_code, limit, main.position_before(key))
+        query = _Query(main, region, codes, kind_code, limit, key)
         pos, distance_m = query.run()
         created_at, ids = main.created_at[pos], main.id[pos]
         if self._delta.slot:
