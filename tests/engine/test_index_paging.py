@@ -1,5 +1,6 @@
 """Keyset paging: following ``before`` page by page walks the oracle's whole list."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -66,3 +67,33 @@ def test_paging_through_ties_in_one_building(limit, bulk):
     index = build_index(posts, bulk)
     walked = [m.id for page in all_pages(index, 45.1885, 5.7245, 10.0, limit) for m in page]
     assert walked == list(range(19, -21, -1))
+
+
+@pytest.mark.parametrize("limit", [7, 100])
+def test_paging_where_time_and_place_are_correlated(limit):
+    """Old posts near the query, new ones 8 km away, plus posts added after the build:
+    every page, from the bulk part and the recent changes alike, in order."""
+    rng = np.random.default_rng(limit)
+
+    def around(lon, count, first_id, times):
+        return [
+            Post(
+                first_id + i,
+                45.19 + float(rng.normal(0, 0.01)),
+                lon + float(rng.normal(0, 0.01)),
+                "food",
+                "offer",
+                float(rng.integers(*times)),
+            )
+            for i in range(count)
+        ]
+
+    posts = around(5.72, 400, 0, (0, 50)) + around(5.82, 3000, 10_000, (100, 150))
+    index = build_index(posts, bulk=True)
+    later = around(5.72, 150, 20_000, (0, 200))
+    for post in later:
+        index.add(post)
+    walked = [m for page in all_pages(index, 45.19, 5.72, 1500.0, limit) for m in page]
+    oracle.assert_same_matches(
+        walked, oracle.search(posts + later, 45.19, 5.72, 1500.0, limit=None)
+    )

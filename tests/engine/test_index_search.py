@@ -234,3 +234,37 @@ def test_from_arrays_takes_numpy_string_columns_too():
     index = Index.from_arrays(*arrays)
     got = index.search(45.188, 5.724, 100.0, category="pets", kind="offer")
     oracle.assert_same_matches(got, oracle.search(posts, 45.188, 5.724, 100.0, category="pets"))
+
+
+def district_posts(rng, lat, lon, count, first_id, times, spread_deg=0.01):
+    """``count`` posts around a place, with created_at drawn from ``times``."""
+    return [
+        post(
+            first_id + i,
+            lat + float(rng.normal(0, spread_deg)),
+            lon + float(rng.normal(0, spread_deg)),
+            category=CATEGORIES[int(rng.integers(3))],
+            kind=("offer", "request")[int(rng.integers(2))],
+            created_at=float(rng.integers(*times)),
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("old_count", [30, 3000])
+@pytest.mark.parametrize("category", [None, "food", ["food", "pets"]])
+def test_time_and_place_correlated(old_count, category):
+    """A new district 8 km away holds every recent post; the old town's are all older.
+    A newest-first walk from the old town meets thousands of non-matches first."""
+    rng = np.random.default_rng(old_count)
+    posts = district_posts(rng, 45.19, 5.72, old_count, 0, (0, 100)) + district_posts(
+        rng, 45.19, 5.82, 6000, 10_000, (1000, 1100)
+    )
+    index = Index.from_arrays(*columns(posts))
+    for radius_m in (200.0, 1000.0, 3000.0, 6000.0):
+        for kind in (None, "request"):
+            got = index.search(45.19, 5.72, radius_m, category=category, kind=kind, limit=20)
+            expected = oracle.search(
+                posts, 45.19, 5.72, radius_m, category=category, kind=kind, limit=20
+            )
+            oracle.assert_same_matches(got, expected)
