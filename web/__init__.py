@@ -1,5 +1,6 @@
 """voisinage's web app: ``create_app`` is the one entry point (WSGI servers, CLI, tests)."""
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import api, cli, pages, problems, store
     from web import config as settings
 
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "VOISINAGE_INSTANCE_PATH"
+    )  # where the generated secret key is kept; Flask's default instance/ otherwise
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     settings.load(app, config)
     store.migrate(app.config["DATABASE"])
     app.teardown_appcontext(store.close_current)

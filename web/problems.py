@@ -11,10 +11,11 @@ path, or header) so that a form can show each message beside its field. Views ra
 413, ...), into that shape for paths under ``/api/``."""
 
 import math
+import sqlite3
 from typing import Any
 
 from flask import Flask, Response, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://voisinage.example/problems/"
@@ -108,6 +109,16 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            # Writers queued longer than the busy timeout: overload, not a bug; retry soon.
+            busy = Problem(
+                503, "Busy", "the database is busy; retry in a second", headers={"Retry-After": "1"}
+            )
+            return (
+                response(busy)
+                if request.path.startswith("/api/")
+                else _http(ServiceUnavailable(retry_after=1))
+            )
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         if request.path.startswith("/api/"):
             return response(Problem(500, "Internal error", "an unexpected error occurred"))
