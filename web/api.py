@@ -214,16 +214,21 @@ def match(city: str) -> Response:
             "before": before,
             "building_only": building_only,
         }
-        found: list[Match] = []
+        # Two newest-first lists merged on the same (created_at, id) key: the first
+        # limit + 1 of the merge are those of the union, so keyset paging stays exact.
+        found: dict[int, Match] = {}
         if nearby:
-            any_category = not categories and not citywide
-            found += index.search(
-                radius_m=radius_m, category=None if any_category else nearby, **common
+            # No category asked: one search of every category (remote posts within the
+            # radius come twice; the merge keeps one).
+            wanted = nearby if categories else None
+            found.update(
+                (m.id, m) for m in index.search(radius_m=radius_m, category=wanted, **common)
             )
         if citywide:
-            found += index.search(radius_m=CITYWIDE_RADIUS_M, category=citywide, **common)
-        found.sort(key=lambda m: (m.created_at, m.id), reverse=True)
-        return found[: query.limit + 1]
+            remote = index.search(radius_m=CITYWIDE_RADIUS_M, category=citywide, **common)
+            found.update((m.id, m) for m in remote)
+        merged = sorted(found.values(), key=lambda m: (m.created_at, m.id), reverse=True)
+        return merged[: query.limit + 1]
 
     matches = indexes().run(city, search)
     page = matches[: query.limit]

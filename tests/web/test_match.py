@@ -226,3 +226,26 @@ def test_match_by_address_geocodes_the_first_result(app, client):
     body = client.get(MATCH, query_string={"address": "place grenette", "scale": "street"}).json
     assert [f["id"] for f in body["features"]] == [post["id"]]
     assert body["query"]["address"] == "place grenette"
+
+
+def test_paging_merges_nearby_and_citywide_posts_exactly(app, client):
+    alice = sign_up(app)
+    far = {"lat": 45.225, "lon": 5.70}  # beyond the radius: only remote posts count there
+    expected = []
+    for i in range(9):
+        if i % 3 == 0:
+            expected.append(alice.create_post(category="conversation", **far)["id"])
+        elif i % 3 == 1:
+            expected.append(alice.create_post(category="it-admin")["id"])  # remote, near
+        else:
+            expected.append(alice.create_post(category="shopping")["id"])
+            alice.create_post(category="shopping", **far)  # never matched
+    seen, cursor = [], None
+    while True:
+        args = {**VALID, "limit": "2", **({"cursor": cursor} if cursor else {})}
+        body = client.get(MATCH, query_string=args).json
+        seen += [f["id"] for f in body["features"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(expected))
