@@ -131,6 +131,8 @@ def feature(
         properties["distance_m"] = int(round(distance_m / 10.0)) * 10
     if owned is not None:
         properties["owned"] = owned
+    if owned:  # the owner's own words about where; never the exact point
+        properties["address"] = row.get("address", "")
     return {
         "type": "Feature",
         "id": row["id"],

@@ -200,6 +200,7 @@ class PostProperties(BaseModel):
     distance_m: int | None = None
     remote: bool = False
     owned: bool | None = None
+    address: str | None = Field(None, description="the owner's address text (owner only)")
 
 
 class PostFeature(BaseModel):

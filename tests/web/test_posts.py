@@ -26,6 +26,14 @@ def test_create_answers_the_public_feature_and_its_location(alice, client):
     public = client.get(f"{POSTS}/{feature['id']}").json
     assert public["geometry"] == feature["geometry"]
     assert public["properties"]["owned"] is False
+    assert "address" not in public["properties"]
+
+
+def test_the_owner_sees_the_address_text_of_a_post(alice, client):
+    post = alice.create_post(address="2 place grenette", lat=None, lon=None)
+    assert post["properties"]["address"] == "2 place grenette"
+    assert alice.get(f"{POSTS}/{post['id']}").json["properties"]["address"] == "2 place grenette"
+    assert "address" not in client.get(f"{POSTS}/{post['id']}").json["properties"]
 
 
 def test_create_defaults_to_the_account_home_and_precision(app):
