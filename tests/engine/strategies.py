@@ -144,3 +144,43 @@ def columns(posts: list[Post]) -> tuple[np.ndarray, ...]:
         np.array([post.kind for post in posts], dtype=object),
         np.array([post.created_at for post in posts], dtype=np.float64),
     )
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> Scene:
+    """Hundreds to thousands of posts around a circle, placed by a seeded generator:
+    enough for the index's choices between its plans (gather the cells, or walk newest
+    first) to matter. Times may have few distinct values, or follow the distance from
+    the centre (older nearer, or newer nearer), so that time and place are correlated."""
+    lat, lon = draw(centres)
+    radius_m = draw(radii)
+    size = draw(st.sampled_from([200, 1000, 3000]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    distance_m = 2.0 * radius_m * np.sqrt(rng.random(size))
+    azimuth = rng.uniform(-180.0, 180.0, size)
+    post_lon, post_lat, _ = GEOD.fwd(np.full(size, lon), np.full(size, lat), azimuth, distance_m)
+    post_lon = (np.asarray(post_lon) + 180.0) % 360.0 - 180.0
+    post_lat = np.clip(np.asarray(post_lat), -90.0, 90.0)
+    timing = draw(st.sampled_from(["ties", "spread", "older_nearer", "newer_nearer"]))
+    if timing == "ties":
+        created_at = rng.integers(0, 3, size).astype(float)
+    elif timing == "spread":
+        created_at = rng.uniform(1.7e9, 1.8e9, size)
+    else:
+        sign = 1.0 if timing == "older_nearer" else -1.0
+        created_at = np.round(sign * distance_m / radius_m * 100.0)
+    post_ids = rng.choice(2**62, size, replace=False) - 2**61
+    zipf = np.array([0.5, 0.25, 0.15, 0.1])
+    posts = [
+        Post(int(i), float(a), float(o), CATEGORIES[int(c)], KINDS[int(k)], float(t))
+        for i, a, o, c, k, t in zip(
+            post_ids,
+            post_lat,
+            post_lon,
+            rng.choice(len(CATEGORIES), size, p=zipf),
+            rng.integers(0, 2, size),
+            created_at,
+            strict=True,
+        )
+    ]
+    return Scene(posts, lat, lon, radius_m)

@@ -15,6 +15,7 @@ from tests.engine.strategies import (
     build_index,
     category_filters,
     columns,
+    crowds,
     destination,
     kind_filters,
     limits,
@@ -268,3 +269,35 @@ def test_time_and_place_correlated(old_count, category):
                 posts, 45.19, 5.72, radius_m, category=category, kind=kind, limit=20
             )
             oracle.assert_same_matches(got, expected)
+
+
+@given(
+    scene=crowds(),
+    data=st.data(),
+    category=category_filters,
+    kind=kind_filters,
+    limit=st.sampled_from([1, 20, 100, 1000]),
+)
+def test_crowds_agree_with_brute_force(scene, data, category, kind, limit):
+    """Thousands of posts, radii around the crowd's own, sometimes continuing a page."""
+    index = build_index(scene.posts, bulk=True)
+    for scale in (0.05, 1.0, 1.8):
+        radius_m = min(50_000.0, max(1.0, scene.radius_m * scale))
+        before = None
+        if data.draw(st.booleans()):
+            some = data.draw(st.sampled_from(scene.posts))
+            before = (some.created_at, some.id)
+        got = index.search(
+            scene.lat, scene.lon, radius_m, category=category, kind=kind, limit=limit, before=before
+        )
+        expected = oracle.search(
+            scene.posts,
+            scene.lat,
+            scene.lon,
+            radius_m,
+            category=category,
+            kind=kind,
+            limit=limit,
+            before=before,
+        )
+        oracle.assert_same_matches(got, expected)
