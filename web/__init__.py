@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 __all__ = ["create_app"]
 
@@ -20,6 +21,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     settings.load(app, config)
     store.migrate(app.config["DATABASE"])
+    if app.config["PROXY_HOPS"]:  # behind N reverse proxies: trust their X-Forwarded-*
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.teardown_appcontext(store.close_current)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_WRITE": "60/60",  # writes per account
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
     "POST_TTL_DAYS": 60,
+    "PROXY_HOPS": 0,  # reverse proxies in front (rate limits key on the client IP they pass)
     "PASSWORD_HASH": "default",  # "default" (argon2id RFC 9106 low memory) or "fast" (tests)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -132,3 +132,25 @@ def test_pages_and_other_paths_keep_their_own_errors(client):
 def test_make_app_fixture_uses_the_temporary_database(app, database):
     assert app.config["DATABASE"] == str(database)
     assert make_app(database).config["TESTING"] is True
+
+
+def test_personal_answers_are_not_cached(alice, client):
+    assert alice.get("/api/v1/me").headers["Cache-Control"] == "private, no-store"
+    assert "Cache-Control" not in client.get("/api/v1/grenoble/categories").headers
+    assert "Cookie" in client.get("/api/v1/grenoble/categories").headers["Vary"]
+
+
+def test_behind_a_proxy_rate_limits_key_on_the_forwarded_client(tmp_path):
+    from tests.web.conftest import add_city
+
+    database = tmp_path / "proxy.sqlite"
+    add_city(database)
+    app = make_app(database, PROXY_HOPS=1, RATE_LIMITS_ENABLED=True, RATE_LIMIT_SEARCH="1/60")
+    client = app.test_client()
+    match = {"lat": CENTRE[0], "lon": CENTRE[1]}
+
+    def search(ip):
+        headers = {"X-Forwarded-For": ip}
+        return client.get("/api/v1/grenoble/match", query_string=match, headers=headers)
+
+    assert [search(ip).status_code for ip in ("1.1.1.1", "2.2.2.2", "1.1.1.1")] == [200, 200, 429]
