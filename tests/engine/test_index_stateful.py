@@ -13,6 +13,8 @@ from matcher import Index, InvalidQuery, Post
 from tests.engine import oracle
 from tests.engine.strategies import (
     CATEGORIES,
+    INT64_MAX,
+    INT64_MIN,
     KINDS,
     category_filters,
     columns,
@@ -133,14 +135,22 @@ IndexAgainstModel.TestCase.settings = settings(
 test_index_against_a_model = IndexAgainstModel.TestCase
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_thousands_of_changes_across_rebuilds_agree_with_the_model(seed):
-    """Enough adds, replacements and removals to fill the index's buffers of recent
-    changes and rebuild it several times, checked against the model along the way."""
+@pytest.mark.parametrize(
+    "seed, add_share, replace_share",
+    [
+        (1, 0.8, 0.9),  # mostly adds: the buffer of recent changes fills up
+        (2, 0.5, 0.7),  # many removals: tombstones pile up
+    ],
+)
+def test_thousands_of_changes_across_rebuilds_agree_with_the_model(seed, add_share, replace_share):
+    """Enough adds, replacements and removals to fill the index's buffer of recent
+    changes and its tombstones several times over, with ids anywhere in int64 and
+    categories first seen after the bulk load, checked against the model as it goes."""
     rng = np.random.default_rng(seed)
-    categories = CATEGORIES[:3]
+    random_ids = rng.integers(INT64_MIN, INT64_MAX, 30_000, endpoint=True).tolist()
+    fresh_ids = iter(dict.fromkeys([INT64_MIN, INT64_MAX, 0, -1, *random_ids]))
 
-    def random_post(post_id):
+    def random_post(post_id, categories=CATEGORIES):
         return Post(
             post_id,
             45.188 + float(rng.normal(0, 0.01)),
@@ -150,31 +160,28 @@ def test_thousands_of_changes_across_rebuilds_agree_with_the_model(seed):
             float(rng.integers(0, 500)),
         )
 
-    first = [random_post(post_id) for post_id in range(3000)]
+    first = [random_post(next(fresh_ids), CATEGORIES[:2]) for _ in range(3000)]
     index = Index.from_arrays(*columns(first))
     model = {post.id: post for post in first}
-    next_id = 3000
-    for step in range(1, 20_001):
+    known = list(model)  # ids to replace or remove, refreshed now and then
+    for step in range(1, 12_001):
         action = rng.random()
-        if action < 0.5:
-            post = random_post(next_id)
-            next_id += 1
-        elif action < 0.7 and model:
-            post = random_post(int(rng.choice(list(model))) if step % 50 == 0 else next_id - 1)
-        else:
-            post = None
-        if post is not None:
+        if action < add_share:
+            post = random_post(next(fresh_ids))
             index.add(post)
             model[post.id] = post
-        elif action < 0.97 and model:
-            post_id = next(iter(model)) if step % 2 else max(model)
+        elif action < replace_share:  # replace, or bring back an id removed earlier
+            post = random_post(known[int(rng.integers(len(known)))])
+            index.add(post)
+            model[post.id] = post
+        else:  # remove, present or not
+            post_id = known[int(rng.integers(len(known)))]
             index.remove(post_id)
-            del model[post_id]
-        else:
-            index.remove(-int(rng.integers(1, 1000)))  # missing: a no-op
+            model.pop(post_id, None)
         if step % 500 == 0:
+            known = list(model) or [0]
             assert len(index) == len(model)
-            for radius_m, category in ((100.0, None), (800.0, "food"), (3000.0, ["pets", "food"])):
+            for radius_m, category in ((100.0, None), (800.0, "pets"), (3000.0, CATEGORIES[1:])):
                 lat, lon = 45.188 + float(rng.normal(0, 0.01)), 5.724 + float(rng.normal(0, 0.01))
                 oracle.assert_same_matches(
                     index.search(lat, lon, radius_m, category=category, limit=50),
