@@ -198,6 +198,8 @@ def ui_strings() -> dict[str, str]:
         "results_one": _("{count} post found."),
         "results_other": _("{count} posts found."),
         "results_more": _("More posts are available."),
+        "cluster_one": _("{count} post here: zoom in"),
+        "cluster_other": _("{count} posts here: zoom in"),
         "no_results": _("No post found here. Try a larger scale or other categories."),
         "searching": _("Searching…"),
         "load_more": _("Load more"),
@@ -246,6 +248,10 @@ def ui_strings() -> dict[str, str]:
         "close_post": _("Close (help found)"),
         "delete": _("Delete"),
         "confirm_delete": _("Delete this post for good? This cannot be undone."),
+        "confirm_delete_account": _(
+            "Delete your account, your posts and your contact requests for good? "
+            "This cannot be undone."
+        ),
         "deleted": _("The post was deleted."),
         "saved": _("Saved."),
         "renewed": _("The post was renewed."),

@@ -163,3 +163,21 @@ def test_every_page_loads_without_errors(page, path):
     page.goto(f"/{CITY}{path}")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_deleting_my_account_removes_my_posts_from_searches(new_context, server, spot):
+    page = new_context().new_page()
+    email = register(page, "Dora", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    post_id = publish(page, "Je garde vos plantes", "Pendant les vacances.", kind="offer")
+    page.goto(f"/{CITY}/me")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/$"))
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+    answer = server.match(lat=spot["lat"], lon=spot["lon"], scale="street", limit=100)
+    assert post_id not in [feature["id"] for feature in answer["features"]]
+    page.goto(f"/{CITY}/login")
+    page.get_by_label("Adresse e-mail", exact=True).fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#login-summary")).to_contain_text("E-mail ou mot de passe incorrect.")

@@ -13,7 +13,7 @@ SCALES = ["building", "street", "neighbourhood", "district"]
 # Markers on the map: a cluster icon counts the markers it holds.
 MARKER_TOTAL = """() => [...document.querySelectorAll('#map .leaflet-marker-icon')].reduce(
     (total, icon) => total + (icon.classList.contains('marker-cluster')
-        ? Number(icon.textContent) : 1), 0)"""
+        ? Number(icon.querySelector('[data-count]').dataset.count) : 1), 0)"""
 
 
 def expect(locator):

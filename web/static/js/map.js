@@ -12,6 +12,7 @@ import {
   clearErrors,
   el,
   formatDistance,
+  formatNumber,
   relativeTime,
   showProblem,
   t,
@@ -55,6 +56,7 @@ const clusters = L.markerClusterGroup({
   showCoverageOnHover: false,
   maxClusterRadius: 40,
   spiderfyOnMaxZoom: true,
+  iconCreateFunction: clusterIcon,
 });
 clusters.addTo(map);
 clusters.on("animationend", showSelectedMarker);
@@ -332,6 +334,22 @@ function postMarker(feature, category) {
   marker.bindPopup(() => popupContent(feature, category));
   marker.on("click", () => select(feature.id, { scrollList: true }));
   return marker;
+}
+
+/** markercluster's look, with a name for screen readers: "3 posts here: zoom in". */
+function clusterIcon(cluster) {
+  const count = cluster.getChildCount();
+  const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+  return L.divIcon({
+    html: el(
+      "div",
+      { "data-count": count },
+      el("span", { "aria-hidden": "true" }, formatNumber(count)),
+      el("span", { class: "visually-hidden" }, tCount("cluster", count)),
+    ),
+    className: `marker-cluster marker-cluster-${size}`,
+    iconSize: [40, 40],
+  });
 }
 
 function popupContent(feature, category) {
