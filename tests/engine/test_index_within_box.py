@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from matcher import Post
 from tests.engine import oracle
-from tests.engine.strategies import build_index, category_filters, kind_filters, scenes
+from tests.engine.strategies import build_index, category_filters, crowds, kind_filters, scenes
 
 
 @st.composite
@@ -93,3 +93,21 @@ def test_within_box_is_newest_first_and_cut_at_limit():
         index.within_box(45.15, 5.65, 45.25, 5.75, limit=7),
         oracle.within_box(posts, 45.15, 5.65, 45.25, 5.75, limit=7),
     )
+
+
+@given(scene=crowds(), data=st.data(), category=category_filters, kind=kind_filters)
+def test_within_box_over_crowds_agrees_with_brute_force(scene, data, category, kind):
+    """Boxes of any size around thousands of posts, near the poles and the antimeridian
+    too; a box may wrap (west > east)."""
+    index = build_index(scene.posts, bulk=True)
+    half_lat = data.draw(st.floats(0.0, 1.0)) * scene.radius_m / 111_000.0
+    half_lon = data.draw(st.floats(0.0, 1.0)) * scene.radius_m / 20_000.0
+    south, north = max(-90.0, scene.lat - half_lat), min(90.0, scene.lat + half_lat)
+    west = (scene.lon - half_lon + 180.0) % 360.0 - 180.0
+    east = (scene.lon + half_lon + 180.0) % 360.0 - 180.0
+    limit = data.draw(st.sampled_from([1, 50, 1000]))
+    got = index.within_box(south, west, north, east, category=category, kind=kind, limit=limit)
+    expected = oracle.within_box(
+        scene.posts, south, west, north, east, category=category, kind=kind, limit=limit
+    )
+    oracle.assert_same_matches(got, expected)
