@@ -44,8 +44,13 @@ from matcher.geodesy import (
 )
 from matcher.post import KINDS, Kind, Match, Post
 
-CATEGORY_SHIFT = grid.KEY_BITS
-CELL_MASK = (1 << grid.KEY_BITS) - 1
+#: time slabs: the newest 1/64 of the posts, the next 3/64, the next 3/16, the rest.
+#: Keys carry their slab, so a query in a dense place reads the newest slabs first.
+SLAB_NEWEST_SHARES = (1 / 4, 1 / 16, 1 / 64)
+SLABS = len(SLAB_NEWEST_SHARES) + 1
+SLAB_SHIFT = grid.KEY_BITS
+CATEGORY_SHIFT = SLAB_SHIFT + 2
+SLAB_CELL_MASK = (1 << CATEGORY_SHIFT) - 1
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
 DELTA_CAPACITY = 4096
 ID_SAMPLE = 64
@@ -202,7 +207,11 @@ class _Main:
         # searchsorted with an int32 sorter converts the whole sorter on every call
         self.id_sample = self.id[self.id_order[::ID_SAMPLE]]
         lat_u, lon_u = grid.to_units(self.lat), grid.to_units(self.lon)
-        keys = grid.keys(lat_u, lon_u) | (self.categories().astype(np.int64) << CATEGORY_SHIFT)
+        thresholds = [0] + [self.size - int(self.size * share) for share in SLAB_NEWEST_SHARES]
+        slabs = np.searchsorted(np.array(thresholds[1:], dtype=np.int32), self.rank, side="right")
+        keys = grid.keys(lat_u, lon_u) | (slabs.astype(np.int64) << SLAB_SHIFT)
+        keys |= self.categories().astype(np.int64) << CATEGORY_SHIFT
+        del slabs
         bucket_order = np.argsort(keys)
         self.bucket_key = keys[bucket_order]
         del keys
@@ -214,7 +223,7 @@ class _Main:
         del bucket_order, lat_u, lon_u
         # the same entries in cell order, for queries of any category: one range per cell
         # rather than one per cell and category
-        cells = self.bucket_key & CELL_MASK
+        cells = self.bucket_key & SLAB_CELL_MASK
         self.any_order = np.argsort(cells).astype(np.int32)
         self.any_key = cells[self.any_order]
 
@@ -288,6 +297,7 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
 
 
 _NOTHING = (np.empty(0, dtype=np.int64), np.empty(0))
+_SLAB_BITS = np.arange(SLABS, dtype=np.int64)[:, None, None] << SLAB_SHIFT
 
 
 class _Query:
@@ -332,7 +342,24 @@ class _Query:
         block = self._walk_block(n_cover)
         if block * WALK_ADVANTAGE < n_cover:
             return self._walk(block, n_cover)
-        return self._gather(starts, stops, self.cut, self.limit)
+        return self._gather_by_slab(starts, stops)
+
+    def _gather_by_slab(self, starts: I64, stops: I64) -> tuple[I64, F64]:
+        """Gather the newest slabs that should hold ``limit`` matches (all of them in a
+        sparse place), then the older ones only if those fell short: every post of a
+        newer slab is newer than every post of an older one."""
+        per_slab = (stops - starts).sum(axis=(0, 2)).tolist()
+        wanted = (2 * self.limit + 8) / max(self._match_share(1.0), 1e-12)
+        newest, enough = SLABS - 1, per_slab[-1]
+        while newest > 0 and enough < wanted:  # plain Python: four numbers
+            newest -= 1
+            enough += per_slab[newest]
+        pos, distance_m = self._gather(starts[:, newest:], stops[:, newest:], self.cut, self.limit)
+        if newest == 0 or len(pos) == self.limit:
+            return pos, distance_m
+        need = self.limit - len(pos)
+        older = self._gather(starts[:, :newest], stops[:, :newest], self.cut, need)
+        return np.concatenate((pos, older[0])), np.concatenate((distance_m, older[1]))
 
     def _bucket_ranges(self) -> tuple[I64, I64]:
         """Where the covering cells of each wanted category are in the sorted keys. The
@@ -340,13 +367,18 @@ class _Query:
         from the last; their dtype is the keys' (another dtype would convert the keys)."""
         main = self.main
         cover = self.region.covering
-        cells = np.stack((cover.starts, cover.stops), axis=1)
+        cells = np.stack((cover.starts, cover.stops), axis=1) | _SLAB_BITS
         if self.codes is None:
             bounds = np.searchsorted(main.any_key, cells.ravel())
+            groups = 1
         else:
-            category_bits = np.array(self.codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
-            bounds = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
-        return bounds[0::2], bounds[1::2]
+            category_bits = np.array(self.codes, dtype=np.int64) << CATEGORY_SHIFT
+            bounds = np.searchsorted(
+                main.bucket_key, (category_bits[:, None, None, None] | cells).ravel()
+            )
+            groups = len(self.codes)
+        bounds = bounds.reshape(groups, SLABS, -1)
+        return bounds[:, :, 0::2], bounds[:, :, 1::2]
 
     def _segment_size(self) -> int:
         main = self.main
@@ -357,12 +389,16 @@ class _Query:
     def _walk_block(self, n_cover: int) -> int:
         """Posts to walk for ``limit`` matches, from the share of the category in the
         covering cells and the share of the cells inside the region."""
-        share = n_cover / max(self._segment_size(), 1) * self.region.fill
+        share = self._match_share(n_cover / max(self._segment_size(), 1))
+        return int(1.5 * self.limit / max(share, 1e-12)) + 32
+
+    def _match_share(self, share_in_cover: float) -> float:
+        """The expected share of matches among posts, given the share in the cover."""
+        share = share_in_cover * self.region.fill
         if self.kind is not None:
             kind_share = self.main.kind_share
             share *= kind_share if self.kind == 1 else 1 - kind_share
-        share *= 1 - self.main.n_dead / self.main.size
-        return int(1.5 * self.limit / max(share, 1e-12)) + 32
+        return share * (1 - self.main.n_dead / self.main.size)
 
     def _order_of(self, pos: I64) -> I64:
         if self.single:
@@ -373,6 +409,7 @@ class _Query:
     def _gather(self, starts: I64, stops: I64, cut: int, need: int) -> tuple[I64, F64]:
         """The newest matches among the covering ranges, with order keys below ``cut``."""
         main = self.main
+        starts, stops = starts.ravel(), stops.ravel()
         if self.codes is None:
             rows = np.take(main.bucket_rows, _take_ranges(main.any_order, starts, stops), axis=0)
         else:
