@@ -10,8 +10,11 @@ Rate-limit counters live in an attached database with ``synchronous=OFF``: losin
 second of counters in a crash is harmless, and an fsync per anonymous search is not."""
 
 import json
+import os
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,17 +138,39 @@ _POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.pub
 _OWNER_COLUMNS = "p.address, p.lat, p.lon"
 
 
+_threads = threading.local()
+_KEPT_PER_THREAD = 4  # open connections a thread keeps (tests open many databases)
+
+
 def current() -> "Store":
-    """The request's store: opened on first use, closed at teardown (``close_current``)."""
+    """The request's store: this thread's connection to the app's database, reused from
+    request to request (opening one costs about as much as answering a search)."""
     if "store" not in g:
-        g.store = Store(current_app.config["DATABASE"])
+        g.store = _thread_store(current_app.config["DATABASE"])
     return g.store  # type: ignore[no-any-return]
 
 
+def _thread_store(path: str) -> "Store":
+    stores: OrderedDict[tuple[int, str], Store] = _threads.__dict__.setdefault(
+        "stores", OrderedDict()
+    )
+    key = (os.getpid(), path)  # never a connection inherited across fork
+    if key in stores:
+        stores.move_to_end(key)
+        return stores[key]
+    while len(stores) >= _KEPT_PER_THREAD:
+        _, oldest = stores.popitem(last=False)
+        oldest.close()
+    stores[key] = Store(path)
+    return stores[key]
+
+
 def close_current(_error: BaseException | None = None) -> None:
+    """End of request: the connection stays open for the thread's next request, but no
+    transaction may outlive the request."""
     store = g.pop("store", None)
-    if store is not None:
-        store.close()
+    if store is not None and store.conn.in_transaction:
+        store.conn.execute("ROLLBACK")
 
 
 def migrate(path: str | Path) -> int:
@@ -441,10 +466,12 @@ class Store:
         if not post_ids:
             return {}
         rows = self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
+            # NOT INDEXED: look the ids up by rowid, never scan the city's index.
+            f"SELECT {_POST_COLUMNS} FROM posts p NOT INDEXED"
+            " JOIN accounts a ON a.id = p.account_id"
             " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
-            " AND p.id IN (SELECT value FROM json_each(?))",
-            (city_id, now, json.dumps(list(post_ids))),
+            f" AND p.id IN ({', '.join('?' for _ in post_ids)})",
+            (city_id, now, *post_ids),
         )
         return {row["id"]: row for row in rows}
 
