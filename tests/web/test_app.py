@@ -4,7 +4,7 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.web.conftest import CENTRE, make_app
+from tests.web.conftest import CENTRE, make_app, sign_up
 from web import create_app, store
 
 
@@ -85,8 +85,9 @@ def test_stats_count_posts_and_connections(alice, bob, client):
     assert stats["connections"] == {"requested": 1}
 
 
-def test_a_locked_database_answers_503_with_retry_after(alice, database, monkeypatch):
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+def test_a_locked_database_answers_503_with_retry_after(app, database, monkeypatch):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)  # before the first connection opens
+    alice = sign_up(app)
     blocker = sqlite3.connect(database, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
