@@ -231,9 +231,9 @@ def match(city: str) -> Response:
         if nearby:
             # No category asked: one search of every category (remote posts within the
             # radius come twice; the merge keeps one).
-            wanted = nearby if categories else None
+            only = nearby if categories else None
             found.update(
-                (m.id, m) for m in index.search(radius_m=radius_m, category=wanted, **common)
+                (m.id, m) for m in index.search(radius_m=radius_m, category=only, **common)
             )
         if citywide:
             remote = index.search(radius_m=CITYWIDE_RADIUS_M, category=citywide, **common)
