@@ -127,6 +127,46 @@ MIGRATIONS: list[list[str]] = [
             op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')))""",
         "CREATE INDEX change_log_by_city ON change_log(city_id, seq)",
     ],
+    # Moderation: reports, commercial flags, notes to posters, and an audit log that no
+    # statement may change or delete (triggers); it has no foreign keys, so deleting a
+    # post or an account never touches it.
+    [
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            reporter_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            resolved_at REAL)""",
+        """CREATE UNIQUE INDEX reports_one_open ON reports(post_id, reporter_id)
+            WHERE resolved_at IS NULL""",
+        """CREATE TABLE post_flags (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            signals TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            resolved_at REAL)""",
+        """CREATE TABLE moderation_notes (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            action TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at REAL NOT NULL)""",
+        """CREATE TABLE moderation_audit (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL,
+            post_id INTEGER,
+            actor_id INTEGER,
+            actor_name TEXT NOT NULL,
+            actor_role TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX moderation_audit_by_city ON moderation_audit(city_id, id)",
+        "CREATE INDEX moderation_audit_by_post ON moderation_audit(post_id, id)",
+        """CREATE TRIGGER moderation_audit_no_update BEFORE UPDATE ON moderation_audit
+            BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
+        """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
+            BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -519,11 +559,15 @@ class Store:
             (city_id, now),
         )
         connections = self._all(
-            "SELECT c.status, COUNT(*) AS count FROM connections c JOIN posts p ON p.id = c.post_id"
-            " WHERE p.city_id = ? GROUP BY c.status",
+            "SELECT p.category, strftime('%Y-W%W', c.created_at, 'unixepoch') AS week,"
+            " c.status, COUNT(*) AS count FROM connections c JOIN posts p ON p.id = c.post_id"
+            " WHERE p.city_id = ? GROUP BY p.category, week, c.status ORDER BY week, p.category",
             (city_id,),
         )
-        return {"posts": rows, "connections": {row["status"]: row["count"] for row in connections}}
+        by_status: dict[str, int] = {}
+        for row in connections:
+            by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
+        return {"posts": rows, "connections": by_status, "connection_counts": connections}
 
     # -- connections ---------------------------------------------------------------------
 
@@ -580,6 +624,146 @@ class Store:
         for row in incoming + outgoing:
             row["consent"] = json.loads(row["consent"])
         return {"incoming": incoming, "outgoing": outgoing}
+
+    # -- moderation (web.moderation) ------------------------------------------------------
+
+    def set_premoderation(self, city_id: int, on: bool, actor: dict[str, Any]) -> None:
+        with self.write():
+            self.conn.execute(
+                "UPDATE cities SET premoderation = ? WHERE id = ?", (int(on), city_id)
+            )
+            action = "premoderation_on" if on else "premoderation_off"
+            self._audit(city_id, None, actor, action, "")
+
+    def premoderation(self, city_id: int) -> bool:
+        """Read at each new post (a CLI switch applies at once, whatever the cached city)."""
+        row = self.conn.execute("SELECT premoderation FROM cities WHERE id = ?", (city_id,))
+        return bool(row.fetchone()[0])
+
+    def flag_post(self, post_id: int, signals: Sequence[str]) -> None:
+        """(Re)open the post's commercial flag with these signals."""
+        with self.write():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO post_flags (post_id, signals, created_at, resolved_at)"
+                " VALUES (?, ?, ?, NULL)",
+                (post_id, json.dumps(list(signals)), time.time()),
+            )
+
+    def report_post(self, post_id: int, reporter_id: int, reason: str) -> int | None:
+        """A new open report; None if this reporter already has one open on the post."""
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO reports (post_id, reporter_id, reason, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (post_id, reporter_id, reason, time.time()),
+            )
+        return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+
+    def moderation_queue(self, city_id: int, limit: int) -> list[dict[str, Any]]:
+        """Pending, reported (open reports) and flagged (open flag) posts of the city,
+        most reported first, then oldest first; with their open reports' reasons."""
+        rows = self._all(
+            f"SELECT {_POST_COLUMNS}, a.email AS poster_email, f.signals,"
+            " (SELECT COUNT(*) FROM reports r WHERE r.post_id = p.id"
+            "  AND r.resolved_at IS NULL) AS report_count"
+            " FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " LEFT JOIN post_flags f ON f.post_id = p.id AND f.resolved_at IS NULL"
+            " WHERE p.city_id = ? AND p.id IN ("
+            "  SELECT id FROM posts WHERE city_id = ? AND status = 'pending'"
+            "  UNION SELECT post_id FROM reports WHERE resolved_at IS NULL"
+            "  UNION SELECT post_id FROM post_flags WHERE resolved_at IS NULL)"
+            " ORDER BY report_count DESC, p.created_at, p.id LIMIT ?",
+            (city_id, city_id, limit),
+        )
+        reasons = self._all(
+            "SELECT post_id, reason, created_at FROM reports WHERE resolved_at IS NULL"
+            " AND post_id IN (SELECT value FROM json_each(?)) ORDER BY created_at",
+            (json.dumps([row["id"] for row in rows]),),
+        )
+        for row in rows:
+            row["signals"] = json.loads(row["signals"]) if row["signals"] else []
+            row["reports"] = [r for r in reasons if r["post_id"] == row["id"]]
+        return rows
+
+    def post_history(self, post_id: int) -> list[dict[str, Any]]:
+        """Reports and moderation actions on a post, oldest first."""
+        return self._all(
+            "SELECT 'report' AS action, reason, created_at, NULL AS actor_name FROM reports"
+            " WHERE post_id = ?1"
+            " UNION ALL SELECT action, reason, created_at, actor_name FROM moderation_audit"
+            " WHERE post_id = ?1 ORDER BY created_at",
+            (post_id,),
+        )
+
+    def moderate_post(
+        self,
+        city_id: int,
+        post_id: int,
+        actor: dict[str, Any],
+        action: str,
+        reason: str,
+        status: str | None,
+    ) -> None:
+        """One moderation action in one transaction: the new status (the index follows
+        through the change log), the note the poster sees, open reports and flag
+        resolved, and the audit entry."""
+        now = time.time()
+        with self.write():
+            if status is not None:
+                self.conn.execute(
+                    "UPDATE posts SET status = ?, updated_at = ? WHERE id = ? AND city_id = ?",
+                    (status, now, post_id, city_id),
+                )
+                self._log(city_id, post_id, "upsert")
+            if action == "publish":
+                self.conn.execute("DELETE FROM moderation_notes WHERE post_id = ?", (post_id,))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO moderation_notes (post_id, action, reason, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (post_id, action, reason, now),
+                )
+            for table in ("reports", "post_flags"):
+                self.conn.execute(
+                    f"UPDATE {table} SET resolved_at = ? WHERE post_id = ? AND resolved_at IS NULL",
+                    (now, post_id),
+                )
+            self._audit(city_id, post_id, actor, action, reason)
+
+    def _audit(
+        self, city_id: int, post_id: int | None, actor: dict[str, Any], action: str, reason: str
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO moderation_audit (city_id, post_id, actor_id, actor_name, actor_role,"
+            " action, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                city_id,
+                post_id,
+                actor.get("id"),
+                actor["display_name"],
+                actor["role"],
+                action,
+                reason,
+                time.time(),
+            ),
+        )
+
+    def moderation_audit(self, city_id: int, before_id: int | None, limit: int) -> list[dict]:
+        """Audit entries of the city, newest first, older than ``before_id`` when given."""
+        return self._all(
+            "SELECT id, post_id, actor_id, actor_name, actor_role, action, reason, created_at"
+            " FROM moderation_audit WHERE city_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+            (city_id, before_id if before_id is not None else 2**63 - 1, limit),
+        )
+
+    def moderation_notes(self, account_id: int) -> list[dict[str, Any]]:
+        """What moderators told this account about its posts (hidden, warned)."""
+        return self._all(
+            "SELECT n.post_id, p.title AS post_title, p.status, n.action, n.reason,"
+            " n.created_at FROM moderation_notes n JOIN posts p ON p.id = n.post_id"
+            " WHERE p.account_id = ? ORDER BY n.created_at DESC",
+            (account_id,),
+        )
 
     # -- addresses -----------------------------------------------------------------------
 

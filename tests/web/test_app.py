@@ -42,7 +42,10 @@ def test_database_runs_in_wal_mode_with_the_latest_schema(app, database):
 
 
 def test_health_and_openapi(client):
-    assert client.get("/api/v1/health").json == {"status": "ok", "schema_version": 1}
+    assert client.get("/api/v1/health").json == {
+        "status": "ok",
+        "schema_version": len(store.MIGRATIONS),
+    }
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"] == "3.1.0"
     match = document["paths"]["/api/v1/{city}/match"]["get"]
@@ -76,13 +79,17 @@ def test_city_and_categories(client):
 def test_stats_count_posts_and_connections(alice, bob, client):
     post = alice.create_post(kind="request", category="transport")
     alice.create_post()
-    bob.post(f"/api/v1/grenoble/posts/{post['id']}/contact", {"message": "ok"})
+    bob.post(f"/api/v1/grenoble/posts/{post['id']}/contact", {"message": "un message secret"})
     stats = client.get("/api/v1/grenoble/stats").json
     assert sorted((s["category"], s["kind"], s["posts"]) for s in stats["posts"]) == [
         ("shopping", "offer", 1),
         ("transport", "request", 1),
     ]
     assert stats["connections"] == {"requested": 1}
+    [count] = stats["connection_counts"]
+    assert (count["category"], count["status"], count["count"]) == ("transport", "requested", 1)
+    assert count["week"].startswith("20") and "-W" in count["week"]
+    assert "secret" not in str(stats)  # never the messages
 
 
 def test_a_locked_database_answers_503_with_retry_after(app, database, monkeypatch):
@@ -121,7 +128,7 @@ def test_the_console_script_runs_the_cli(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "schema version 1" in result.stdout
+    assert f"schema version {len(store.MIGRATIONS)}" in result.stdout
 
 
 def test_pages_and_other_paths_keep_their_own_errors(client):
