@@ -92,11 +92,14 @@ def box_centre(south: float, west: float, north: float, east: float) -> tuple[fl
 
 
 def assert_same_matches(got: list[Match], expected: list[Match]) -> None:
-    """Same ids in the same order, same times, distances within 1e-6 m."""
+    """Same ids in the same order, same times, distances within 1e-6 m; plain Python
+    numbers (a numpy int64 would not serialise to JSON)."""
     assert [match.id for match in got] == [match.id for match in expected]
     assert [match.created_at for match in got] == [match.created_at for match in expected]
     for got_match, expected_match in zip(got, expected, strict=True):
         assert isinstance(got_match, Match)
+        assert type(got_match.id) is int
+        assert type(got_match.distance_m) is float and type(got_match.created_at) is float
         assert abs(got_match.distance_m - expected_match.distance_m) <= DISTANCE_TOLERANCE_M, (
             got_match,
             expected_match,
