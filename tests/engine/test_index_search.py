@@ -19,6 +19,7 @@ from tests.engine.strategies import (
     destination,
     kind_filters,
     limits,
+    points_near,
     scenes,
 )
 
@@ -301,3 +302,27 @@ def test_crowds_agree_with_brute_force(scene, data, category, kind, limit):
             before=before,
         )
         oracle.assert_same_matches(got, expected)
+
+
+@given(scene=scenes(max_posts=30), data=st.data())
+def test_a_bulk_load_is_the_same_as_adding_in_order_repeated_ids_included(scene, data):
+    """A repeated id in ``from_arrays`` keeps its last row, as ``add`` would."""
+    if not scene.posts:
+        return
+    repeats = data.draw(st.lists(st.sampled_from(scene.posts), max_size=10))
+    rows = scene.posts + [
+        Post(
+            p.id,
+            *data.draw(points_near(scene.lat, scene.lon, scene.radius_m)),
+            p.category,
+            p.kind,
+            p.created_at + 1.0,
+        )
+        for p in repeats
+    ]
+    latest = list({post.id: post for post in rows}.values())
+    bulk = Index.from_arrays(*columns(rows))
+    assert len(bulk) == len(latest)
+    got = bulk.search(scene.lat, scene.lon, scene.radius_m, limit=1000)
+    expected = oracle.search(latest, scene.lat, scene.lon, scene.radius_m, limit=None)
+    oracle.assert_same_matches(got, expected)
