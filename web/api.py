@@ -645,6 +645,8 @@ def _account_details(account: dict[str, Any]) -> dict[str, Any]:
         },
         "consent_text": account["consent_text"],
         "consent_at": iso(account["consent_at"]),
+        "accepts_calls": bool(account["accepts_calls"]),
+        "accepts_missions": bool(account["accepts_missions"]),
     }
 
 

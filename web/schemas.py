@@ -136,6 +136,12 @@ class AccountPatch(_Body):
     phone: Phone | None = None
     precision: PrecisionName | None = None
     consent: Consent | None = None
+    accepts_calls: bool | None = Field(
+        None, description="I accept to phone people isolated near me"
+    )
+    accepts_missions: bool | None = Field(
+        None, description="associations may ask me to take part in missions"
+    )
 
 
 class PostCreate(_Body):
@@ -256,6 +262,8 @@ class AccountDetails(AccountSummary):
     consent: Consent
     consent_text: str
     consent_at: str | None
+    accepts_calls: bool
+    accepts_missions: bool
 
 
 class MyPost(BaseModel):

@@ -1,0 +1,342 @@
+"""The call list: people without internet whom the city's social workers phone.
+
+Social workers of a city keep a private list of people who agreed to be called (name,
+phone, geocoded address, needs, notes, the date they consented). The list lives in its
+own tables, never in a post index or any public answer; only social workers of the same
+city read or change it, and each read and change is written to ``call_access_log`` in
+the same transaction (SQLite triggers refuse to update or delete that log).
+
+Nearest volunteers: residents who ticked "I accept to phone people isolated near me"
+(``accepts_calls``). Their exact home points go into a ``matcher.Index`` built per
+request from SQLite and dropped after it: the volunteers of a city number hundreds, not
+millions (building 10 000 points takes a few milliseconds), so no process keeps exact
+homes in memory, nothing can go stale between workers, and a withdrawn tick applies at
+once. The engine answers newest first within a radius; the radius doubles until enough
+volunteers are found, and the answer is sorted by distance."""
+
+import time
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from flask import Blueprint, Response, render_template
+from pydantic import Field
+
+from matcher import Index
+from web import api, auth, schemas
+from web.indexes import CityIndex
+from web.pages import city_or_404
+from web.problems import Problem, invalid
+from web.store import current as store
+
+bp = Blueprint("calls", __name__)
+
+Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]
+FIRST_RADIUS_M = 250.0
+MAX_VOLUNTEERS = 20
+
+
+class PersonCreate(schemas._Body):
+    name: schemas.text(1, 120)
+    phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")]
+    address: schemas.text(1, 200) | None = None
+    lat: schemas.Latitude | None = None
+    lon: schemas.Longitude | None = None
+    needs: Annotated[list[schemas.Slug], Field(max_length=20)] = Field(default_factory=list)
+    notes: schemas.text(0, 2000) = ""
+    consent_on: date = Field(description="the day the person agreed to be called")
+
+
+class PersonPatch(schemas._Body):
+    name: schemas.text(1, 120) | None = None
+    phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")] | None = None
+    address: schemas.text(1, 200) | None = None
+    needs: Annotated[list[schemas.Slug], Field(max_length=20)] | None = None
+    notes: schemas.text(0, 2000) | None = None
+
+
+class VolunteersQuery(schemas._Query):
+    limit: Annotated[int, Field(ge=1, le=MAX_VOLUNTEERS)] = 5
+    radius: Annotated[float, Field(ge=1, le=schemas.MAX_RADIUS_M, allow_inf_nan=False)] = 10_000
+
+
+class Assignment(schemas._Body):
+    volunteer_id: Annotated[int, Field(ge=1, le=schemas.INT64_MAX)]
+
+
+class CallRecord(schemas._Body):
+    outcome: Outcome
+    notes: schemas.text(0, 2000) = ""
+
+
+@bp.after_request
+def _never_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.update(("Cookie", "Authorization"))
+    return response
+
+
+def _social_worker(city: str, write: bool = False) -> tuple[CityIndex, dict[str, Any]]:
+    """The city and the calling social worker of that city; 401, 403 or 404 otherwise."""
+    account = auth.require_account(write=write)
+    index = api.city_index(city)
+    if account["role"] != "social_worker" or account["city_id"] != index.city["id"]:
+        raise Problem(403, "Forbidden", f"only the social workers of {city} see the call list")
+    return index, account
+
+
+def _person_or_404(index: CityIndex, account: dict[str, Any], person_id: int, action: str):
+    row = None
+    if person_id <= schemas.INT64_MAX:
+        row = store().call_person(index.city["id"], person_id, account["id"], action)
+    if row is None:
+        raise Problem(404, "Not found", f"no person {person_id} on the call list of this city")
+    return row
+
+
+def _needs(index: CityIndex, slugs: list[str]) -> list[str]:
+    for slug in slugs:
+        if slug not in index.category_slugs:
+            raise invalid("needs", f"unknown category {slug!r}; see the categories endpoint")
+    return sorted(set(slugs))
+
+
+def _place(index: CityIndex, address: str | None, lat: float | None, lon: float | None):
+    """``(lat, lon, address text)`` inside the city, or 422 naming the field."""
+    if (lat is None) != (lon is None):
+        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
+    if address is not None:
+        lat, lon = api._address_point(index, address)
+        params = ["address"]
+    elif lat is not None and lon is not None:
+        params = ["lat", "lon"]
+    else:
+        raise invalid("address", "give the address (or lat and lon)")
+    if not index.region.contains(lat, lon):
+        message = f"this place is outside {index.city['name']}"
+        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
+    return lat, lon, address or ""
+
+
+def _volunteer_view(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None or row.get("id") is None:
+        return None
+    return {name: row[name] for name in ("id", "display_name", "phone", "email")}
+
+
+def _person_view(row: dict[str, Any], calls: list[dict[str, Any]] | None = None) -> dict:
+    view = {
+        "id": row["id"],
+        "name": row["name"],
+        "phone": row["phone"],
+        "address": row["address"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "needs": row["needs"],
+        "notes": row["notes"],
+        "consent_on": row["consent_on"],
+        "created_at": api.iso(row["created_at"]),
+        "volunteer": _volunteer_view(
+            {
+                "id": row["volunteer_id"],
+                "display_name": row["volunteer_name"],
+                "phone": row["volunteer_phone"],
+                "email": row["volunteer_email"],
+            }
+        ),
+        "last_call": None,
+    }
+    if row.get("last_called_at") is not None:
+        view["last_call"] = {
+            "called_at": api.iso(row["last_called_at"]),
+            "outcome": row["last_outcome"],
+        }
+    if calls is not None:
+        view["calls"] = [
+            {
+                "id": call["id"],
+                "outcome": call["outcome"],
+                "notes": call["notes"],
+                "called_at": api.iso(call["called_at"]),
+                "recorded_by": call["recorded_by"],
+            }
+            for call in calls
+        ]
+    return view
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+@bp.get("/api/v1/<city>/calls/people")
+def list_people(city: str) -> Response:
+    index, account = _social_worker(city)
+    rows = store().call_people(index.city["id"], account["id"])
+    return api.json_answer({"people": [_person_view(row) for row in rows]})
+
+
+@bp.post("/api/v1/<city>/calls/people")
+def add_person(city: str) -> Response:
+    """Add someone who agreed to be called (by phone, on ``consent_on``)."""
+    index, account = _social_worker(city, write=True)
+    body = api.parse_body(PersonCreate)
+    if body.consent_on > datetime.now(UTC).date():
+        raise invalid("consent_on", "the consent date cannot be in the future")
+    needs = _needs(index, body.needs)
+    lat, lon, address = _place(index, body.address, body.lat, body.lon)
+    person_id = store().create_call_person(
+        index.city["id"],
+        account["id"],
+        name=body.name,
+        phone=body.phone,
+        address=address,
+        lat=lat,
+        lon=lon,
+        needs=needs,
+        notes=body.notes,
+        consent_on=body.consent_on.isoformat(),
+    )
+    row = _person_or_404(index, account, person_id, "read")
+    answer = api.json_answer(_person_view(row, []), 201)
+    answer.headers["Location"] = f"/api/v1/{city}/calls/people/{person_id}"
+    return answer
+
+
+@bp.get("/api/v1/<city>/calls/people/<int:person_id>")
+def get_person(city: str, person_id: int) -> Response:
+    index, account = _social_worker(city)
+    row = _person_or_404(index, account, person_id, "read")
+    return api.json_answer(_person_view(row, store().calls_of(person_id)))
+
+
+@bp.patch("/api/v1/<city>/calls/people/<int:person_id>")
+def change_person(city: str, person_id: int) -> Response:
+    index, account = _social_worker(city, write=True)
+    body = api.parse_body(PersonPatch)
+    _person_or_404(index, account, person_id, "read")
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "needs" in changes:
+        changes["needs"] = _needs(index, changes["needs"])
+    if "address" in changes:
+        changes["lat"], changes["lon"], changes["address"] = _place(
+            index, changes["address"], None, None
+        )
+    store().update_call_person(index.city["id"], person_id, account["id"], **changes)
+    row = _person_or_404(index, account, person_id, "read")
+    return api.json_answer(_person_view(row, store().calls_of(person_id)))
+
+
+@bp.delete("/api/v1/<city>/calls/people/<int:person_id>")
+def remove_person(city: str, person_id: int) -> Response:
+    """Remove someone (they no longer wish to be called); the access log keeps the fact."""
+    index, account = _social_worker(city, write=True)
+    _person_or_404(index, account, person_id, "read")
+    store().delete_call_person(index.city["id"], person_id, account["id"])
+    return Response(status=204)
+
+
+# -- volunteers, assignment and calls ------------------------------------------------------
+
+
+def nearest(
+    rows: list[dict[str, Any]], lat: float, lon: float, radius_m: float, limit: int
+) -> list[tuple[dict[str, Any], float]]:
+    """The ``limit`` rows (with ``home_lat``, ``home_lon``) nearest to the point within
+    ``radius_m``, nearest first, each with its geodesic distance in metres.
+
+    The engine orders by time, not distance: the radius doubles from 250 m until at least
+    ``limit`` are inside, then those are sorted by distance (exact unless more than the
+    engine's 1000-result page lie within the first radius that holds enough)."""
+    if not rows:
+        return []
+    by_id = {row["id"]: row for row in rows}
+    index = Index.from_arrays(
+        np.array([row["id"] for row in rows], dtype=np.int64),
+        np.array([row["home_lat"] for row in rows], dtype=np.float64),
+        np.array([row["home_lon"] for row in rows], dtype=np.float64),
+        np.array(["volunteer"] * len(rows), dtype=object),
+        np.array(["offer"] * len(rows), dtype=object),
+        np.zeros(len(rows), dtype=np.float64),
+    )
+    search_radius_m = min(FIRST_RADIUS_M, radius_m)
+    while True:
+        found = index.search(lat, lon, search_radius_m, limit=1000)
+        if len(found) >= limit or search_radius_m >= radius_m:
+            break
+        search_radius_m = min(search_radius_m * 2, radius_m)
+    found.sort(key=lambda match: (match.distance_m, match.id))
+    return [(by_id[match.id], match.distance_m) for match in found[:limit]]
+
+
+@bp.get("/api/v1/<city>/calls/people/<int:person_id>/volunteers")
+def nearest_volunteers(city: str, person_id: int) -> Response:
+    """Volunteers who accepted calls, nearest to the person's home first (exact points:
+    this answer is for the social worker alone)."""
+    index, account = _social_worker(city)
+    query = api.parse_query(VolunteersQuery)
+    person = _person_or_404(index, account, person_id, "nearest volunteers")
+    rows = store().call_volunteers(index.city["id"])
+    found = nearest(rows, person["lat"], person["lon"], query.radius, query.limit)
+    volunteers = [
+        {**_volunteer_view(row), "distance_m": int(round(distance_m / 10.0)) * 10}  # type: ignore[dict-item]
+        for row, distance_m in found
+    ]
+    return api.json_answer({"volunteers": volunteers, "radius_m": query.radius})
+
+
+@bp.post("/api/v1/<city>/calls/people/<int:person_id>/assign")
+def assign(city: str, person_id: int) -> Response:
+    index, account = _social_worker(city, write=True)
+    body = api.parse_body(Assignment)
+    _person_or_404(index, account, person_id, "read")
+    volunteer = store().account(body.volunteer_id)
+    if (
+        volunteer is None
+        or volunteer["city_id"] != index.city["id"]
+        or not volunteer["accepts_calls"]
+    ):
+        raise invalid("volunteer_id", "not a volunteer of this city who accepts calls")
+    store().assign_call_volunteer(index.city["id"], person_id, account["id"], volunteer["id"])
+    row = _person_or_404(index, account, person_id, "read")
+    return api.json_answer(_person_view(row, store().calls_of(person_id)))
+
+
+@bp.post("/api/v1/<city>/calls/people/<int:person_id>/calls")
+def record_call(city: str, person_id: int) -> Response:
+    """Record a call made to the person and how it went."""
+    index, account = _social_worker(city, write=True)
+    body = api.parse_body(CallRecord)
+    _person_or_404(index, account, person_id, "read")
+    call_id = store().record_call(
+        index.city["id"], person_id, account["id"], body.outcome, body.notes
+    )
+    return api.json_answer(
+        {"id": call_id, "outcome": body.outcome, "called_at": api.iso(time.time())}, 201
+    )
+
+
+@bp.get("/api/v1/<city>/calls/log")
+def access_log(city: str) -> Response:
+    """Who read or changed the call list, and when (newest first)."""
+    index, account = _social_worker(city)
+    rows = store().call_access_log(index.city["id"], account["id"])
+    entries = [
+        {
+            "account_id": row["account_id"],
+            "account_name": row["account_name"],
+            "action": row["action"],
+            "person_id": row["person_id"],
+            "at": api.iso(row["at"]),
+        }
+        for row in rows
+    ]
+    return api.json_answer({"entries": entries})
+
+
+# -- the page ------------------------------------------------------------------------------
+
+
+@bp.get("/<city>/calls")
+def calls_page(city: str):
+    """The social workers' page: the list, a form to add someone, volunteers, calls."""
+    return render_template("calls.html", city=city_or_404(city))
