@@ -57,31 +57,49 @@ ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
 #: many times less, so a walk is chosen while its block is under this many gathered posts.
 WALK_ADVANTAGE = 2.0
+#: the sample that estimates how full a region is; with this many of its posts inside,
+#: a query walks without a look at the grid, and gathers after WALK_BUDGET blocks' worth
+SAMPLE_SIZE = 4096
+SAMPLE_HITS_TO_WALK = 32
+WALK_BUDGET = 8
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 Bool = NDArray[np.bool_]
+_Coordinates = NDArray[np.float64] | NDArray[np.float32] | NDArray[np.int32]
 
 
 class _Region(Protocol):
     """A circle or a box: what the index needs to find the posts inside it."""
 
-    covering: grid.Covering
-    fill: float  # the share of the covering's area inside the region
     lat_band: tuple[float, float]  # no point of the region is outside these latitudes
 
-    def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]: ...
+    @property
+    def covering(self) -> grid.Covering: ...
 
-    def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]: ...
+    @property
+    def fill(self) -> float:
+        """The share of the covering's area inside the region."""
 
-    def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]: ...
+    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
+        """Roughly the share of these points inside (0.0: no estimate here)."""
+
+    def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
+        """(perhaps inside, needs the exact test) for int32 positions."""
+
+    def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]:
+        """The same for float degrees."""
+
+    def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]:
+        """(distances in metres, inside) decided exactly."""
 
 
-def _metres_per_unit(lat: float) -> tuple[float, float]:
-    """Metres per unit (1e-7 degree) of latitude and of longitude near ``lat`` (rough)."""
-    per_unit = 6_371_000.0 * math.pi / 180 / grid.UNITS_PER_DEG
-    return per_unit, per_unit * max(math.cos(math.radians(lat)), 1e-6)
+def _fill(covering: grid.Covering, lat: float, area_m2: float) -> float:
+    """The share of the covering's area that ``area_m2`` fills (roughly, capped at 1)."""
+    per_unit = 6_371_000.0 * math.pi / 180 / grid.UNITS_PER_DEG  # metres, along a meridian
+    cell_m2 = covering.cell_units**2 * per_unit**2 * max(math.cos(math.radians(lat)), 1e-6)
+    return min(1.0, area_m2 / (cell_m2 * covering.cells))
 
 
 class _Circle:
@@ -91,22 +109,37 @@ class _Circle:
         self.lat, self.lon, self.radius_m = lat, lon, radius_m
         dlat, dlon = extent_deg(lat, radius_m)
         self.lat_band = (lat - dlat, lat + dlat)
-        lat_range, lon_ranges = grid.circle_box_units(lat, lon, dlat, dlon)
-        self.covering = grid.cover_boxes(lat_range, lon_ranges)
+        self._box = grid.circle_box_units(lat, lon, dlat, dlon)
+        self._covering: grid.Covering | None = None
         # the plane needs a box that neither wraps nor reaches a pole
-        self.planar = abs(lat) <= PLANE_MAX_LAT and len(lon_ranges) == 1 and dlon is not None
+        self.planar = abs(lat) <= PLANE_MAX_LAT and len(self._box[1]) == 1 and dlon is not None
         if self.planar:
             self._plane_units = LocalPlane(lat, lon, 1.0 / grid.UNITS_PER_DEG)
             band_m = plane_error_m(lat, radius_m, rounded=True)
             self._units_in = max(radius_m - band_m, 0.0) ** 2
             self._units_out = (radius_m + band_m) ** 2
-        self._plane_deg: LocalPlane | None = None
-        side_lat, side_lon = _metres_per_unit(lat)
-        cell_area = (self.covering.cell_units**2) * side_lat * side_lon
-        self.fill = min(1.0, math.pi * radius_m**2 / (cell_area * self.covering.cells))
+            self._plane_deg = LocalPlane(lat, lon, 1.0)
+            band_m = plane_error_m(lat, radius_m, rounded=False)
+            self._deg_in = max(radius_m - band_m, 0.0) ** 2
+            self._deg_out = (radius_m + band_m) ** 2
+
+    @property
+    def covering(self) -> grid.Covering:
+        if self._covering is None:  # walks seldom need it
+            self._covering = grid.cover_boxes(*self._box)
+        return self._covering
+
+    @property
+    def fill(self) -> float:
+        return _fill(self.covering, self.lat, math.pi * self.radius_m**2)
+
+    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
+        if not self.planar:
+            return 0.0
+        d2 = self._plane_deg.squared_m2(lats, lons)
+        return int(np.count_nonzero(d2 <= self.radius_m**2)) / max(len(lats), 1)
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
-        """(maybe inside, needs the exact distance) for int32 positions."""
         if not self.planar:
             keep = np.ones(len(lat_u), dtype=bool)
             return keep, keep
@@ -118,11 +151,6 @@ class _Circle:
         if not self.planar:
             keep = np.ones(len(lats), dtype=bool)
             return keep, keep
-        if self._plane_deg is None:  # only walks and the delta need it
-            self._plane_deg = LocalPlane(self.lat, self.lon, 1.0)
-            band_m = plane_error_m(self.lat, self.radius_m, rounded=False)
-            self._deg_in = max(self.radius_m - band_m, 0.0) ** 2
-            self._deg_out = (self.radius_m + band_m) ** 2
         d2 = self._plane_deg.squared_m2(lats, lons)
         keep = d2 <= self._deg_out
         return keep, keep & (d2 > self._deg_in)
@@ -139,33 +167,64 @@ class _Box:
     def __init__(self, south: float, west: float, north: float, east: float) -> None:
         self.south, self.west, self.north, self.east = south, west, north, east
         self.lat_band = (south, north)
-        lat_range, lon_ranges = grid.box_units(south, west, north, east)
-        self.covering = grid.cover_boxes(lat_range, lon_ranges)
+        self._box = grid.box_units(south, west, north, east)
+        self._covering: grid.Covering | None = None
         self.centre_lat = (south + north) / 2
         width = east - west if west <= east else east - west + 360.0
         centre_lon = west + width / 2
         self.centre_lon = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
-        box_units_area = (lat_range[1] - lat_range[0] + 1) * sum(
-            hi - lo + 1 for lo, hi in lon_ranges
+        # in units, a stored position is within half a unit of the true one: surely
+        # inside past one unit within the box, surely outside past one unit beyond it
+        units = grid.UNITS_PER_DEG
+        self._inner = (
+            math.floor(south * units) + 1,
+            math.floor(west * units) + 1,
+            math.ceil(north * units) - 1,
+            math.ceil(east * units) - 1,
         )
-        self.fill = min(1.0, box_units_area / (self.covering.cell_units**2 * self.covering.cells))
+        self._outer = (
+            math.floor(south * units) - 1,
+            math.floor(west * units) - 1,
+            math.ceil(north * units) + 1,
+            math.ceil(east * units) + 1,
+        )
+
+    @property
+    def covering(self) -> grid.Covering:
+        if self._covering is None:
+            self._covering = grid.cover_boxes(*self._box)
+        return self._covering
+
+    @property
+    def fill(self) -> float:
+        lat_range, lon_ranges = self._box
+        units = (lat_range[1] - lat_range[0] + 1) * sum(hi - lo + 1 for lo, hi in lon_ranges)
+        return min(1.0, units / (self.covering.cell_units**2 * self.covering.cells))
+
+    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
+        inside = self._within(lats, lons, (self.south, self.west, self.north, self.east))
+        return int(np.count_nonzero(inside)) / max(len(lats), 1)
+
+    def _within(self, lats: _Coordinates, lons: _Coordinates, box: tuple[float, ...]) -> Bool:
+        south, west, north, east = box
+        in_lat = (lats >= south) & (lats <= north)
+        if self.west <= self.east:
+            in_lon = (lons >= west) & (lons <= east)
+        else:
+            in_lon = (lons >= west) | (lons <= east)
+        result: Bool = in_lat & in_lon
+        return result
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
-        keep = np.ones(len(lat_u), dtype=bool)  # the exact test needs the float positions
-        return keep, keep
+        keep = self._within(lat_u, lon_u, self._outer)
+        return keep, keep & ~self._within(lat_u, lon_u, self._inner)
 
     def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]:
         keep = self.contains(lats, lons)
         return keep, np.zeros(len(lats), dtype=bool)
 
     def contains(self, lats: F64, lons: F64) -> Bool:
-        in_lat = (lats >= self.south) & (lats <= self.north)
-        if self.west <= self.east:
-            in_lon = (lons >= self.west) & (lons <= self.east)
-        else:
-            in_lon = (lons >= self.west) | (lons <= self.east)
-        result: Bool = in_lat & in_lon
-        return result
+        return self._within(lats, lons, (self.south, self.west, self.north, self.east))
 
     def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]:
         return geodesic_m(self.centre_lat, self.centre_lon, lats, lons), self.contains(lats, lons)
@@ -226,6 +285,10 @@ class _Main:
         cells = self.bucket_key & SLAB_CELL_MASK
         self.any_order = np.argsort(cells).astype(np.int32)
         self.any_key = cells[self.any_order]
+        # evenly spaced positions: every category and every time, proportionally
+        sample = np.linspace(0, max(self.size - 1, 0), min(self.size, SAMPLE_SIZE)).astype(np.int64)
+        self.sample_lat = self.lat[sample].astype(np.float32)
+        self.sample_lon = self.lon[sample].astype(np.float32)
 
     @property
     def nbytes(self) -> int:
@@ -240,6 +303,8 @@ class _Main:
             self.bucket_rows,
             self.any_key,
             self.any_order,
+            self.sample_lat,
+            self.sample_lon,
             self.cat_start,
             self.cat_stop,
         )
@@ -323,23 +388,30 @@ class _Query:
         if self.codes is not None and len(self.codes) == 1:
             code = self.codes[0]
             self.first = int(main.cat_start[code])  # lowest order key of the category
-            stop = int(main.cat_stop[code])
-            self.cut = stop if before is None else self.first + main.older_in(code, before)
+            self.stop = int(main.cat_stop[code])  # past the highest
+            self.cut = self.stop if before is None else self.first + main.older_in(code, before)
         else:
-            self.first = 0
+            self.first, self.stop = 0, main.size
             self.cut = main.size
             if before is not None:
                 self.cut = sum(main.older_in(c, before) for c in range(len(main.cat_start)))
 
     def run(self) -> tuple[I64, F64]:
         """Positions (newest first) and distances of up to ``limit`` matches."""
-        if self.main.size == 0 or self.cut == self.first or self.codes == []:
+        main = self.main
+        if main.size == 0 or self.cut == self.first or self.codes == []:
             return _NOTHING
+        # a large share of the sample inside: the newest matches are near the top of
+        # the category, so walk at once, without looking at the grid
+        share = self.region.share_of(main.sample_lat, main.sample_lon)
+        if share * len(main.sample_lat) >= SAMPLE_HITS_TO_WALK:
+            block = self._walk_block(share)
+            return self._walk(block, WALK_BUDGET * block)
         starts, stops = self._bucket_ranges()
         n_cover = int((stops - starts).sum())
         if n_cover == 0:
             return _NOTHING
-        block = self._walk_block(n_cover)
+        block = self._walk_block(n_cover / max(self._segment_size(), 1) * self.region.fill)
         if block * WALK_ADVANTAGE < n_cover:
             return self._walk(block, n_cover)
         return self._gather_by_slab(starts, stops)
@@ -349,7 +421,7 @@ class _Query:
         sparse place), then the older ones only if those fell short: every post of a
         newer slab is newer than every post of an older one."""
         per_slab = (stops - starts).sum(axis=(0, 2)).tolist()
-        wanted = (2 * self.limit + 8) / max(self._match_share(1.0), 1e-12)
+        wanted = (2 * self.limit + 8) / max(self._match_share(self.region.fill), 1e-12)
         newest, enough = SLABS - 1, per_slab[-1]
         while newest > 0 and enough < wanted:  # plain Python: four numbers
             newest -= 1
@@ -386,15 +458,13 @@ class _Query:
             return main.size
         return int(sum(main.cat_stop[c] - main.cat_start[c] for c in self.codes))
 
-    def _walk_block(self, n_cover: int) -> int:
-        """Posts to walk for ``limit`` matches, from the share of the category in the
-        covering cells and the share of the cells inside the region."""
-        share = self._match_share(n_cover / max(self._segment_size(), 1))
-        return int(1.5 * self.limit / max(share, 1e-12)) + 32
+    def _walk_block(self, share_inside: float) -> int:
+        """Posts to walk for ``limit`` matches, given the share of posts inside."""
+        return int(1.5 * self.limit / max(self._match_share(share_inside), 1e-12)) + 32
 
-    def _match_share(self, share_in_cover: float) -> float:
-        """The expected share of matches among posts, given the share in the cover."""
-        share = share_in_cover * self.region.fill
+    def _match_share(self, share_inside: float) -> float:
+        """The expected share of matches, given the share of posts inside the region."""
+        share = share_inside
         if self.kind is not None:
             kind_share = self.main.kind_share
             share *= kind_share if self.kind == 1 else 1 - kind_share
@@ -419,7 +489,7 @@ class _Query:
         maybe = maybe[keep]
         order = self._order_of(pos)
         wanted = self._wanted(pos)
-        if cut < main.size:
+        if cut < self.stop:
             older = order < cut
             wanted = older if wanted is None else wanted & older
         if wanted is not None:
@@ -449,10 +519,10 @@ class _Query:
         distance_m, inside = self.region.exact(main.lat[pos], main.lon[pos])
         return pos[inside][:need], distance_m[inside][:need]
 
-    def _walk(self, block: int, n_cover: int) -> tuple[I64, F64]:
+    def _walk(self, block: int, budget: int) -> tuple[I64, F64]:
         """Newest first through the category (or through time, across categories), one
         block of order keys at a time, the first sized from the estimate; past
-        ``n_cover`` posts read, gather the rest instead."""
+        ``budget`` posts read (time and place are correlated), gather the rest."""
         main = self.main
         category_table = None
         if self.codes is not None and not self.single:
@@ -462,7 +532,7 @@ class _Query:
         found_m: list[F64] = []
         need, walked, end = self.limit, 0, self.cut
         while need > 0 and end > self.first:
-            if walked > n_cover:
+            if walked > budget:
                 starts, stops = self._bucket_ranges()
                 found = self._gather(starts, stops, end, need)
                 found_pos.append(found[0])
