@@ -20,12 +20,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from flask import Blueprint, Response, render_template
+from flask_babel import gettext as _
 from pydantic import Field
 
 from matcher import Index
-from web import api, auth, schemas
+from web import api, auth, pages, schemas
 from web.indexes import CityIndex
-from web.pages import city_or_404
 from web.problems import Problem, invalid
 from web.store import current as store
 
@@ -339,4 +339,28 @@ def access_log(city: str) -> Response:
 @bp.get("/<city>/calls")
 def calls_page(city: str):
     """The social workers' page: the list, a form to add someone, volunteers, calls."""
-    return render_template("calls.html", city=city_or_404(city))
+    return render_template(
+        "calls.html", city=pages.city_or_404(city), ui_strings={**pages.ui_strings(), **_strings()}
+    )
+
+
+def _strings() -> dict[str, str]:
+    """What calls.js shows, translated (added to the pages' ``ui_strings`` block)."""
+    return {
+        "calls.phone": _("Phone"),
+        "calls.address": _("Address"),
+        "calls.needs": _("Needs"),
+        "calls.assigned": _("Volunteer: {name} {phone}"),
+        "calls.unassigned": _("No volunteer assigned yet."),
+        "calls.empty": _("Nobody on the list yet."),
+        "calls.forbidden": _("Only the city's social workers can see this list."),
+        "calls.assign": _("Assign"),
+        "calls.assigned_now": _("{name} is now the volunteer for this person."),
+        "calls.no_volunteer": _("No volunteer who accepts calls lives near this person."),
+        "calls.recorded": _("The call was recorded."),
+        "calls.added": _("{name} was added to the list."),
+        "calls.outcome.reached": _("Reached"),
+        "calls.outcome.no_answer": _("No answer"),
+        "calls.outcome.wrong_number": _("Wrong number"),
+        "calls.outcome.declined": _("Declined help"),
+    }

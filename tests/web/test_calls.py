@@ -260,6 +260,8 @@ def test_accepts_calls_is_shown_on_the_account(alice):
     assert bad.status_code == 422 and bad.json["errors"][0]["param"] == "accepts_calls"
 
 
-def test_the_calls_page_renders(client):
+def test_the_calls_page_and_the_account_tick_render(client):
     page = client.get("/grenoble/calls")
     assert page.status_code == 200 and b'id="people"' in page.data
+    assert b"calls.no_volunteer" in page.data  # its strings join the page's i18n block
+    assert b'id="f-accepts_calls"' in client.get("/grenoble/me").data
