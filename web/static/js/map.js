@@ -37,13 +37,14 @@ let pickedPlace = null;
 let currentQuery = null;
 let nextCursor = null;
 let selectedId = null;
+let searchNumber = 0; // answers to an older search than the latest are dropped
 const markersById = new Map();
 const entriesById = new Map();
 
 // Map -------------------------------------------------------------------------------------
 
 const map = L.map(mapElement, { maxZoom: MAX_ZOOM, minZoom: 3, zoomSnap: 0.5 });
-map.setView([45.188, 5.724], 12);
+map.setView([46.6, 2.4], 5); // France, until the city's boundary arrives
 if (mapElement.dataset.tileUrl) {
   L.tileLayer(mapElement.dataset.tileUrl, {
     maxZoom: MAX_ZOOM,
@@ -173,16 +174,34 @@ async function search(query, { remember }) {
   }
   resultCount.textContent = t("searching");
   resultList.setAttribute("aria-busy", "true");
+  const number = ++searchNumber;
   try {
     const page = await fetchPage(query, null);
+    if (number !== searchNumber) return;
     currentQuery = query;
     await showResults(page, { append: false });
   } catch (error) {
+    if (number !== searchNumber) return;
+    clearResults();
+    currentQuery = null;
     resultCount.textContent = "";
     showProblem(form, error);
   } finally {
     resultList.removeAttribute("aria-busy");
   }
+}
+
+/** Forget the shown results, so that none seems to answer a search that failed. */
+function clearResults() {
+  resultList.replaceChildren();
+  clusters.clearLayers();
+  markersById.clear();
+  entriesById.clear();
+  selectedId = null;
+  nextCursor = null;
+  loadMoreButton.hidden = true;
+  searchArea?.remove();
+  searchArea = null;
 }
 
 function fetchPage(query, cursor) {
@@ -213,11 +232,7 @@ async function loadMore() {
 async function showResults(page, { append }) {
   const categoryInfo = await categoryBySlug();
   if (!append) {
-    resultList.replaceChildren();
-    clusters.clearLayers();
-    markersById.clear();
-    entriesById.clear();
-    selectedId = null;
+    clearResults();
     drawSearchArea(page.query);
   }
   const newMarkers = [];
@@ -241,7 +256,6 @@ async function showResults(page, { append }) {
 }
 
 function drawSearchArea(query) {
-  if (searchArea) searchArea.remove();
   if (!query || query.lat === undefined) return;
   const centre = [query.lat, query.lon];
   searchArea = L.layerGroup([
