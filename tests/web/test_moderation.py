@@ -1,0 +1,277 @@
+"""Moderation over HTTP: pre-moderation, reports, the queue, publish / hide / warn, the
+audit log (append-only in SQLite), and who may do what."""
+
+import sqlite3
+
+import pytest
+
+from tests.web.conftest import CENTRE, PASSWORD, Session, add_city, sign_up
+from web.store import Store
+
+QUEUE = "/api/v1/grenoble/moderation/queue"
+AUDIT = "/api/v1/grenoble/moderation/audit"
+
+
+def set_role(database, email: str, role: str) -> None:
+    store = Store(database)
+    try:
+        store.update_account(store.account_by_email(email)["id"], role=role)
+    finally:
+        store.close()
+
+
+def actions(post_id: int) -> str:
+    return f"/api/v1/grenoble/moderation/posts/{post_id}/actions"
+
+
+def reports(post_id: int) -> str:
+    return f"/api/v1/grenoble/posts/{post_id}/reports"
+
+
+def found_ids(client) -> list[int]:
+    answer = client.get("/api/v1/grenoble/match", query_string={"lat": CENTRE[0], "lon": CENTRE[1]})
+    return [feature["id"] for feature in answer.json["features"]]
+
+
+@pytest.fixture
+def moderator(app, database) -> Session:
+    session = sign_up(app, "mod@example.org")
+    set_role(database, "mod@example.org", "moderator")
+    return session
+
+
+@pytest.fixture
+def admin(app, database) -> Session:
+    session = sign_up(app, "admin@example.org")
+    set_role(database, "admin@example.org", "admin")
+    return session
+
+
+@pytest.fixture
+def carol(app) -> Session:
+    return sign_up(app, "carol@example.org")
+
+
+def test_premoderation_holds_posts_until_a_moderator_publishes(
+    runner, alice, moderator, admin, client
+):
+    result = runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"])
+    assert result.exit_code == 0, result.output
+    post = alice.create_post(title="Courses du mardi")
+    assert post["properties"]["status"] == "pending"
+    assert post["id"] not in found_ids(client)
+    [item] = moderator.get(QUEUE).json["items"]
+    assert item["post"]["id"] == post["id"] and item["why"] == ["pending"]
+
+    answer = moderator.post(actions(post["id"]), {"action": "publish"})
+    assert answer.status_code == 200 and answer.json["status"] == "published"
+    assert post["id"] in found_ids(client)
+    assert moderator.get(QUEUE).json["items"] == []
+    entries = admin.get(AUDIT).json["entries"]
+    assert [(e["action"], e["actor_name"]) for e in entries] == [
+        ("publish", "mod"),
+        ("premoderation_on", "command line"),
+    ]
+
+    assert runner.invoke(args=["city", "set", "grenoble", "--premoderation", "off"]).exit_code == 0
+    assert alice.create_post()["properties"]["status"] == "published"
+
+
+def test_the_city_switch_names_unknown_cities_and_values(runner):
+    result = runner.invoke(args=["city", "set", "nowhere", "--premoderation", "on"])
+    assert result.exit_code != 0 and "no city 'nowhere'" in result.output
+    result = runner.invoke(args=["city", "set", "grenoble", "--premoderation", "maybe"])
+    assert result.exit_code != 0 and "premoderation" in result.output
+
+
+def test_reports_gather_in_the_queue_with_counts_and_reasons(alice, bob, carol, moderator):
+    post = alice.create_post(title="Promenade de chiens")
+    assert bob.post(reports(post["id"]), {"reason": "Annonce douteuse"}).status_code == 201
+    assert carol.post(reports(post["id"]), {"reason": "Spam"}).status_code == 201
+    [item] = moderator.get(QUEUE).json["items"]
+    assert item["why"] == ["reported"]
+    assert item["report_count"] == 2
+    assert sorted(r["reason"] for r in item["reports"]) == ["Annonce douteuse", "Spam"]
+    assert [event["action"] for event in item["history"]] == ["report", "report"]
+    assert "bob" not in str(item) and "carol" not in str(item)  # reporters stay anonymous
+
+
+@pytest.mark.parametrize(
+    "body, status, param",
+    [
+        ({}, 422, "reason"),
+        ({"reason": "   "}, 422, "reason"),
+        ({"reason": "x" * 501}, 422, "reason"),
+        ({"reason": 5}, 422, "reason"),
+        ({"reason": "ok", "extra": 1}, 422, "extra"),
+    ],
+)
+def test_a_report_needs_a_reason(alice, bob, body, status, param):
+    post = alice.create_post()
+    answer = bob.post(reports(post["id"]), body)
+    assert answer.status_code == status
+    assert answer.json["errors"][0]["param"] == param
+
+
+def test_who_may_report(app, alice, bob, client):
+    post = alice.create_post()
+    assert client.post(reports(post["id"]), json={"reason": "spam"}).status_code == 401
+    no_csrf = bob.client.post(reports(post["id"]), json={"reason": "spam"})
+    assert no_csrf.status_code == 403
+    own = alice.post(reports(post["id"]), {"reason": "spam"})
+    assert own.status_code == 409 and own.json["errors"][0]["param"] == "post_id"
+    assert bob.post(reports(post["id"]), {"reason": "spam"}).status_code == 201
+    again = bob.post(reports(post["id"]), {"reason": "spam again"})
+    assert again.status_code == 409
+    assert bob.post(reports(999_999), {"reason": "spam"}).status_code == 404
+    assert bob.post("/api/v1/nowhere/posts/1/reports", {"reason": "spam"}).status_code == 404
+
+
+def test_commercial_posts_are_flagged_not_hidden(alice, moderator, client):
+    neighbourly = alice.create_post(title="Je garde votre chat le week-end")
+    selling = alice.create_post(title="Ménage 15 €/h", body="Appelez le 06 12 34 56 78")
+    assert selling["id"] in found_ids(client)  # flagged only: a person decides
+    [item] = moderator.get(QUEUE).json["items"]
+    assert item["post"]["id"] == selling["id"] and item["why"] == ["flagged"]
+    assert item["signals"] == ["price", "phone"]
+    edited = alice.patch(
+        f"/api/v1/grenoble/posts/{neighbourly['id']}", {"body": "Devis sur www.chats.example"}
+    )
+    assert edited.status_code == 200
+    flagged = {item["post"]["id"] for item in moderator.get(QUEUE).json["items"]}
+    assert flagged == {selling["id"], neighbourly["id"]}
+
+
+def test_hiding_takes_the_post_out_of_searches_and_tells_its_poster_why(
+    alice, bob, moderator, client
+):
+    post = alice.create_post(title="Cours particuliers")
+    bob.post(reports(post["id"]), {"reason": "Commercial"})
+    assert post["id"] in found_ids(client)
+    no_reason = moderator.post(actions(post["id"]), {"action": "hide"})
+    assert no_reason.status_code == 422 and no_reason.json["errors"][0]["param"] == "reason"
+
+    answer = moderator.post(actions(post["id"]), {"action": "hide", "reason": "Offre payante"})
+    assert answer.status_code == 200 and answer.json["status"] == "hidden"
+    assert post["id"] not in found_ids(client)
+    assert client.get(f"/api/v1/grenoble/posts/{post['id']}").status_code == 404
+    assert moderator.get(QUEUE).json["items"] == []  # the report is resolved
+    [notice] = alice.get("/api/v1/me/moderation").json["notices"]
+    assert (notice["post_id"], notice["action"], notice["reason"]) == (
+        post["id"],
+        "hide",
+        "Offre payante",
+    )
+    [mine] = alice.get("/api/v1/grenoble/me/posts").json["posts"]
+    assert mine["status"] == "hidden"
+    assert bob.get("/api/v1/me/moderation").json["notices"] == []
+
+    assert moderator.post(actions(post["id"]), {"action": "publish"}).status_code == 200
+    assert post["id"] in found_ids(client)
+    assert alice.get("/api/v1/me/moderation").json["notices"] == []
+
+
+def test_a_warning_keeps_the_post_and_reaches_its_poster(alice, bob, moderator, client):
+    post = alice.create_post()
+    bob.post(reports(post["id"]), {"reason": "Ton agressif"})
+    answer = moderator.post(actions(post["id"]), {"action": "warn", "reason": "Restez courtois"})
+    assert answer.status_code == 200 and answer.json["status"] == "published"
+    assert post["id"] in found_ids(client)
+    assert moderator.get(QUEUE).json["items"] == []
+    [notice] = alice.get("/api/v1/me/moderation").json["notices"]
+    assert notice["action"] == "warn" and notice["reason"] == "Restez courtois"
+
+
+@pytest.mark.parametrize(
+    "body, param",
+    [
+        ({"action": "delete"}, "action"),
+        ({}, "action"),
+        ({"action": "warn", "reason": ""}, "reason"),
+        ({"action": "hide", "reason": "x" * 501}, "reason"),
+    ],
+)
+def test_actions_name_the_bad_field(alice, moderator, body, param):
+    post = alice.create_post()
+    answer = moderator.post(actions(post["id"]), body)
+    assert answer.status_code == 422
+    assert answer.json["errors"][0]["param"] == param
+
+
+def test_only_the_citys_moderators_see_the_queue_and_act(app, database, alice, bob, client):
+    post = alice.create_post()
+    assert client.get(QUEUE).status_code == 401
+    assert bob.get(QUEUE).status_code == 403
+    assert bob.post(actions(post["id"]), {"action": "hide", "reason": "x"}).status_code == 403
+    assert alice.post(actions(post["id"]), {"action": "hide", "reason": "x"}).status_code == 403
+
+    lyon_id = add_city(database, "lyon")
+    store = Store(database)
+    try:
+        store.create_account(
+            lyon_id,
+            email="modlyon@example.org",
+            password_hash=store.account_by_email("bob@example.org")["password_hash"],
+            role="moderator",
+            display_name="Mod Lyon",
+        )
+    finally:
+        store.close()
+    other = app.test_client()
+    login = other.post(
+        "/api/v1/session", json={"email": "modlyon@example.org", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    lyon_moderator = Session(other, login.json["csrf_token"], login.json["account"])
+    assert lyon_moderator.get(QUEUE).status_code == 403
+    refused = lyon_moderator.post(actions(post["id"]), {"action": "hide", "reason": "x"})
+    assert refused.status_code == 403
+    assert lyon_moderator.get("/api/v1/lyon/moderation/queue").status_code == 200
+    assert lyon_moderator.get("/api/v1/nowhere/moderation/queue").status_code == 404
+
+
+def test_moderators_act_on_unknown_posts_with_404(moderator):
+    assert moderator.post(actions(123456), {"action": "publish"}).status_code == 404
+
+
+def test_the_audit_log_says_who_did_what_when_and_why_to_admins_only(
+    alice, moderator, admin, client
+):
+    post = alice.create_post()
+    moderator.post(actions(post["id"]), {"action": "warn", "reason": "Premier avertissement"})
+    moderator.post(actions(post["id"]), {"action": "hide", "reason": "Récidive"})
+    assert client.get(AUDIT).status_code == 401
+    assert moderator.get(AUDIT).status_code == 403
+    assert alice.get(AUDIT).status_code == 403
+    answer = admin.get(AUDIT, query_string={"limit": 1})
+    [latest] = answer.json["entries"]
+    assert latest["action"] == "hide" and latest["reason"] == "Récidive"
+    assert latest["actor_name"] == "mod" and latest["actor_role"] == "moderator"
+    assert latest["post_id"] == post["id"] and latest["created_at"].endswith("Z")
+    older = admin.get(AUDIT, query_string={"before": answer.json["next_before"]}).json
+    assert [e["action"] for e in older["entries"]] == ["warn"] and older["next_before"] is None
+    bad = admin.get(AUDIT, query_string={"limit": "0"})
+    assert bad.status_code == 422 and bad.json["errors"][0]["param"] == "limit"
+
+
+def test_nobody_can_edit_or_delete_the_audit_log(alice, moderator, database):
+    post = alice.create_post()
+    moderator.post(actions(post["id"]), {"action": "hide", "reason": "Spam"})
+    connection = sqlite3.connect(database)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            connection.execute("UPDATE moderation_audit SET reason = 'nothing happened'")
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            connection.execute("DELETE FROM moderation_audit")
+        assert connection.execute("SELECT reason FROM moderation_audit").fetchall() == [("Spam",)]
+    finally:
+        connection.close()
+
+
+def test_the_audit_log_outlives_deleted_posts_and_accounts(alice, moderator, admin):
+    post = alice.create_post()
+    moderator.post(actions(post["id"]), {"action": "hide", "reason": "Spam"})
+    assert alice.delete(f"/api/v1/grenoble/posts/{post['id']}").status_code == 204
+    assert alice.delete("/api/v1/me").status_code == 204
+    [entry] = admin.get(AUDIT).json["entries"]
+    assert (entry["post_id"], entry["action"]) == (post["id"], "hide")

@@ -1,0 +1,212 @@
+"""Moderation: pre-moderation, reports, the commercial-offer flag, the queue, actions
+(publish, hide, warn) and the audit log nobody can edit.
+
+A moderator (or admin) of a city sees its queue: posts waiting for pre-moderation,
+posts users reported (with how many reports and why) and posts the heuristic of
+``web.commercial`` flagged. Each action is one store transaction that changes the
+post (hidden or pending posts leave every index through the change log), tells the
+poster why, resolves the reports and the flag, and appends to the audit log, which
+SQLite triggers keep append-only."""
+
+import time
+from typing import Annotated, Any, Literal
+
+import click
+from flask import Blueprint, Response, render_template
+from flask.cli import with_appcontext
+from pydantic import Field
+
+from web import api, auth, commercial, schemas
+from web.cli import _city_id, _store, city_group
+from web.pages import city_or_404
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("moderation", __name__)
+
+Action = Literal["publish", "hide", "warn"]
+_STATUS_AFTER = {"publish": "published", "hide": "hidden", "warn": None}
+QUEUE_LIMIT = 200
+
+
+class ReportBody(schemas._Body):
+    reason: schemas.text(1, 500) = Field(description="why this post breaks the rules")
+
+
+class ActionBody(schemas._Body):
+    action: Action
+    reason: schemas.text(0, 500) = Field("", description="required to hide or warn")
+
+
+class AuditQuery(schemas._Query):
+    before: Annotated[int, Field(ge=1, le=schemas.INT64_MAX)] | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+
+
+# -- for every user ------------------------------------------------------------------------
+
+
+def new_post_status(city_id: int) -> str:
+    """``pending`` while the city pre-moderates (read fresh: the switch applies at once)."""
+    return "pending" if store().premoderation(city_id) else "published"
+
+
+def screen(post_id: int, title: str, body: str) -> None:
+    """Flag the post for the queue when it looks commercial; a person decides."""
+    found = commercial.signals(title, body)
+    if found:
+        store().flag_post(post_id, found)
+
+
+@bp.post("/api/v1/<city>/posts/<int:post_id>/reports")
+def report(city: str, post_id: int) -> Response:
+    """Any logged-in user reports a post with a reason; it lands in the queue."""
+    account = auth.require_account(write=True)
+    _index, _row, owned, _ = api._post_for(city, post_id)
+    body = api.parse_body(ReportBody)
+    if owned:
+        raise Problem(409, "Conflict", "this is your own post", [("post_id", "your own post")])
+    api._write_limit(account)
+    report_id = store().report_post(post_id, account["id"], body.reason)
+    if report_id is None:
+        raise Problem(
+            409,
+            "Conflict",
+            "you already reported this post; a moderator will look at it",
+            [("post_id", "already reported")],
+        )
+    return api.json_answer({"id": report_id, "post_id": post_id}, 201)
+
+
+@bp.get("/api/v1/me/moderation")
+def my_notices() -> Response:
+    """What moderators said about my posts: hidden (and why), warnings."""
+    account = auth.require_account()
+    notices = [
+        {**row, "created_at": api.iso(row["created_at"])}
+        for row in store().moderation_notes(account["id"])
+    ]
+    return api.json_answer({"notices": notices})
+
+
+# -- for the city's moderators -------------------------------------------------------------
+
+
+def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
+    account = auth.require_account(write=write)
+    city_id = api.city_index(city).city["id"]
+    if not auth.may_moderate(account, city_id):
+        raise Problem(403, "Forbidden", f"only the moderators of {city} may do this")
+    return account, city_id
+
+
+@bp.get("/api/v1/<city>/moderation/queue")
+def queue(city: str) -> Response:
+    """Pending, reported and flagged posts, most reported first, each with its history."""
+    _account, city_id = _moderator(city)
+    now = time.time()
+    items = []
+    for row in store().moderation_queue(city_id, QUEUE_LIMIT):
+        reasons = ["pending"] if row["status"] == "pending" else []
+        reasons += ["reported"] if row["report_count"] else []
+        reasons += ["flagged"] if row["signals"] else []
+        items.append(
+            {
+                "post": {
+                    "id": row["id"],
+                    "kind": row["kind"],
+                    "category": row["category"],
+                    "title": row["title"],
+                    "body": row["body"],
+                    "status": row["status"],
+                    "expired": row["expires_at"] <= now,
+                    "created_at": api.iso(row["created_at"]),
+                    "poster_name": row["poster_name"],
+                    "poster_type": row["poster_type"],
+                },
+                "why": reasons,
+                "report_count": row["report_count"],
+                "reports": [
+                    {"reason": r["reason"], "created_at": api.iso(r["created_at"])}
+                    for r in row["reports"]
+                ],
+                "signals": row["signals"],
+                "history": [
+                    {**event, "created_at": api.iso(event["created_at"])}
+                    for event in store().post_history(row["id"])
+                ],
+            }
+        )
+    return api.json_answer({"items": items})
+
+
+@bp.post("/api/v1/<city>/moderation/posts/<int:post_id>/actions")
+def act(city: str, post_id: int) -> Response:
+    """Publish, hide (the reason is shown to the poster) or warn; always audited."""
+    account, city_id = _moderator(city, write=True)
+    body = api.parse_body(ActionBody)
+    _index, row, _owned, _ = api._post_for(city, post_id)
+    if body.action in ("hide", "warn") and not body.reason:
+        raise Problem(
+            422,
+            "Invalid parameter",
+            f"say why you {body.action} this post: the poster reads it",
+            [("reason", "required to hide or warn")],
+        )
+    if body.action == "publish" and row["status"] == "closed":
+        raise Problem(
+            409, "Conflict", "its poster closed this post", [("action", "the post is closed")]
+        )
+    store().moderate_post(
+        city_id, post_id, account, body.action, body.reason, _STATUS_AFTER[body.action]
+    )
+    status = _STATUS_AFTER[body.action] or row["status"]
+    return api.json_answer({"post_id": post_id, "action": body.action, "status": status})
+
+
+@bp.get("/api/v1/<city>/moderation/audit")
+def audit(city: str) -> Response:
+    """Who did what, when and why: the city's admins read it; nobody can change it."""
+    account = auth.require_account()
+    city_id = api.city_index(city).city["id"]
+    if account["role"] != "admin" or account["city_id"] != city_id:
+        raise Problem(403, "Forbidden", f"only the admins of {city} read the audit log")
+    query = api.parse_query(AuditQuery)
+    entries = store().moderation_audit(city_id, query.before, query.limit)
+    next_before = entries[-1]["id"] if len(entries) == query.limit else None
+    return api.json_answer(
+        {
+            "entries": [{**e, "created_at": api.iso(e["created_at"])} for e in entries],
+            "next_before": next_before,
+        }
+    )
+
+
+@bp.get("/<city>/moderation")
+def queue_page(city: str) -> str:
+    """The queue page (the script reads the queue API; moderators only, it says so)."""
+    return render_template("moderation.html", city=city_or_404(city))
+
+
+# -- command line --------------------------------------------------------------------------
+
+CLI_ACTOR = {"id": None, "display_name": "command line", "role": "cli"}
+
+
+@city_group.command("set")
+@click.argument("slug")
+@click.option(
+    "--premoderation",
+    type=click.Choice(["on", "off"]),
+    required=True,
+    help="on: new posts wait for a moderator.",
+)
+@with_appcontext
+def set_city(slug: str, premoderation: str) -> None:
+    """Change a city's settings (audited)."""
+    store_ = _store()
+    try:
+        store_.set_premoderation(_city_id(store_, slug), premoderation == "on", CLI_ACTOR)
+    finally:
+        store_.close()
+    click.echo(f"{slug}: pre-moderation {premoderation}")
