@@ -7,24 +7,18 @@ city read or change it, and each read and change is written to ``call_access_log
 the same transaction (SQLite triggers refuse to update or delete that log).
 
 Nearest volunteers: residents who ticked "I accept to phone people isolated near me"
-(``accepts_calls``). Their exact home points go into a ``matcher.Index`` built per
-request from SQLite and dropped after it: the volunteers of a city number hundreds, not
-millions (building 10 000 points takes a few milliseconds), so no process keeps exact
-homes in memory, nothing can go stale between workers, and a withdrawn tick applies at
-once. The engine answers newest first within a radius; the radius doubles until enough
-volunteers are found, and the answer is sorted by distance."""
+(``accepts_calls``), found by the engine on their exact home points (``web.volunteers``),
+shown to the social worker alone."""
 
 import time
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from pydantic import Field
 
-from matcher import Index
-from web import api, auth, pages, schemas
+from web import api, auth, pages, schemas, volunteers
 from web.indexes import CityIndex
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -32,7 +26,6 @@ from web.store import current as store
 bp = Blueprint("calls", __name__)
 
 Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]
-FIRST_RADIUS_M = 250.0
 MAX_VOLUNTEERS = 20
 
 
@@ -238,36 +231,6 @@ def remove_person(city: str, person_id: int) -> Response:
 # -- volunteers, assignment and calls ------------------------------------------------------
 
 
-def nearest(
-    rows: list[dict[str, Any]], lat: float, lon: float, radius_m: float, limit: int
-) -> list[tuple[dict[str, Any], float]]:
-    """The ``limit`` rows (with ``home_lat``, ``home_lon``) nearest to the point within
-    ``radius_m``, nearest first, each with its geodesic distance in metres.
-
-    The engine orders by time, not distance: the radius doubles from 250 m until at least
-    ``limit`` are inside, then those are sorted by distance (exact unless more than the
-    engine's 1000-result page lie within the first radius that holds enough)."""
-    if not rows:
-        return []
-    by_id = {row["id"]: row for row in rows}
-    index = Index.from_arrays(
-        np.array([row["id"] for row in rows], dtype=np.int64),
-        np.array([row["home_lat"] for row in rows], dtype=np.float64),
-        np.array([row["home_lon"] for row in rows], dtype=np.float64),
-        np.array(["volunteer"] * len(rows), dtype=object),
-        np.array(["offer"] * len(rows), dtype=object),
-        np.zeros(len(rows), dtype=np.float64),
-    )
-    search_radius_m = min(FIRST_RADIUS_M, radius_m)
-    while True:
-        found = index.search(lat, lon, search_radius_m, limit=1000)
-        if len(found) >= limit or search_radius_m >= radius_m:
-            break
-        search_radius_m = min(search_radius_m * 2, radius_m)
-    found.sort(key=lambda match: (match.distance_m, match.id))
-    return [(by_id[match.id], match.distance_m) for match in found[:limit]]
-
-
 @bp.get("/api/v1/<city>/calls/people/<int:person_id>/volunteers")
 def nearest_volunteers(city: str, person_id: int) -> Response:
     """Volunteers who accepted calls, nearest to the person's home first (exact points:
@@ -276,12 +239,12 @@ def nearest_volunteers(city: str, person_id: int) -> Response:
     query = api.parse_query(VolunteersQuery)
     person = _person_or_404(index, account, person_id, "nearest volunteers")
     rows = store().call_volunteers(index.city["id"])
-    found = nearest(rows, person["lat"], person["lon"], query.radius, query.limit)
-    volunteers = [
+    found = volunteers.nearest(rows, person["lat"], person["lon"], query.radius, query.limit)
+    nearest = [
         {**_volunteer_view(row), "distance_m": int(round(distance_m / 10.0)) * 10}  # type: ignore[dict-item]
         for row, distance_m in found
     ]
-    return api.json_answer({"volunteers": volunteers, "radius_m": query.radius})
+    return api.json_answer({"volunteers": nearest, "radius_m": query.radius})
 
 
 @bp.post("/api/v1/<city>/calls/people/<int:person_id>/assign")

@@ -1,0 +1,62 @@
+"""Volunteers' exact home points in a private ``matcher.Index``, for the social workers
+(nearest volunteers who accept calls) and the associations (volunteers who accept missions
+within a mission's radius).
+
+The index is built per request from SQLite and dropped after it: a city's volunteers
+number hundreds, not millions (10 000 points build in a few milliseconds), so no process
+keeps exact homes in memory, nothing can go stale between workers, and a withdrawn tick
+applies at once. These points never enter the public indexes of ``web.indexes``."""
+
+from typing import Any
+
+import numpy as np
+
+from matcher import Index, Match
+
+FIRST_RADIUS_M = 250.0
+PAGE = 1000  # the engine's largest page
+
+
+def homes_index(rows: list[dict[str, Any]]) -> Index:
+    """An index of the rows' ``home_lat``, ``home_lon`` under their ``id`` (category and
+    kind mean nothing here; every point has the same time, so ties order by id)."""
+    return Index.from_arrays(
+        np.array([row["id"] for row in rows], dtype=np.int64),
+        np.array([row["home_lat"] for row in rows], dtype=np.float64),
+        np.array([row["home_lon"] for row in rows], dtype=np.float64),
+        np.array(["volunteer"] * len(rows), dtype=object),
+        np.array(["offer"] * len(rows), dtype=object),
+        np.zeros(len(rows), dtype=np.float64),
+    )
+
+
+def within(index: Index, lat: float, lon: float, radius_m: float) -> list[Match]:
+    """Every point within ``radius_m`` (inclusive, geodesic), page after page."""
+    found: list[Match] = []
+    before = None
+    while True:
+        page = index.search(lat, lon, radius_m, limit=PAGE, before=before)
+        found += page
+        if len(page) < PAGE:
+            return found
+        before = (page[-1].created_at, page[-1].id)
+
+
+def nearest(
+    rows: list[dict[str, Any]], lat: float, lon: float, radius_m: float, limit: int
+) -> list[tuple[dict[str, Any], float]]:
+    """The ``limit`` rows nearest to the point within ``radius_m``, nearest first, each
+    with its geodesic distance in metres. The engine orders by time, not distance: the
+    radius doubles from 250 m until ``limit`` are inside, and those are sorted."""
+    if not rows:
+        return []
+    by_id = {row["id"]: row for row in rows}
+    index = homes_index(rows)
+    search_radius_m = min(FIRST_RADIUS_M, radius_m)
+    while True:
+        found = within(index, lat, lon, search_radius_m)
+        if len(found) >= limit or search_radius_m >= radius_m:
+            break
+        search_radius_m = min(search_radius_m * 2, radius_m)
+    found.sort(key=lambda match: (match.distance_m, match.id))
+    return [(by_id[match.id], match.distance_m) for match in found[:limit]]
