@@ -1,0 +1,85 @@
+// The moderation queue: pending, reported and flagged posts, each with its reports and
+// history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...).
+import { api, ApiError, city, el, formatDate } from "./common.js";
+import { tc, tcCount } from "./community.js";
+
+const list = document.getElementById("queue");
+const status = document.getElementById("moderation-status");
+
+function historyLine(event) {
+  return el(
+    "li",
+    {},
+    el("time", { datetime: event.created_at }, formatDate(event.created_at)),
+    " ",
+    tc(`history.${event.action}`, { name: event.actor_name || "", reason: event.reason }),
+  );
+}
+
+function item(entry) {
+  const post = entry.post;
+  const reasonId = `reason-${post.id}`;
+  const reason = el("textarea", { id: reasonId, rows: "2", maxlength: "500" });
+  const buttons = ["publish", "hide", "warn"].map((action) =>
+    el(
+      "button",
+      { type: "button", class: action === "hide" ? "danger" : "", "data-action": action },
+      tc(action),
+    ),
+  );
+  const error = el("p", { class: "field-error", id: `${reasonId}-error` });
+  for (const button of buttons) {
+    button.addEventListener("click", () => act(post.id, button.dataset.action, reason, error));
+  }
+  const signals = entry.signals.map((name) => tc(`signal.${name}`)).join(", ");
+  return el(
+    "li",
+    { class: "moderation-item", "data-post-id": String(post.id) },
+    el("h2", {}, el("a", { href: `/${city}/posts/${post.id}` }, post.title)),
+    el("p", { class: "post-meta" }, entry.why.map((why) => tc(`why.${why}`)).join(" · "),
+      " · ", post.poster_name, " · ", formatDate(post.created_at)),
+    el("p", { class: "post-body" }, post.body),
+    signals ? el("p", { class: "signals" }, tc("signals", { signals })) : null,
+    entry.report_count
+      ? el("div", { class: "reports" },
+          el("p", {}, tcCount("reports", entry.report_count)),
+          el("ul", {}, ...entry.reports.map((report) => el("li", {}, report.reason))))
+      : null,
+    entry.history.length ? el("ul", { class: "history" }, ...entry.history.map(historyLine)) : null,
+    el("label", { for: reasonId }, tc("reason")),
+    reason,
+    error,
+    el("p", { class: "actions" }, ...buttons),
+  );
+}
+
+async function act(postId, action, reason, error) {
+  error.textContent = "";
+  try {
+    await api(`/${city}/moderation/posts/${postId}/actions`, {
+      method: "POST",
+      body: { action, reason: reason.value },
+    });
+    status.textContent = tc(`done.${action}`);
+    await load();
+  } catch (problem) {
+    const details = problem instanceof ApiError ? problem.problem : {};
+    error.textContent = details.errors?.map((e) => e.message).join(" ") || details.detail || "";
+    reason.focus();
+  }
+}
+
+async function load() {
+  try {
+    const { items } = await api(`/${city}/moderation/queue`);
+    list.replaceChildren(...items.map(item));
+    if (!items.length) status.textContent ||= tc("queue_empty");
+  } catch (problem) {
+    status.textContent =
+      problem instanceof ApiError && [401, 403].includes(problem.status)
+        ? tc("queue_forbidden")
+        : problem.message;
+  }
+}
+
+load();
