@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_WRITE": "60/60",  # writes per account
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
     "POST_TTL_DAYS": 60,
+    "REMINDER_DAYS_BEFORE": 7,  # posters are reminded this long before their post expires
+    "SMTP_HOST": "",  # empty: notifications go to the in-app inbox only
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "voisinage@localhost",
+    "SMTP_TIMEOUT_S": 10.0,
+    "BASE_URL": "",  # links in e-mails sent by the CLI, e.g. https://voisinage.example
     "PROXY_HOPS": 0,  # reverse proxies in front (rate limits key on the client IP they pass)
     "PASSWORD_HASH": "default",  # "default" (argon2id RFC 9106 low memory) or "fast" (tests)
     "SESSION_COOKIE_HTTPONLY": True,
