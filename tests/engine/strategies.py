@@ -23,7 +23,7 @@ ids = st.one_of(
 # Few distinct times, so that many posts tie on created_at and order falls to the id.
 created_ats = st.one_of(
     st.integers(0, 4).map(float),
-    st.sampled_from([1_763_800_000.0, 1_763_800_000.5, -1.5]),
+    st.sampled_from([1_763_800_000.0, 1_763_800_000.5, -1.5, -0.0, 1e300, -1e300]),
     st.floats(1.7e9, 1.8e9),
 )
 latitudes = st.one_of(
