@@ -6,26 +6,16 @@ pole); a new post costs one R-tree point query plus one vectorised geodesic on t
 candidates: with 100 k circles of 500 m over a city, about 0.2 ms a post (the time grows
 with the number of circles whose box holds the post, about 0.5 µs each)."""
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from pyproj import Geod
 from rtree import index as rtree_index
 
 from matcher import validate
 from matcher.errors import InvalidQuery
+from matcher.geodesy import GEOD, extent_deg
 from matcher.post import Kind, Post
-
-_GEOD = Geod(ellps="WGS84")
-_EQUATORIAL_RADIUS_M = _GEOD.a
-# The meridian radius of curvature is smallest at the equator: a (1 - e²). No path of
-# length d changes latitude by more than d / that radius.
-_MIN_MERIDIAN_RADIUS_M = _GEOD.a * (1.0 - _GEOD.es)
-# Relative and absolute slack on the boxes, far above floating-point error.
-_MARGIN = 1.0 + 1e-6
-_MARGIN_DEG = 1e-9
 
 _KIND_CODES: dict[Kind | None, int] = {None: 0, "offer": 1, "request": 2}
 
@@ -34,8 +24,8 @@ Box = tuple[float, float, float, float]  # (west, south, east, north), rtree's i
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """ "Tell me about new posts within ``radius_m`` of this point": ``categories`` None
-    means any category, ``kind`` None any kind."""
+    """A standing query, "tell me about new posts within ``radius_m`` of this point";
+    ``categories`` None means any category, ``kind`` None any kind."""
 
     id: int
     lat: float
@@ -104,7 +94,7 @@ class Subscriptions:
             return []
         slots = np.unique(slots)  # a circle split at the antimeridian may meet twice at ±180
         slots = slots[np.isin(self._kind_code[slots], (_KIND_CODES[None], _KIND_CODES[kind]))]
-        _, _, distance_m = _GEOD.inv(
+        _, _, distance_m = GEOD.inv(
             self._lon[slots], self._lat[slots], np.full(slots.size, lon), np.full(slots.size, lat)
         )
         inside = slots[np.asarray(distance_m) <= self._radius_m[slots]]
@@ -145,17 +135,12 @@ def _validated(sub: object) -> Subscription:
 
 
 def _bounding_boxes(lat: float, lon: float, radius_m: float) -> list[Box]:
-    """Boxes (one, or two split at the antimeridian) holding every point within
-    ``radius_m`` of the centre. Along any path, latitude moves at most
-    d / (a (1 - e²)) and longitude at most d / (a cos φmax), where φmax is the most
-    poleward latitude the path can reach (the parallel radius N cos φ >= a cos φ)."""
-    dlat = math.degrees(radius_m / _MIN_MERIDIAN_RADIUS_M) * _MARGIN + _MARGIN_DEG
+    """Boxes holding every point within ``radius_m`` of the centre (``extent_deg`` says
+    why): one, or two split at the antimeridian, or a band of every longitude when the
+    circle may reach a pole."""
+    dlat, dlon = extent_deg(lat, radius_m)
     south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
-    poleward_cos = math.cos(math.radians(max(abs(south), abs(north))))
-    if north >= 90.0 or south <= -90.0 or poleward_cos <= 0.0:
-        return [(-180.0, south, 180.0, north)]
-    dlon = math.degrees(radius_m / (_EQUATORIAL_RADIUS_M * poleward_cos)) * _MARGIN + _MARGIN_DEG
-    if dlon >= 180.0:
+    if dlon is None or dlon >= 180.0:
         return [(-180.0, south, 180.0, north)]
     west, east = lon - dlon, lon + dlon
     if west < -180.0:
