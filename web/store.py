@@ -210,6 +210,59 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
     ],
+    # Connection follow-up and the city's counts: ``connection_stats`` holds one anonymous
+    # row per connection (no account, no message, no foreign key), kept by triggers, so
+    # counts survive the deletion of posts and accounts; each side's answer to "did the
+    # help happen?"; and every consent an account gave, with its text and time.
+    [
+        """CREATE TABLE connection_stats (
+            connection_id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            accepted_at REAL,
+            outcome TEXT)""",
+        "CREATE INDEX connection_stats_by_city ON connection_stats(city_id, created_at)",
+        """INSERT INTO connection_stats (connection_id, city_id, category, created_at, status,
+            accepted_at) SELECT c.id, p.city_id, p.category, c.created_at, c.status,
+            CASE WHEN c.status IN ('accepted', 'done') THEN c.updated_at END
+            FROM connections c JOIN posts p ON p.id = c.post_id""",
+        """CREATE TRIGGER connection_stats_ai AFTER INSERT ON connections BEGIN
+            INSERT INTO connection_stats (connection_id, city_id, category, created_at, status)
+            SELECT new.id, p.city_id, p.category, new.created_at, new.status
+            FROM posts p WHERE p.id = new.post_id; END""",
+        """CREATE TRIGGER connection_stats_au AFTER UPDATE OF status ON connections BEGIN
+            UPDATE connection_stats SET status = new.status,
+            accepted_at = CASE WHEN new.status = 'accepted' THEN new.updated_at
+                ELSE accepted_at END
+            WHERE connection_id = new.id; END""",
+        """CREATE TABLE connection_outcomes (
+            connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            outcome TEXT NOT NULL,
+            answered_at REAL NOT NULL,
+            PRIMARY KEY (connection_id, account_id))""",
+        """CREATE TABLE consent_log (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            consent TEXT NOT NULL,
+            consent_text TEXT NOT NULL,
+            recorded_at REAL NOT NULL)""",
+        "CREATE INDEX consent_log_by_account ON consent_log(account_id, id)",
+        """INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
+            SELECT id, consent, consent_text, COALESCE(consent_at, created_at) FROM accounts""",
+        """CREATE TRIGGER consent_log_ai AFTER INSERT ON accounts BEGIN
+            INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
+            VALUES (new.id, new.consent, new.consent_text,
+                    COALESCE(new.consent_at, new.created_at)); END""",
+        """CREATE TRIGGER consent_log_au AFTER UPDATE OF consent, consent_text ON accounts
+            WHEN new.consent IS NOT old.consent OR new.consent_text IS NOT old.consent_text
+            OR new.consent_at IS NOT old.consent_at BEGIN
+            INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
+            VALUES (new.id, new.consent, new.consent_text,
+                    COALESCE(new.consent_at, (julianday('now') - 2440587.5) * 86400.0)); END""",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -930,6 +983,71 @@ class Store:
                 " ORDER BY l.id DESC LIMIT ?",
                 (city_id, limit),
             )
+
+    # -- connection follow-up and counts (web.followup) --------------------------------------
+
+    def follow_ups(self, account_id: int, accepted_before: float) -> list[dict[str, Any]]:
+        """Connections of the account (either side) accepted before that time that it has
+        not yet said whether the help happened."""
+        return self._all(
+            "SELECT c.id, c.post_id, p.title AS post_title, s.accepted_at,"
+            " CASE WHEN p.account_id = ?1 THEN 'poster' ELSE 'requester' END AS side"
+            " FROM connections c JOIN posts p ON p.id = c.post_id"
+            " JOIN connection_stats s ON s.connection_id = c.id"
+            " WHERE (p.account_id = ?1 OR c.requester_id = ?1)"
+            " AND c.status IN ('accepted', 'done') AND s.accepted_at <= ?2"
+            " AND NOT EXISTS (SELECT 1 FROM connection_outcomes o"
+            "  WHERE o.connection_id = c.id AND o.account_id = ?1)"
+            " ORDER BY s.accepted_at, c.id",
+            (account_id, accepted_before),
+        )
+
+    def record_outcome(self, connection_id: int, account_id: int, outcome: str) -> str:
+        """One side's answer (it may change it); returns the connection's outcome:
+        ``done`` when either side says so, else ``not_done``. A done connection's
+        status becomes ``done``."""
+        with self.write():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO connection_outcomes"
+                " (connection_id, account_id, outcome, answered_at) VALUES (?, ?, ?, ?)",
+                (connection_id, account_id, outcome, time.time()),
+            )
+            answers = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT outcome FROM connection_outcomes WHERE connection_id = ?",
+                    (connection_id,),
+                )
+            }
+            overall = "done" if "done" in answers else "not_done"
+            self.conn.execute(
+                "UPDATE connection_stats SET outcome = ? WHERE connection_id = ?",
+                (overall, connection_id),
+            )
+            self.conn.execute(
+                "UPDATE connections SET status = ?, updated_at = ? WHERE id = ?",
+                ("done" if overall == "done" else "accepted", time.time(), connection_id),
+            )
+        return overall
+
+    def connection_stats(self, city_id: int) -> list[tuple[str, float, str, str | None]]:
+        """``(category, created_at, status, outcome)`` of every connection ever made in the
+        city, deleted posts and accounts included: anonymous, no message."""
+        return self.conn.execute(
+            "SELECT category, created_at, status, outcome FROM connection_stats"
+            " WHERE city_id = ? ORDER BY created_at",
+            (city_id,),
+        ).fetchall()
+
+    def consent_history(self, account_id: int) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT consent, consent_text, recorded_at FROM consent_log WHERE account_id = ?"
+            " ORDER BY id",
+            (account_id,),
+        )
+        for row in rows:
+            row["consent"] = json.loads(row["consent"])
+        return rows
 
     # -- addresses -----------------------------------------------------------------------
 
