@@ -152,3 +152,10 @@ def make_moderator(database: Path, email: str) -> None:
         store.update_account(account["id"], role="moderator")
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module")
+def oracle_app(tmp_path_factory):
+    """One app for many hypothesis examples (each makes its own city): ``(app, database)``."""
+    database = tmp_path_factory.mktemp("oracle") / "oracle.sqlite"
+    return make_app(database), database
