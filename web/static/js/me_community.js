@@ -1,4 +1,5 @@
-// The account page's community sections: what moderators said about my posts.
+// The account page's community sections: what moderators said about my posts, and
+// whether the help happened after a connection.
 import { api, el, formatDate } from "./common.js";
 import { tc } from "./community.js";
 
@@ -20,3 +21,36 @@ async function showNotices() {
 }
 
 showNotices().catch(() => {});
+
+// "Did the help happen?" a few days after a connection was accepted.
+async function showFollowUps() {
+  const { follow_ups: followUps } = await api("/me/follow-ups");
+  const list = document.getElementById("follow-ups");
+  list.replaceChildren(
+    ...followUps.map((followUp) => {
+      const buttons = ["done", "not_done"].map((outcome) =>
+        el("button", { type: "button", "data-outcome": outcome }, tc(`outcome.${outcome}`)),
+      );
+      const item = el(
+        "li",
+        { "data-connection-id": String(followUp.id) },
+        el("p", {}, tc(`follow_up.${followUp.side}`, { title: followUp.post_title })),
+        el("p", { class: "actions" }, ...buttons),
+      );
+      for (const button of buttons) {
+        button.addEventListener("click", async () => {
+          await api(`/me/connections/${followUp.id}/outcome`, {
+            method: "POST",
+            body: { outcome: button.dataset.outcome },
+          });
+          item.remove();
+          document.getElementById("follow-ups-status").textContent = tc("outcome.thanks");
+        });
+      }
+      return item;
+    }),
+  );
+  document.getElementById("follow-ups-section").hidden = followUps.length === 0;
+}
+
+showFollowUps().catch(() => {});

@@ -1,0 +1,98 @@
+"""After a connection: "did the help happen?", and the city's connection counts.
+
+A few days (``FOLLOW_UP_AFTER_DAYS``, default 3) after a poster accepts a connection,
+both sides find the question on their account page and answer ``done`` or
+``not_done``. The city's moderators and admins read counts of connections by category,
+ISO week and outcome, from an anonymous table that outlives deleted posts and accounts;
+never who, never the messages."""
+
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Literal
+
+from flask import Blueprint, Response, current_app
+
+from web import api, auth, schemas
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("followup", __name__, url_prefix="/api/v1")
+
+DEFAULT_FOLLOW_UP_AFTER_DAYS = 3.0
+
+
+class OutcomeBody(schemas._Body):
+    outcome: Literal["done", "not_done"]
+
+
+def follow_up_after_s() -> float:
+    return (
+        float(current_app.config.get("FOLLOW_UP_AFTER_DAYS", DEFAULT_FOLLOW_UP_AFTER_DAYS)) * 86400
+    )
+
+
+@bp.get("/me/follow-ups")
+def my_follow_ups() -> Response:
+    """Accepted connections old enough to ask about, that I have not answered yet."""
+    account = auth.require_account()
+    rows = store().follow_ups(account["id"], time.time() - follow_up_after_s())
+    return api.json_answer(
+        {"follow_ups": [{**row, "accepted_at": api.iso(row["accepted_at"])} for row in rows]}
+    )
+
+
+@bp.post("/me/connections/<int:connection_id>/outcome")
+def answer_outcome(connection_id: int) -> Response:
+    """Either side says whether the help happened (and may change its answer)."""
+    account = auth.require_account(write=True)
+    body = api.parse_body(OutcomeBody)
+    row = store().connection(connection_id) if connection_id <= schemas.INT64_MAX else None
+    if row is None or account["id"] not in (row["poster_id"], row["requester_id"]):
+        raise Problem(
+            404,
+            "Not found",
+            f"no connection {connection_id} of yours",
+            [("connection_id", "unknown")],
+        )
+    if row["status"] not in ("accepted", "done"):
+        raise Problem(
+            409,
+            "Conflict",
+            f"this connection is {row['status']}: only accepted ones have an outcome",
+            [("connection_id", f"{row['status']}, not accepted")],
+        )
+    outcome = store().record_outcome(connection_id, account["id"], body.outcome)
+    return api.json_answer({"id": connection_id, "your_answer": body.outcome, "outcome": outcome})
+
+
+@bp.get("/<city>/stats/connections")
+def connection_counts(city: str) -> Response:
+    """Connections by category, by ISO week and by outcome; moderators and admins only."""
+    account = auth.require_account()
+    city_id = api.city_index(city).city["id"]
+    if not auth.may_moderate(account, city_id):
+        raise Problem(403, "Forbidden", f"only the moderators and admins of {city} read this")
+    by_category: Counter[str] = Counter()
+    by_week: Counter[str] = Counter()
+    by_outcome: Counter[str] = Counter()
+    for category, created_at, status, outcome in store().connection_stats(city_id):
+        year, week, _ = datetime.fromtimestamp(created_at, UTC).isocalendar()
+        by_category[category] += 1
+        by_week[f"{year}-W{week:02d}"] += 1
+        by_outcome[_outcome(status, outcome)] += 1
+    return api.json_answer(
+        {
+            "total": sum(by_category.values()),
+            "by_category": dict(sorted(by_category.items())),
+            "by_week": dict(sorted(by_week.items())),
+            "by_outcome": dict(sorted(by_outcome.items())),
+        }
+    )
+
+
+def _outcome(status: str, outcome: str | None) -> str:
+    """requested, declined, accepted (no answer yet), done, not_done."""
+    if outcome is not None:
+        return outcome
+    return "accepted" if status == "done" else status
