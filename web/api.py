@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, ratelimit, schemas
+from web import auth, geocode, moderation, ratelimit, schemas
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -369,10 +369,11 @@ def create_post(city: str) -> Response:
         precision=precision,
         public_lat=public_lat,
         public_lon=public_lon,
-        status="pending" if index.city["premoderation"] else "published",
+        status=moderation.new_post_status(index.city["id"]),
         created_at=now,
         expires_at=now + current_app.config["POST_TTL_DAYS"] * 86400.0,
     )
+    moderation.screen(post_id, body.title, body.body)
     row = store().post(index.city["id"], post_id)
     answer = json_answer(feature(row, index.remote_categories, owned=True), 201, GEOJSON)  # type: ignore[arg-type]
     answer.headers["Location"] = f"/api/v1/{city}/posts/{post_id}"
@@ -454,6 +455,9 @@ def patch_post(city: str, post_id: int) -> Response:
     changes = {name: value for name, value in changes.items() if value is not None}
     if changes:
         store().update_post(index.city["id"], post_id, **changes)
+    if body.title is not None or body.body is not None:
+        row = store().post(index.city["id"], post_id)
+        moderation.screen(post_id, row["title"], row["body"])  # type: ignore[index]
     row = store().post(index.city["id"], post_id)
     return json_answer(feature(row, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
 
@@ -650,6 +654,8 @@ def _account_details(account: dict[str, Any]) -> dict[str, Any]:
         },
         "consent_text": account["consent_text"],
         "consent_at": iso(account["consent_at"]),
+        "accepts_calls": bool(account["accepts_calls"]),
+        "accepts_missions": bool(account["accepts_missions"]),
     }
 
 
