@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_WRITE": "60/60",  # writes per account
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
     "POST_TTL_DAYS": 60,
+    "FOLLOW_UP_AFTER_DAYS": 3.0,  # both sides asked "did the help happen?" this long after
+    "ESCALATION_AFTER_HOURS": 48.0,  # requests nobody contacted go to the social workers
     "REMINDER_DAYS_BEFORE": 7,  # posters are reminded this long before their post expires
     "SMTP_HOST": "",  # empty: notifications go to the in-app inbox only
     "SMTP_PORT": 25,

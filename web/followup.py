@@ -19,17 +19,13 @@ from web.store import current as store
 
 bp = Blueprint("followup", __name__, url_prefix="/api/v1")
 
-DEFAULT_FOLLOW_UP_AFTER_DAYS = 3.0
-
 
 class OutcomeBody(schemas._Body):
     outcome: Literal["done", "not_done"]
 
 
 def follow_up_after_s() -> float:
-    return (
-        float(current_app.config.get("FOLLOW_UP_AFTER_DAYS", DEFAULT_FOLLOW_UP_AFTER_DAYS)) * 86400
-    )
+    return float(current_app.config["FOLLOW_UP_AFTER_DAYS"]) * 86400
 
 
 @bp.get("/me/follow-ups")
