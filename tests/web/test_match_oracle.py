@@ -46,12 +46,8 @@ queries = st.fixed_dictionaries(
 
 
 def _oracle(rows, query, now):
-    radius_m = (
-        query["radius"]
-        or {"building": 30, "street": 250, "neighbourhood": 1000, None: 250}[query["scale"]]
-    )
-    if query["scale"] is not None:
-        radius_m = {"building": 30, "street": 250, "neighbourhood": 1000}[query["scale"]]
+    scales = {"building": 30, "street": 250, "neighbourhood": 1000}
+    radius_m = scales[query["scale"]] if query["scale"] else query["radius"] or 250
     wanted = set(query["category"]) or set(SLUGS) | {c["slug"] for c in CATEGORIES}
     found = []
     for row in rows:
