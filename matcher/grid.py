@@ -68,17 +68,25 @@ def keys(lat_units: NDArray[np.int32], lon_units: NDArray[np.int32]) -> IntArray
 
 
 class Covering:
-    """The sorted, disjoint key ranges ``[starts[k], stops[k])`` of the cells covering one
-    or two boxes, and the number and size of those cells, from which callers estimate
-    how full the region is."""
+    """The sorted, disjoint key ranges of the cells covering one or two boxes, as one
+    array ``bounds = [start0, stop0, start1, stop1, ...]`` (ready to search in one call),
+    and the number and size of those cells, from which callers estimate how full the
+    region is."""
 
-    __slots__ = ("starts", "stops", "cell_units", "cells")
+    __slots__ = ("bounds", "cell_units", "cells")
 
-    def __init__(self, starts: IntArray, stops: IntArray, cell_units: int, cells: int) -> None:
-        self.starts = starts
-        self.stops = stops
+    def __init__(self, bounds: IntArray, cell_units: int, cells: int) -> None:
+        self.bounds = bounds
         self.cell_units = cell_units  # side of a cell, in units of 1e-7 degree
         self.cells = cells
+
+    @property
+    def starts(self) -> IntArray:
+        return self.bounds[0::2]
+
+    @property
+    def stops(self) -> IntArray:
+        return self.bounds[1::2]
 
 
 def _cell_index(units: int, offset: int) -> int:
@@ -106,19 +114,14 @@ def cover_boxes(lat_range: tuple[int, int], lon_ranges: list[tuple[int, int]]) -
     ]
     cells = sorted(set(cells))  # two boxes may share a cell
     # Z-order neighbours are often consecutive: one range instead of several
-    starts, stops = [cells[0]], [cells[0] + 1]
+    bounds = [cells[0], cells[0] + 1]
     for cell in cells[1:]:
-        if cell == stops[-1]:
-            stops[-1] = cell + 1
+        if cell == bounds[-1]:
+            bounds[-1] = cell + 1
         else:
-            starts.append(cell)
-            stops.append(cell + 1)
-    shift = 2 * level
+            bounds += (cell, cell + 1)
     return Covering(
-        np.array(starts, dtype=np.int64) << shift,
-        np.array(stops, dtype=np.int64) << shift,
-        1 << (level + FINEST_SHIFT),
-        len(cells),
+        np.array(bounds, dtype=np.int64) << (2 * level), 1 << (level + FINEST_SHIFT), len(cells)
     )
 
 

@@ -52,7 +52,8 @@ SLAB_SHIFT = grid.KEY_BITS
 CATEGORY_SHIFT = SLAB_SHIFT + 2
 SLAB_CELL_MASK = (1 << CATEGORY_SHIFT) - 1
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
-DELTA_CAPACITY = 4096
+#: the delta holds about 1/256 of the posts, within these bounds: small enough to scan
+DELTA_MIN, DELTA_MAX = 256, 4096
 ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
 #: many times less, so a walk is chosen while its block is under this many gathered posts.
@@ -82,8 +83,8 @@ class _Region(Protocol):
     def fill(self) -> float:
         """The share of the covering's area inside the region."""
 
-    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
-        """Roughly the share of these points inside (0.0: no estimate here)."""
+    def count_inside(self, lats: F64, lons: F64) -> int:
+        """Roughly how many of these points are inside (0: no estimate here)."""
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
         """(perhaps inside, needs the exact test) for int32 positions."""
@@ -133,11 +134,11 @@ class _Circle:
     def fill(self) -> float:
         return _fill(self.covering, self.lat, math.pi * self.radius_m**2)
 
-    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
+    def count_inside(self, lats: F64, lons: F64) -> int:
         if not self.planar:
-            return 0.0
+            return 0
         d2 = self._plane_deg.squared_m2(lats, lons)
-        return int(np.count_nonzero(d2 <= self.radius_m**2)) / max(len(lats), 1)
+        return int(np.count_nonzero(d2 <= self.radius_m**2))
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
         if not self.planar:
@@ -201,9 +202,8 @@ class _Box:
         units = (lat_range[1] - lat_range[0] + 1) * sum(hi - lo + 1 for lo, hi in lon_ranges)
         return min(1.0, units / (self.covering.cell_units**2 * self.covering.cells))
 
-    def share_of(self, lats: NDArray[np.float32], lons: NDArray[np.float32]) -> float:
-        inside = self._within(lats, lons, (self.south, self.west, self.north, self.east))
-        return int(np.count_nonzero(inside)) / max(len(lats), 1)
+    def count_inside(self, lats: F64, lons: F64) -> int:
+        return int(np.count_nonzero(self.contains(lats, lons)))
 
     def _within(self, lats: _Coordinates, lons: _Coordinates, box: tuple[float, ...]) -> Bool:
         south, west, north, east = box
@@ -287,8 +287,8 @@ class _Main:
         self.any_key = cells[self.any_order]
         # evenly spaced positions: every category and every time, proportionally
         sample = np.linspace(0, max(self.size - 1, 0), min(self.size, SAMPLE_SIZE)).astype(np.int64)
-        self.sample_lat = self.lat[sample].astype(np.float32)
-        self.sample_lon = self.lon[sample].astype(np.float32)
+        sample = sample[np.argsort(self.lat[sample])]  # by latitude: a band is a slice
+        self.sample_lat, self.sample_lon = self.lat[sample], self.lon[sample]
 
     @property
     def nbytes(self) -> int:
@@ -362,7 +362,8 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
 
 
 _NOTHING = (np.empty(0, dtype=np.int64), np.empty(0))
-_SLAB_BITS = np.arange(SLABS, dtype=np.int64)[:, None, None] << SLAB_SHIFT
+_SLAB_BITS = np.arange(SLABS, dtype=np.int64)[:, None] << SLAB_SHIFT
+_CATEGORY = 1 << CATEGORY_SHIFT
 
 
 class _Query:
@@ -403,24 +404,27 @@ class _Query:
             return _NOTHING
         # a large share of the sample inside: the newest matches are near the top of
         # the category, so walk at once, without looking at the grid
-        share = self.region.share_of(main.sample_lat, main.sample_lon)
-        if share * len(main.sample_lat) >= SAMPLE_HITS_TO_WALK:
-            block = self._walk_block(share)
-            return self._walk(block, WALK_BUDGET * block)
+        south, north = np.searchsorted(main.sample_lat, self.region.lat_band).tolist()
+        if north - south >= SAMPLE_HITS_TO_WALK:
+            lats, lons = main.sample_lat[south:north], main.sample_lon[south:north]
+            hits = self.region.count_inside(lats, lons)
+            if hits >= SAMPLE_HITS_TO_WALK:
+                block = self._walk_block(hits / len(main.sample_lat))
+                return self._walk(block, WALK_BUDGET * block)
         starts, stops = self._bucket_ranges()
-        n_cover = int((stops - starts).sum())
+        per_slab = (stops - starts).sum(axis=(0, 2)).tolist()
+        n_cover = sum(per_slab)
         if n_cover == 0:
             return _NOTHING
         block = self._walk_block(n_cover / max(self._segment_size(), 1) * self.region.fill)
         if block * WALK_ADVANTAGE < n_cover:
             return self._walk(block, n_cover)
-        return self._gather_by_slab(starts, stops)
+        return self._gather_by_slab(starts, stops, per_slab)
 
-    def _gather_by_slab(self, starts: I64, stops: I64) -> tuple[I64, F64]:
+    def _gather_by_slab(self, starts: I64, stops: I64, per_slab: list[int]) -> tuple[I64, F64]:
         """Gather the newest slabs that should hold ``limit`` matches (all of them in a
         sparse place), then the older ones only if those fell short: every post of a
         newer slab is newer than every post of an older one."""
-        per_slab = (stops - starts).sum(axis=(0, 2)).tolist()
         wanted = (2 * self.limit + 8) / max(self._match_share(self.region.fill), 1e-12)
         newest, enough = SLABS - 1, per_slab[-1]
         while newest > 0 and enough < wanted:  # plain Python: four numbers
@@ -438,19 +442,16 @@ class _Query:
         needles go in increasing order, which lets ``searchsorted`` narrow each search
         from the last; their dtype is the keys' (another dtype would convert the keys)."""
         main = self.main
-        cover = self.region.covering
-        cells = np.stack((cover.starts, cover.stops), axis=1) | _SLAB_BITS
+        cells = self.region.covering.bounds | _SLAB_BITS  # (slab, bound)
         if self.codes is None:
-            bounds = np.searchsorted(main.any_key, cells.ravel())
-            groups = 1
+            found = np.searchsorted(main.any_key, cells.ravel())
+        elif self.single:
+            found = np.searchsorted(main.bucket_key, (cells + self.codes[0] * _CATEGORY).ravel())
         else:
-            category_bits = np.array(self.codes, dtype=np.int64) << CATEGORY_SHIFT
-            bounds = np.searchsorted(
-                main.bucket_key, (category_bits[:, None, None, None] | cells).ravel()
-            )
-            groups = len(self.codes)
-        bounds = bounds.reshape(groups, SLABS, -1)
-        return bounds[:, :, 0::2], bounds[:, :, 1::2]
+            category_bits = np.array(self.codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
+            found = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
+        found = found.reshape(-1, SLABS, len(cells[0]))  # (category, slab, bound)
+        return found[:, :, 0::2], found[:, :, 1::2]
 
     def _segment_size(self) -> int:
         main = self.main
@@ -663,7 +664,7 @@ class Index:
             np.empty(0, dtype=np.int8),
             len(self._category_code),
         )
-        self._delta = _Delta(DELTA_CAPACITY)
+        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 256)))
 
     # -- building -------------------------------------------------------------------------
 
@@ -702,6 +703,7 @@ class Index:
             ids, lats, lons, created = ids[keep], lats[keep], lons[keep], created[keep]
             cats, kinds = cats[keep], kinds[keep]
         index._main = _Main(ids, lats, lons, created, cats, kinds, len(codes))
+        index._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, n // 256)))
         return index
 
     def _compact(self) -> None:
@@ -718,7 +720,7 @@ class Index:
             np.concatenate((main.kind[alive], delta.kind[live])),
             len(self._category_code),
         )
-        self._delta = _Delta(DELTA_CAPACITY)
+        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 256)))
 
     # -- changes --------------------------------------------------------------------------
 
