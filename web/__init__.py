@@ -12,7 +12,7 @@ __all__ = ["create_app"]
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
-    from web import api, calls, cli, followup, moderation, pages, problems, store
+    from web import api, calls, cli, followup, missions, moderation, notify, pages, problems, store
     from web import config as settings
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
@@ -28,6 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(calls.bp)
+    app.register_blueprint(notify.bp)
+    app.register_blueprint(missions.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(followup.bp)
     pages.init_app(app)

@@ -263,6 +263,59 @@ MIGRATIONS: list[list[str]] = [
             VALUES (new.id, new.consent, new.consent_text,
                     COALESCE(new.consent_at, (julianday('now') - 2440587.5) * 86400.0)); END""",
     ],
+    # Notifications (web.notify): the in-app inbox and the e-mail outbox, drained after
+    # each write and by `flask --app web send-notifications`. Missions (web.missions)
+    # posted by associations, and the volunteers' answers.
+    [
+        """CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            read_at REAL,
+            digest_pending INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX notifications_by_account ON notifications(account_id, id)",
+        "CREATE INDEX notifications_for_digest ON notifications(digest_pending, account_id)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            to_address TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            headers TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            claimed_at REAL,
+            sent_at REAL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX outbox_pending ON outbox(sent_at, id)",
+        """CREATE TABLE missions (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            starts_at REAL NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            radius_m REAL NOT NULL,
+            volunteers_needed INTEGER NOT NULL,
+            notified INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX missions_by_city ON missions(city_id, starts_at)",
+        "CREATE INDEX missions_by_account ON missions(account_id, starts_at)",
+        """CREATE TABLE mission_answers (
+            mission_id INTEGER NOT NULL REFERENCES missions(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            share_contact INTEGER NOT NULL DEFAULT 0,
+            answered_at REAL NOT NULL,
+            PRIMARY KEY (mission_id, account_id))""",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -893,8 +946,9 @@ class Store:
         self, city_id: int, person_id: int, reader_id: int, action: str = "read"
     ) -> dict[str, Any] | None:
         with self.write():
-            row = self._one(self._CALL_PERSON + " WHERE cp.id = ? AND cp.city_id = ?",
-                            (person_id, city_id))
+            row = self._one(
+                self._CALL_PERSON + " WHERE cp.id = ? AND cp.city_id = ?", (person_id, city_id)
+            )
             if row is not None:
                 self._log_call_access(city_id, reader_id, action, person_id)
         return None if row is None else _decode_needs(row)
@@ -1048,6 +1102,178 @@ class Store:
         for row in rows:
             row["consent"] = json.loads(row["consent"])
         return rows
+
+    # -- notifications: inbox and e-mail outbox (web.notify) -------------------------------
+
+    def _queue_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
+        """Inside a write: each notice ``{account_id, kind, title, body, link}`` goes to the
+        inbox; with ``digest`` it waits for the daily digest; with ``mail`` (``{to,
+        subject, body, headers}``) an e-mail joins the outbox. Returns how many."""
+        now = time.time()
+        count = 0
+        for notice in notices:
+            self.conn.execute(
+                "INSERT INTO notifications (account_id, kind, title, body, link, created_at,"
+                " digest_pending) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    notice["account_id"],
+                    notice["kind"],
+                    notice["title"],
+                    notice.get("body", ""),
+                    notice.get("link", ""),
+                    now,
+                    int(bool(notice.get("digest"))),
+                ),
+            )
+            if notice.get("mail"):
+                self._queue_mail(notice["account_id"], notice["mail"], now)
+            count += 1
+        return count
+
+    def _queue_mail(self, account_id: int, mail: dict[str, Any], now: float) -> None:
+        self.conn.execute(
+            "INSERT INTO outbox (account_id, to_address, subject, body, headers, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                account_id,
+                mail["to"],
+                mail["subject"],
+                mail["body"],
+                json.dumps(mail.get("headers", {})),
+                now,
+            ),
+        )
+
+    def queue_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
+        with self.write():
+            return self._queue_notifications(notices)
+
+    def notifications(self, account_id: int, limit: int, unread_only: bool) -> list[dict]:
+        return self._all(
+            "SELECT id, kind, title, body, link, created_at, read_at FROM notifications"
+            " WHERE account_id = ?"
+            + (" AND read_at IS NULL" if unread_only else "")
+            + " ORDER BY id DESC LIMIT ?",
+            (account_id, limit),
+        )
+
+    def unread_count(self, account_id: int) -> int:
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = ? AND read_at IS NULL",
+            (account_id,),
+        ).fetchone()
+        return int(row[0])
+
+    def mark_read(self, account_id: int, notification_id: int | None = None) -> int:
+        """Mark one (or, with None, every) notification of the account read; how many."""
+        sql = "UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL"
+        params: list[Any] = [time.time(), account_id]
+        if notification_id is not None:
+            sql += " AND id = ?"
+            params.append(notification_id)
+        with self.write():
+            return self.conn.execute(sql, params).rowcount
+
+    def claim_mail(self, now: float, limit: int, max_attempts: int, reclaim_s: float) -> list:
+        """Take unsent e-mails for this sender (another sender skips them until
+        ``reclaim_s`` has passed: a crashed sender's mail is retried)."""
+        with self.write():
+            rows = self._all(
+                "UPDATE outbox SET claimed_at = ?, attempts = attempts + 1 WHERE id IN"
+                " (SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < ?"
+                " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?)"
+                " RETURNING id, to_address, subject, body, headers",
+                (now, max_attempts, now - reclaim_s, limit),
+            )
+        for row in rows:
+            row["headers"] = json.loads(row["headers"])
+        return sorted(rows, key=lambda row: row["id"])
+
+    def mail_done(self, mail_id: int, error: str = "") -> None:
+        """Sent (no error), or failed: released for a later attempt."""
+        with self.write():
+            if error:
+                self.conn.execute(
+                    "UPDATE outbox SET claimed_at = NULL, last_error = ? WHERE id = ?",
+                    (error, mail_id),
+                )
+            else:
+                self.conn.execute(
+                    "UPDATE outbox SET sent_at = ? WHERE id = ?", (time.time(), mail_id)
+                )
+
+    # -- missions (web.missions) -----------------------------------------------------------
+
+    def create_mission(
+        self, city_id: int, account_id: int, notices: Sequence[dict[str, Any]], **fields: Any
+    ) -> int:
+        """The mission and the notices to the volunteers around it, in one transaction."""
+        columns = ["city_id", "account_id", "created_at", "notified", *fields]
+        with self.write():
+            cursor = self.conn.execute(
+                f"INSERT INTO missions ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [city_id, account_id, time.time(), len(notices), *fields.values()],
+            )
+            self._queue_notifications(notices)
+        return int(cursor.lastrowid or 0)
+
+    _MISSION = """SELECT m.*, a.display_name AS association_name,
+        (SELECT COUNT(*) FROM mission_answers WHERE mission_id = m.id AND answer = 'yes')
+            AS yes_count,
+        (SELECT COUNT(*) FROM mission_answers WHERE mission_id = m.id AND answer = 'no')
+            AS no_count
+        FROM missions m JOIN accounts a ON a.id = m.account_id"""
+
+    def mission(self, city_id: int, mission_id: int) -> dict[str, Any] | None:
+        return self._one(self._MISSION + " WHERE m.id = ? AND m.city_id = ?", (mission_id, city_id))
+
+    def missions_by(self, account_id: int) -> list[dict[str, Any]]:
+        return self._all(
+            self._MISSION + " WHERE m.account_id = ? ORDER BY m.starts_at DESC, m.id DESC",
+            (account_id,),
+        )
+
+    def upcoming_missions(self, city_id: int, now: float) -> list[dict[str, Any]]:
+        return self._all(
+            self._MISSION + " WHERE m.city_id = ? AND m.starts_at > ? ORDER BY m.starts_at, m.id",
+            (city_id, now),
+        )
+
+    def mission_volunteers(self, city_id: int) -> list[dict[str, Any]]:
+        """Accounts of the city who accept missions, with their exact home point."""
+        return self._all(
+            "SELECT id, display_name, email, home_lat, home_lon FROM accounts"
+            " WHERE city_id = ? AND accepts_missions = 1 AND home_lat IS NOT NULL",
+            (city_id,),
+        )
+
+    def answer_mission(
+        self, mission_id: int, account_id: int, answer: str, share_contact: bool
+    ) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO mission_answers (mission_id, account_id, answer, share_contact,"
+                " answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (mission_id, account_id)"
+                " DO UPDATE SET answer = excluded.answer,"
+                " share_contact = excluded.share_contact, answered_at = excluded.answered_at",
+                (mission_id, account_id, answer, int(share_contact), time.time()),
+            )
+
+    def mission_answers(self, mission_id: int) -> list[dict[str, Any]]:
+        return self._all(
+            "SELECT ma.answer, ma.share_contact, ma.answered_at, a.id AS account_id,"
+            " a.display_name, a.email, a.phone FROM mission_answers ma"
+            " JOIN accounts a ON a.id = ma.account_id WHERE ma.mission_id = ?"
+            " ORDER BY ma.answered_at, a.id",
+            (mission_id,),
+        )
+
+    def my_mission_answers(self, account_id: int) -> dict[int, str]:
+        rows = self.conn.execute(
+            "SELECT mission_id, answer FROM mission_answers WHERE account_id = ?", (account_id,)
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
 
     # -- addresses -----------------------------------------------------------------------
 

@@ -1,0 +1,254 @@
+"""Missions: associations recruit volunteers (food distribution, street outreach).
+
+An association account posts a mission (title, date, place, radius, volunteers needed).
+The volunteers who ticked "I accept missions" and whose home lies within the radius are
+found by an engine search over their exact home points (``web.volunteers``) and notified
+(inbox, and e-mail when SMTP is set) in the mission's own transaction. A volunteer sees
+the upcoming missions whose circle holds their home (``matcher.Subscriptions``: each
+mission a circle, the home a point) and answers yes or no; the association sees who said
+yes, with their e-mail and phone only when they chose to share them with it."""
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from flask import Blueprint, Response, render_template
+from flask_babel import gettext as _
+from pydantic import AwareDatetime, Field
+
+from matcher import Post, Subscription, Subscriptions
+from web import api, auth, notify, pages, schemas, volunteers
+from web.indexes import CityIndex
+from web.problems import Problem, invalid
+from web.store import current as store
+
+bp = Blueprint("missions", __name__)
+
+ASSOCIATION_ROLES = frozenset({"association"})
+
+
+class MissionCreate(schemas._Body):
+    title: schemas.text(1, 120)
+    description: schemas.text(0, 2000) = ""
+    starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, in the future")
+    address: schemas.text(1, 200) | None = None
+    lat: schemas.Latitude | None = None
+    lon: schemas.Longitude | None = None
+    radius_m: Annotated[float, Field(ge=100, le=20_000, allow_inf_nan=False)] = 2000
+    volunteers_needed: Annotated[int, Field(ge=1, le=1000)]
+
+
+class MissionAnswer(schemas._Body):
+    answer: Literal["yes", "no"]
+    share_contact: bool = Field(
+        False, description="show my e-mail and phone to the association (with a yes)"
+    )
+
+
+def _association(city: str) -> tuple[CityIndex, dict[str, Any]]:
+    account = auth.require_account(write=True)
+    index = api.city_index(city)
+    if account["role"] not in ASSOCIATION_ROLES or account["city_id"] != index.city["id"]:
+        raise Problem(403, "Forbidden", f"only association accounts of {city} post missions")
+    return index, account
+
+
+def _mission_view(row: dict[str, Any], my_answer: str | None = None) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "description": row["description"],
+        "starts_at": api.iso(row["starts_at"]),
+        "address": row["address"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "radius_m": row["radius_m"],
+        "volunteers_needed": row["volunteers_needed"],
+        "association": row["association_name"],
+        "yes": row["yes_count"],
+        "no": row["no_count"],
+        "notified": row["notified"],
+        "my_answer": my_answer,
+    }
+
+
+def _place(index: CityIndex, body: MissionCreate) -> tuple[float, float, str]:
+    if (body.lat is None) != (body.lon is None):
+        raise invalid("lon" if body.lon is None else "lat", "lat and lon go together")
+    if body.address is not None:
+        lat, lon = api._address_point(index, body.address)
+        params = ["address"]
+    elif body.lat is not None and body.lon is not None:
+        lat, lon, params = body.lat, body.lon, ["lat", "lon"]
+    else:
+        raise invalid("address", "give the mission's address (or lat and lon)")
+    if not index.region.contains(lat, lon):
+        message = f"this place is outside {index.city['name']}"
+        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
+    return lat, lon, body.address or ""
+
+
+@bp.post("/api/v1/<city>/missions")
+def create_mission(city: str) -> Response:
+    """Post a mission; the volunteers around it are notified at once."""
+    index, account = _association(city)
+    body = api.parse_body(MissionCreate)
+    if body.starts_at <= datetime.now(UTC):
+        raise invalid("starts_at", "the mission must start in the future")
+    lat, lon, address = _place(index, body)
+    rows = [
+        row for row in store().mission_volunteers(index.city["id"]) if row["id"] != account["id"]
+    ]
+    near = volunteers.within(volunteers.homes_index(rows), lat, lon, body.radius_m) if rows else []
+    by_id = {row["id"]: row for row in rows}
+    when = body.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    link = f"/{city}/missions"
+    text = _("{association} needs volunteers on {when}: {title}. Answer on {url}").format(
+        association=account["display_name"],
+        when=when,
+        title=body.title,
+        url=notify.base_url() + link,
+    )
+    notices = [
+        {
+            "account_id": match.id,
+            "kind": "mission",
+            "title": body.title,
+            "body": text,
+            "link": link,
+            "mail": notify.mail(
+                by_id[match.id], _("A mission near you: {title}").format(title=body.title), text
+            ),
+        }
+        for match in near
+    ]
+    mission_id = store().create_mission(
+        index.city["id"],
+        account["id"],
+        notices,
+        title=body.title,
+        description=body.description,
+        starts_at=body.starts_at.timestamp(),
+        address=address,
+        lat=lat,
+        lon=lon,
+        radius_m=body.radius_m,
+        volunteers_needed=body.volunteers_needed,
+    )
+    if any(notice["mail"] for notice in notices):
+        notify.queued()
+    answer = api.json_answer(_mission_view(store().mission(index.city["id"], mission_id)), 201)  # type: ignore[arg-type]
+    answer.headers["Location"] = f"/api/v1/{city}/missions/{mission_id}"
+    return answer
+
+
+def _missions_around(index: CityIndex, account: dict[str, Any]) -> list[dict[str, Any]]:
+    """Upcoming missions whose circle holds the account's home, soonest first (none for
+    an account that did not accept missions)."""
+    if not account["accepts_missions"] or account["home_lat"] is None:
+        return []
+    if account["city_id"] != index.city["id"]:
+        return []
+    rows = store().upcoming_missions(index.city["id"], time.time())
+    circles = Subscriptions()
+    for row in rows:
+        circles.add(Subscription(row["id"], row["lat"], row["lon"], row["radius_m"]))
+    home = Post(0, account["home_lat"], account["home_lon"], "home", "offer", 0.0)
+    inside = set(circles.matching(home))
+    return [row for row in rows if row["id"] in inside]
+
+
+@bp.get("/api/v1/<city>/missions")
+def list_missions(city: str) -> Response:
+    """For a volunteer: the upcoming missions around their home, with their answer.
+    For an association: its own missions, with counts of answers."""
+    account = auth.require_account()
+    index = api.city_index(city)
+    mine = [
+        _mission_view(row)
+        for row in store().missions_by(account["id"])
+        if row["city_id"] == index.city["id"]
+    ]
+    answers = store().my_mission_answers(account["id"])
+    around = [
+        _mission_view(row, answers.get(row["id"])) for row in _missions_around(index, account)
+    ]
+    body = {
+        "missions": around,
+        "posted": mine,
+        "accepts_missions": bool(account["accepts_missions"]),
+    }
+    return api.json_answer(body)
+
+
+@bp.post("/api/v1/<city>/missions/<int:mission_id>/answer")
+def answer_mission(city: str, mission_id: int) -> Response:
+    """A volunteer around the mission says yes or no (and may change their mind)."""
+    account = auth.require_account(write=True)
+    index = api.city_index(city)
+    body = api.parse_body(MissionAnswer)
+    around = {row["id"]: row for row in _missions_around(index, account)}
+    if mission_id not in around:
+        raise Problem(
+            404,
+            "Not found",
+            f"no upcoming mission {mission_id} around your home",
+            [("mission_id", "not a mission for you")],
+        )
+    store().answer_mission(
+        mission_id, account["id"], body.answer, body.answer == "yes" and body.share_contact
+    )
+    row = store().mission(index.city["id"], mission_id)
+    return api.json_answer(_mission_view(row, body.answer))  # type: ignore[arg-type]
+
+
+@bp.get("/api/v1/<city>/missions/<int:mission_id>/answers")
+def mission_answers(city: str, mission_id: int) -> Response:
+    """Who said yes (the association's eyes only); contact details only where shared."""
+    account = auth.require_account()
+    index = api.city_index(city)
+    row = store().mission(index.city["id"], mission_id) if mission_id <= schemas.INT64_MAX else None
+    if row is None or row["account_id"] != account["id"]:
+        raise Problem(
+            404, "Not found", f"no mission {mission_id} of yours", [("mission_id", "unknown")]
+        )
+    volunteers_yes = []
+    for answer in store().mission_answers(mission_id):
+        if answer["answer"] != "yes":
+            continue
+        person: dict[str, Any] = {"display_name": answer["display_name"]}
+        if answer["share_contact"]:
+            person["email"] = answer["email"]
+            if answer["phone"]:
+                person["phone"] = answer["phone"]
+        volunteers_yes.append(person)
+    return api.json_answer({"mission": _mission_view(row), "yes": volunteers_yes})
+
+
+@bp.get("/<city>/missions")
+def missions_page(city: str):
+    """Volunteers answer missions near them; associations post missions and see answers."""
+    return render_template(
+        "missions.html",
+        city=pages.city_or_404(city),
+        ui_strings={**pages.ui_strings(), **_strings()},
+    )
+
+
+def _strings() -> dict[str, str]:
+    return {
+        "missions.none": _("No upcoming mission near your home."),
+        "missions.not_volunteer": _(
+            "Tick “I accept missions from associations near me” in “My account” to see them."
+        ),
+        "missions.yes": _("Yes, I'll come"),
+        "missions.no": _("No"),
+        "missions.answered_yes": _("You said yes."),
+        "missions.answered_no": _("You said no."),
+        "missions.needed": _("{yes} of {needed} volunteers"),
+        "missions.posted": _("The mission was posted; {count} volunteers were notified."),
+        "missions.show_answers": _("Who said yes"),
+        "missions.nobody_yet": _("Nobody said yes yet."),
+        "missions.share": _("Show my e-mail and phone to the association"),
+        "missions.login": _("Log in to see missions."),
+    }

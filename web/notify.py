@@ -1,0 +1,193 @@
+"""Notifications: an in-app inbox, and e-mail through a configurable SMTP server.
+
+Workflows (missions, alerts, expiry reminders) queue notices with the write that causes
+them, in the same transaction (``Store._queue_notifications``): the inbox row, and an
+``outbox`` row for the e-mail when ``SMTP_HOST`` is set (none set: inbox only). Mail is
+sent after the transaction commits, never inside it: after each request that queued
+some (``g.mail_queued``), and by ``flask --app web send-notifications`` (cron), which
+also retries failures. A slow or broken SMTP server never makes a write fail.
+
+Senders claim outbox rows in a transaction before sending, so two workers never send the
+same mail; a row claimed by a sender that died is retried after ``RECLAIM_S``."""
+
+import smtplib
+import time
+from email.message import EmailMessage
+from typing import Annotated, Any
+
+import click
+from flask import Blueprint, Response, current_app, g, render_template, request
+from flask_babel import gettext as _
+from pydantic import Field
+
+from web import api, auth, pages, schemas
+from web.problems import Problem
+from web.store import Store
+from web.store import current as store
+
+bp = Blueprint("notify", __name__, cli_group=None)
+
+MAX_ATTEMPTS = 5
+RECLAIM_S = 600.0
+BATCH = 200
+
+
+class InboxQuery(schemas._Query):
+    unread: bool = False
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+def mail_enabled() -> bool:
+    return bool(current_app.config["SMTP_HOST"])
+
+
+def base_url() -> str:
+    """Where links in e-mails point: ``BASE_URL``, else the address of this request."""
+    configured = current_app.config["BASE_URL"]
+    if configured:
+        return str(configured).rstrip("/")
+    return request.host_url.rstrip("/") if request else "http://localhost"
+
+
+def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict | None:
+    """The e-mail part of a notice for ``account``, or None when no SMTP is configured."""
+    if not mail_enabled():
+        return None
+    return {"to": account["email"], "subject": subject, "body": body, "headers": headers}
+
+
+def queued() -> None:
+    """Tell the end of this request that mail waits in the outbox."""
+    g.mail_queued = True
+
+
+@bp.after_app_request
+def _send_after_the_write(response: Response) -> Response:
+    """Queued mail leaves once the write has committed; failures stay in the outbox."""
+    if g.pop("mail_queued", False) and mail_enabled():
+        try:
+            send_outbox(store(), current_app.config)
+        except Exception:  # never fail the answer for mail: the CLI retries
+            current_app.logger.exception("sending notifications failed; they stay queued")
+    return response
+
+
+def send_outbox(db: Store, config: Any) -> tuple[int, int]:
+    """Send what the outbox holds; returns ``(sent, failed)``. Failed mail is retried by
+    later calls, up to ``MAX_ATTEMPTS``."""
+    if not config["SMTP_HOST"]:
+        return 0, 0
+    sent = failed = 0
+    while rows := db.claim_mail(time.time(), BATCH, MAX_ATTEMPTS, RECLAIM_S):
+        try:
+            smtp = smtplib.SMTP(
+                config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=config["SMTP_TIMEOUT_S"]
+            )
+        except OSError as error:
+            for row in rows:
+                db.mail_done(row["id"], f"cannot connect: {error}")
+            return sent, failed + len(rows)
+        with smtp:
+            for row in rows:
+                try:
+                    smtp.send_message(_message(row, config["SMTP_FROM"]))
+                except (smtplib.SMTPException, OSError) as error:
+                    db.mail_done(row["id"], str(error) or type(error).__name__)
+                    failed += 1
+                else:
+                    db.mail_done(row["id"])
+                    sent += 1
+        if len(rows) < BATCH:
+            break
+    return sent, failed
+
+
+def _message(row: dict[str, Any], sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row["to_address"]
+    message["Subject"] = row["subject"]
+    for name, value in row["headers"].items():
+        message[name] = value
+    message.set_content(row["body"])
+    return message
+
+
+@bp.cli.command("send-notifications")
+def send_notifications_command() -> None:
+    """Send the e-mails waiting in the outbox (run it from cron; failures are retried)."""
+    db = Store(current_app.config["DATABASE"])
+    try:
+        sent, failed = send_outbox(db, current_app.config)
+    finally:
+        db.close()
+    click.echo(f"sent {sent} e-mails, {failed} failed (kept for a retry)")
+
+
+# -- the inbox -----------------------------------------------------------------------------
+
+
+def _view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "body": row["body"],
+        "link": row["link"],
+        "created_at": api.iso(row["created_at"]),
+        "read": row["read_at"] is not None,
+    }
+
+
+@bp.get("/api/v1/me/notifications")
+def inbox() -> Response:
+    """The account's notifications, newest first, and how many are unread."""
+    account = auth.require_account()
+    query = api.parse_query(InboxQuery)
+    rows = store().notifications(account["id"], query.limit, query.unread)
+    body = {
+        "notifications": [_view(row) for row in rows],
+        "unread": store().unread_count(account["id"]),
+    }
+    answer = api.json_answer(body)
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
+
+
+@bp.post("/api/v1/me/notifications/<int:notification_id>/read")
+def mark_one_read(notification_id: int) -> Response:
+    account = auth.require_account(write=True)
+    if notification_id > schemas.INT64_MAX or not store().mark_read(account["id"], notification_id):
+        raise Problem(
+            404,
+            "Not found",
+            f"no unread notification {notification_id} of yours",
+            [("notification_id", "unknown or already read")],
+        )
+    return api.json_answer({"unread": store().unread_count(account["id"])})
+
+
+@bp.post("/api/v1/me/notifications/read")
+def mark_all_read() -> Response:
+    account = auth.require_account(write=True)
+    store().mark_read(account["id"])
+    return api.json_answer({"unread": 0})
+
+
+@bp.get("/<city>/notifications")
+def inbox_page(city: str):
+    """The inbox and the alert subscriptions."""
+    return render_template(
+        "notifications.html",
+        city=pages.city_or_404(city),
+        ui_strings={**pages.ui_strings(), **_strings()},
+    )
+
+
+def _strings() -> dict[str, str]:
+    return {
+        "inbox.empty": _("No notification yet."),
+        "inbox.mark_read": _("Mark as read"),
+        "inbox.open": _("Open"),
+        "inbox.login": _("Log in to see your notifications."),
+    }
