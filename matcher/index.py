@@ -52,7 +52,7 @@ SLAB_SHIFT = grid.KEY_BITS
 CATEGORY_SHIFT = SLAB_SHIFT + 2
 SLAB_CELL_MASK = (1 << CATEGORY_SHIFT) - 1
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
-#: the delta holds about 1/256 of the posts, within these bounds: small enough to scan
+#: the delta holds about 1/32 of the posts, within these bounds: small enough to scan
 DELTA_MIN, DELTA_MAX = 256, 4096
 ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
@@ -664,7 +664,7 @@ class Index:
             np.empty(0, dtype=np.int8),
             len(self._category_code),
         )
-        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 256)))
+        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 32)))
 
     # -- building -------------------------------------------------------------------------
 
@@ -703,7 +703,7 @@ class Index:
             ids, lats, lons, created = ids[keep], lats[keep], lons[keep], created[keep]
             cats, kinds = cats[keep], kinds[keep]
         index._main = _Main(ids, lats, lons, created, cats, kinds, len(codes))
-        index._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, n // 256)))
+        index._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, n // 32)))
         return index
 
     def _compact(self) -> None:
@@ -720,7 +720,7 @@ class Index:
             np.concatenate((main.kind[alive], delta.kind[live])),
             len(self._category_code),
         )
-        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 256)))
+        self._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, self._main.size // 32)))
 
     # -- changes --------------------------------------------------------------------------
 
