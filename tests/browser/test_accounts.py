@@ -181,3 +181,18 @@ def test_deleting_my_account_removes_my_posts_from_searches(new_context, server,
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.locator("#login-summary")).to_contain_text("E-mail ou mot de passe incorrect.")
+
+
+def test_log_in_and_out(page):
+    page.goto(f"/{CITY}/me")
+    expect(page).to_have_url(re.compile(f"/{CITY}/login\\?next="))
+    page.get_by_label("Adresse e-mail", exact=True).fill("demo@voisinage.test")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-password-1")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/me$"))
+    expect(page.get_by_role("link", name="Se connecter")).to_be_hidden()
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/$"))
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+    page.goto(f"/{CITY}/me")
+    expect(page).to_have_url(re.compile(f"/{CITY}/login"))

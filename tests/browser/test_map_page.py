@@ -224,7 +224,7 @@ def focus_by_tabbing(page, element_id: str, most: int = 40) -> None:
     pytest.fail(f"#{element_id} cannot be reached with the Tab key")
 
 
-def test_the_address_bar_restores_a_search(page, server, spot):
+def test_the_address_bar_restores_a_search(page, new_context, server, spot):
     search_by_address(page, spot, "neighbourhood")
     page.check("#f-kind-request")
     page.click("#search-button")
@@ -232,15 +232,17 @@ def test_the_address_bar_restores_a_search(page, server, spot):
         lat=spot["lat"], lon=spot["lon"], scale="neighbourhood", kind="request", limit=20
     )
     assert_page_shows(page, answer)
-    shared_url = page.url
-    page.goto("about:blank")
-    page.goto(shared_url)
+    page.reload()
     expect(page.locator("#f-address")).to_have_value(spot["label"])
     assert page.locator("#f-scale").input_value() == "neighbourhood"
     expect(page.locator("#f-kind-request")).to_be_checked()
     assert_page_shows(page, answer)
-    page.go_back()
-    expect(page).to_have_url("about:blank")
+
+    shared = new_context().new_page()  # someone who was sent the link
+    shared.goto(page.url)
+    assert_page_shows(shared, answer)
+    shared.go_back()
+    expect(shared).to_have_url("about:blank")
 
 
 def test_english_is_one_click_away_and_remembered(page, server, spot):
