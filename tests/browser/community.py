@@ -6,7 +6,7 @@ Import the fixtures into a test module: ``from tests.browser.community import ..
 import json
 import urllib.request
 from collections.abc import Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 
 import pytest
@@ -28,7 +28,7 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
