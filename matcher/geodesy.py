@@ -39,10 +39,21 @@ Positions = NDArray[np.float64] | NDArray[np.float32] | NDArray[np.int32]
 def geodesic_m(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
     """The WGS84 geodesic distances from ``(lat, lon)`` to each point (pyproj, exact)."""
     n = len(lats)
-    if n == 0:
-        return np.empty(0)
-    _, _, distance = GEOD.inv(np.full(n, lon), np.full(n, lat), lons, lats)
-    return np.asarray(distance, dtype=np.float64)
+    # Geod._inv is what Geod.inv calls after copying its arguments into buffers; calling
+    # it on fresh float64 arrays saves that (a fifth of the time for 20 points). It
+    # writes the distances over its third argument. pyproj is pinned below 3.8 for it,
+    # and tests compare the result with Geod.inv.
+    distance = np.array(lons, dtype=np.float64)  # a copy: overwritten
+    if n:
+        GEOD._inv(
+            np.full(n, lon),
+            np.full(n, lat),
+            distance,
+            np.array(lats, dtype=np.float64),
+            radians=False,
+            return_back_azimuth=True,
+        )
+    return distance
 
 
 def extent_deg(lat: float, radius_m: float) -> tuple[float, float | None]:

@@ -100,7 +100,7 @@ def cover_boxes(lat_range: tuple[int, int], lon_ranges: list[tuple[int, int]]) -
     i0, i1 = _cell_index(lat_range[0], LAT_OFFSET), _cell_index(lat_range[1], LAT_OFFSET)
     j_ranges = [(_cell_index(lo, LON_OFFSET), _cell_index(hi, LON_OFFSET)) for lo, hi in lon_ranges]
     widest = max([i1 - i0] + [j1 - j0 for j0, j1 in j_ranges])
-    level = max(0, widest.bit_length() - MAX_CELLS_PER_AXIS.bit_length() - 1)
+    level = max(0, widest.bit_length() - 2)
     while (i1 >> level) - (i0 >> level) >= MAX_CELLS_PER_AXIS or any(
         (j1 >> level) - (j0 >> level) >= MAX_CELLS_PER_AXIS for j0, j1 in j_ranges
     ):
