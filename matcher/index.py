@@ -1,4 +1,4 @@
-"""The Index: posts bucketed by category and grid cell, searched newest first.
+"""The Index: posts bucketed by category, time slab and grid cell, searched newest first.
 
 Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
 
@@ -7,21 +7,26 @@ Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
   first" is "highest position first", a walk reads contiguous slices, and keyset paging
   is a ``searchsorted``; across categories, each position's time rank and the positions
   in time order serve the same purposes;
-- the buckets: every post's key ``category << 52 | Z-order cell`` sorted, with its
-  position and its int32 position in units of 1e-7 degree beside it, so the posts of one
-  category in the cells covering a circle are a few contiguous ranges; and the same
-  entries in cell order alone, for queries of any category.
+- the buckets: every post's key ``category << 54 | slab << 52 | Z-order cell`` sorted,
+  with its position and its int32 position in units of 1e-7 degree beside it, so the
+  posts of one category and time slab in the cells covering a circle are a few
+  contiguous ranges; and the same entries by slab and cell alone, for any category.
+  The slabs split time: the newest 1/64 of the posts, the next 3/64, 3/16, and the rest;
+- a sample of 4096 positions sorted by latitude, to tell cheaply how full a region is.
 
-A query either *gathers* its covering ranges (small circles, sparse places) or *walks*
-its category newest first in one block sized from the count of the covering ranges
-(large circles, where the newest ``limit`` matches are among the first few hundred
-posts), whichever reads fewer posts. Either way a local plane decides every post except
-those within its error bound of the circle (``geodesy``), and pyproj's geodesic decides
-those and gives the distances returned.
+A query in a full region (many sample points inside: large circles, dense places)
+*walks* its category newest first in one block sized from that share, stopping at
+``limit``. Otherwise it looks up the covering cells with one ``searchsorted`` and
+*gathers* their ranges, newest slabs first when they should hold the answer (or walks,
+if the ranges hold many times more posts than a walk would read). Either way a local
+plane decides every post except those within its error bound of the circle
+(``geodesy``); pyproj's geodesic decides those and gives the distances returned.
 
 Changes go to a small *delta* (added posts, scanned on every search) and a tombstone
 mask over the main part; when the delta is full or a quarter of the main part is dead,
-both are merged into a new main part.
+both are merged into a new main part (a rebuild: about 0.5 s per million posts).
+
+Memory beyond the raw columns (``Index.nbytes``): about 46 bytes a post.
 """
 
 from __future__ import annotations
