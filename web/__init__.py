@@ -12,7 +12,19 @@ __all__ = ["create_app"]
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
-    from web import api, calls, cli, followup, missions, moderation, notify, pages, problems, store
+    from web import (
+        api,
+        calls,
+        cli,
+        followup,
+        missions,
+        moderation,
+        mydata,
+        notify,
+        pages,
+        problems,
+        store,
+    )
     from web import config as settings
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
@@ -32,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(missions.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(followup.bp)
+    app.register_blueprint(mydata.bp)
     pages.init_app(app)
     problems.register(app)
     cli.register(app)

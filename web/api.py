@@ -682,15 +682,6 @@ def patch_me() -> Response:
     return json_answer(_account_details(store().account(account["id"])))  # type: ignore[arg-type]
 
 
-@bp.delete("/me")
-def delete_me() -> Response:
-    """Delete the account and everything it posted, from the database and every index."""
-    account = auth.require_account(write=True)
-    store().delete_account(account["id"])
-    auth.log_out()
-    return Response(status=204)
-
-
 @bp.get("/<city>/me/posts")
 def my_posts(city: str) -> Response:
     account = auth.require_account()

@@ -170,6 +170,7 @@ def test_deleting_my_account_removes_my_posts_from_searches(new_context, server,
     email = register(page, "Dora", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
     post_id = publish(page, "Je garde vos plantes", "Pendant les vacances.", kind="offer")
     page.goto(f"/{CITY}/me")
+    page.fill("#f-password", PASSWORD)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Supprimer mon compte").click()
     expect(page).to_have_url(re.compile(f"/{CITY}/$"))

@@ -145,7 +145,10 @@ def test_delete_account_removes_its_posts_from_every_answer(app, alice, client):
     post = alice.create_post()
     match = {"lat": CENTRE[0], "lon": CENTRE[1]}
     assert len(client.get("/api/v1/grenoble/match", query_string=match).json["features"]) == 1
-    assert alice.delete("/api/v1/me").status_code == 204
+    deleted = alice.client.delete(
+        "/api/v1/me", json={"password": PASSWORD}, headers={"X-CSRF-Token": alice.csrf}
+    )
+    assert deleted.status_code == 204
     assert client.get("/api/v1/grenoble/match", query_string=match).json["features"] == []
     assert client.get(f"{POSTS}/{post['id']}").status_code == 404
     login = client.post(

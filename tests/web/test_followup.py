@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.web.conftest import Session, make_moderator, sign_up
+from tests.web.conftest import PASSWORD, Session, make_moderator, sign_up
 
 STATS = "/api/v1/grenoble/stats/connections"
 DAY_S = 86400.0
@@ -110,7 +110,12 @@ def test_the_city_counts_connections_by_category_week_and_outcome(app, database,
     assert "Bonjour" not in answer.get_data(as_text=True)
 
     # Deleting the accounts deletes their posts and connections, not the counts.
-    assert bob.delete("/api/v1/me").status_code == 204
+    assert (
+        bob.client.delete(
+            "/api/v1/me", json={"password": PASSWORD}, headers={"X-CSRF-Token": bob.csrf}
+        ).status_code
+        == 204
+    )
     assert carol.get(STATS).json["total"] == 5
 
 

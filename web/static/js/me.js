@@ -245,16 +245,6 @@ async function showConsent() {
   });
 }
 
-document.getElementById("delete-account").addEventListener("click", async () => {
-  if (!window.confirm(t("confirm_delete_account"))) return;
-  try {
-    await api("/me", { method: "DELETE" });
-    window.location.assign(`/${city}/`);
-  } catch (error) {
-    say(error.message);
-  }
-});
-
 async function start() {
   const { account } = await session();
   if (!account) {

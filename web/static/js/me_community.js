@@ -1,6 +1,6 @@
 // The account page's community sections: what moderators said about my posts, and
-// whether the help happened after a connection.
-import { api, el, formatDate } from "./common.js";
+// whether the help happened after a connection, my data (export, deleting my account).
+import { api, ApiError, city, el, formatDate, handleForm } from "./common.js";
 import { tc } from "./community.js";
 
 async function showNotices() {
@@ -54,3 +54,17 @@ async function showFollowUps() {
 }
 
 showFollowUps().catch(() => {});
+
+// Deleting my account: the password typed again, then back to the map, logged out.
+handleForm(document.getElementById("delete-form"), async (form) => {
+  if (!window.confirm(tc("confirm_delete_account"))) return;
+  try {
+    await api("/me", { method: "DELETE", body: { password: form.elements.password.value } });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) {
+      throw new ApiError(403, { errors: [{ param: "password", message: tc("wrong_password") }] });
+    }
+    throw error;
+  }
+  window.location.assign(`/${city}/`);
+});

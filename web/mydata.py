@@ -1,0 +1,56 @@
+""" "My data": download everything held about me, or delete my account.
+
+The export is one JSON attachment built by ``Store.personal_data`` (every table an
+account owns, found from the schema's foreign keys, so new tables are included).
+Deletion asks for the password again, removes the account, its posts (from every
+index at once, through the change log), its connections and answers; only anonymous
+counts remain (``connection_stats``) and the moderation audit log's post ids."""
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from flask import Blueprint, Response
+from pydantic import StringConstraints
+
+from web import api, auth, schemas
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("mydata", __name__, url_prefix="/api/v1")
+bp.after_request(api._private_answers_are_not_cached)  # answers depend on who asks
+
+
+class DeleteAccountBody(schemas._Body):
+    password: Annotated[str, StringConstraints(max_length=1024)]
+
+
+@bp.get("/me/export")
+def export() -> Response:
+    """Everything held about the caller, as a JSON file to keep."""
+    account = auth.require_account()
+    data = {
+        "exported_at": api.iso(time.time()),
+        "format": "voisinage personal data export, version 1; times in seconds since 1970 UTC",
+        **store().personal_data(account["id"]),
+    }
+    answer = api.json_answer(data)
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    answer.headers["Content-Disposition"] = (
+        f'attachment; filename="voisinage-my-data-{account["id"]}-{day}.json"'
+    )
+    return answer
+
+
+@bp.delete("/me")
+def delete_me() -> Response:
+    """Delete the account for good, after the password is typed again."""
+    account = auth.require_account(write=True)
+    body = api.parse_body(DeleteAccountBody)
+    if not auth.verify_password(account["password_hash"], body.password):
+        raise Problem(
+            403, "Forbidden", "wrong password", [("password", "type your password again")]
+        )
+    store().delete_account(account["id"])
+    auth.log_out()
+    return Response(status=204)
