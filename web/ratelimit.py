@@ -4,6 +4,7 @@ Limits are "count/seconds" strings from the config (``RATE_LIMIT_SEARCH`` per cl
 for anonymous searches, ``RATE_LIMIT_WRITE`` per account, ``RATE_LIMIT_LOGIN`` per IP);
 over the limit, a 429 problem with ``Retry-After`` (whole seconds until the window ends)."""
 
+import itertools
 import math
 import time
 
@@ -11,6 +12,10 @@ from flask import current_app, request
 
 from web.problems import Problem
 from web.store import current as current_store
+
+FORGET_EVERY = 1000  # every so many hits, a process drops counters older than a day
+FORGET_AFTER_S = 86400.0
+_hits = itertools.count(1)
 
 
 def parse(limit: str) -> tuple[int, float]:
@@ -28,6 +33,8 @@ def check(bucket: str, subject: str | None = None) -> None:
     key = f"{bucket}:{subject if subject is not None else request.remote_addr}"
     now = time.time()
     count, window_start = current_store().hit(key, window_s, now)
+    if next(_hits) % FORGET_EVERY == 0:
+        current_store().forget_hits(now - max(FORGET_AFTER_S, window_s))
     if count > allowed:
         retry_after = max(1, math.ceil(window_start + window_s - now))
         raise Problem(

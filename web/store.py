@@ -1382,6 +1382,13 @@ class Store:
         ).fetchone()
         return int(row[0]), float(row[1])
 
+    def forget_hits(self, before: float) -> int:
+        """Drop counters whose window started before ``before`` (clients long gone)."""
+        cursor = self.conn.execute(
+            "DELETE FROM ratelimit.buckets WHERE window_start < ?", (before,)
+        )
+        return cursor.rowcount
+
 
 def _encode_consent(fields: dict[str, Any]) -> dict[str, Any]:
     if "consent" in fields:

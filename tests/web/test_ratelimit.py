@@ -48,3 +48,19 @@ def test_login_attempts_are_limited(tmp_path):
     wrong = {"email": "x@example.org", "password": "wrong password"}
     statuses = [client.post("/api/v1/session", json=wrong).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
+
+
+def test_old_counters_are_forgotten(tmp_path, monkeypatch):
+    from web import ratelimit
+    from web.store import Store
+
+    database = tmp_path / "f.sqlite"
+    add_city(database)
+    app = make_app(database, RATE_LIMITS_ENABLED=True)
+    store = Store(database)
+    store.hit("search:203.0.113.7", 60, 1000.0)  # a client seen once, long ago
+    monkeypatch.setattr(ratelimit, "FORGET_EVERY", 1)
+    app.test_client().get("/api/v1/grenoble/match", query_string=MATCH)
+    keys = [row[0] for row in store.conn.execute("SELECT key FROM ratelimit.buckets")]
+    assert keys == ["search:127.0.0.1"]
+    store.close()
