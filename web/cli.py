@@ -4,6 +4,7 @@ init-db | city create | user create | token create | token revoke |
 import-addresses | demo"""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,18 +12,30 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from matcher import InvalidQuery, Region
+from matcher import Region
 from web import auth, geocode
 from web import demo as demo_city
 from web.store import Store
 
 ROLES = ("resident", "association", "moderator", "social_worker", "admin")
 POSTER_TYPES = ("individual", "association", "company", "public_body")
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"  # as the API's path parameter
 CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.json"
 
 city_group = AppGroup("city", help="Cities.")
 user_group = AppGroup("user", help="Accounts.")
 token_group = AppGroup("token", help="API tokens.")
+
+
+def _reserved_words() -> set[str]:
+    """Path words a city slug would shadow: /api/v1/me, /api/v1/health, /static, ..."""
+    words = set()
+    for rule in current_app.url_map.iter_rules():
+        path = rule.rule.removeprefix("/api/v1")
+        first = path.strip("/").split("/")[0]
+        if first and not first.startswith("<"):
+            words.add(first)
+    return words
 
 
 def _store() -> Store:
@@ -58,10 +71,15 @@ def init_db() -> None:
 @click.option("--premoderation/--no-premoderation", default=False)
 def create_city(slug: str, name: str, boundary_file: str, premoderation: bool) -> None:
     """Create a city with the default categories."""
-    boundary = json.loads(Path(boundary_file).read_text(encoding="utf-8"))
+    if not re.fullmatch(SLUG_PATTERN, slug) or slug in _reserved_words():
+        raise click.ClickException(
+            f"{slug!r} cannot be a city slug: use lowercase letters, digits and dashes, "
+            f"and none of {', '.join(sorted(_reserved_words()))}"
+        )
     try:
+        boundary = json.loads(Path(boundary_file).read_text(encoding="utf-8"))
         Region.from_geojson(boundary)
-    except InvalidQuery as error:
+    except ValueError as error:  # bad JSON, bad UTF-8 or a bad polygon (InvalidQuery)
         raise click.ClickException(f"{boundary_file}: {error}") from None
     store = _store()
     if store.city(slug) is not None:

@@ -67,11 +67,26 @@ def test_city_user_token_lifecycle(bare_runner, database):
     assert bare_runner.invoke(args=["token", "revoke", str(token_id)]).exit_code != 0
 
 
+@pytest.mark.parametrize("slug", ["me", "health", "session", "static", "Grenoble", "a b", "x_y"])
+def test_city_create_refuses_slugs_that_would_shadow_paths_or_break_urls(bare_runner, slug):
+    boundary = str(DATA / "grenoble-boundary.geojson")
+    result = bare_runner.invoke(
+        args=["city", "create", slug, "--name", "X", "--boundary", boundary]
+    )
+    assert result.exit_code != 0 and "cannot be a city slug" in result.output
+
+
 def test_city_create_refuses_a_bad_boundary(bare_runner, tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "Point", "coordinates": [5, 45]}', encoding="utf-8")
     result = bare_runner.invoke(args=["city", "create", "x", "--name", "X", "--boundary", str(bad)])
     assert result.exit_code != 0 and "Polygon" in result.output
+    not_json = tmp_path / "not.geojson"
+    not_json.write_text("{oops", encoding="utf-8")
+    result = bare_runner.invoke(
+        args=["city", "create", "x", "--name", "X", "--boundary", str(not_json)]
+    )
+    assert result.exit_code != 0 and "not.geojson" in result.output
 
 
 def test_import_addresses(bare_runner, database):
