@@ -13,6 +13,7 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
     from web import (
+        alerts,
         api,
         calls,
         cli,
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(calls.bp)
     app.register_blueprint(notify.bp)
     app.register_blueprint(missions.bp)
+    app.register_blueprint(alerts.bp)  # after notify: its mail leaves after the alerts
     app.register_blueprint(moderation.bp)
     app.register_blueprint(followup.bp)
     app.register_blueprint(mydata.bp)

@@ -12,11 +12,22 @@ same mail; a row claimed by a sender that died is retried after ``RECLAIM_S``.""
 
 import smtplib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Annotated, Any
 
 import click
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from pydantic import Field
 
@@ -46,7 +57,7 @@ def base_url() -> str:
     configured = current_app.config["BASE_URL"]
     if configured:
         return str(configured).rstrip("/")
-    return request.host_url.rstrip("/") if request else "http://localhost"
+    return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
 
 
 def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict | None:
@@ -113,14 +124,26 @@ def _message(row: dict[str, Any], sender: str) -> EmailMessage:
     return message
 
 
+@contextmanager
+def command_store() -> Iterator[Store]:
+    """A store for a command run from cron; its texts in French, the default language
+    (no request tells another)."""
+    db = Store(current_app.config["DATABASE"])
+    try:
+        with force_locale("fr"):
+            yield db
+    finally:
+        db.close()
+
+
 @bp.cli.command("send-notifications")
 def send_notifications_command() -> None:
     """Send the e-mails waiting in the outbox (run it from cron; failures are retried)."""
-    db = Store(current_app.config["DATABASE"])
-    try:
+    from web import alerts  # alerts queue through this module: imported when run
+
+    with command_store() as db:
+        alerts.dispatch(db)
         sent, failed = send_outbox(db, current_app.config)
-    finally:
-        db.close()
     click.echo(f"sent {sent} e-mails, {failed} failed (kept for a retry)")
 
 

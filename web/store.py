@@ -316,6 +316,44 @@ MIGRATIONS: list[list[str]] = [
             answered_at REAL NOT NULL,
             PRIMARY KEY (mission_id, account_id))""",
     ],
+    # Alerts (web.alerts): residents' subscriptions ("new requests of these categories
+    # within N metres of my home"), their change log (how each process keeps its
+    # matcher.Subscriptions current), and how far the posts' change log was matched.
+    [
+        """CREATE TABLE alert_subscriptions (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            kind TEXT,
+            categories TEXT,
+            radius_m REAL NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            digest INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX alert_subscriptions_by_account ON alert_subscriptions(account_id)",
+        """CREATE TABLE alert_subscription_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            city_id INTEGER NOT NULL,
+            subscription_id INTEGER NOT NULL)""",
+        """CREATE TRIGGER alert_subscriptions_ai AFTER INSERT ON alert_subscriptions BEGIN
+            INSERT INTO alert_subscription_log (city_id, subscription_id)
+            VALUES (new.city_id, new.id); END""",
+        """CREATE TRIGGER alert_subscriptions_au AFTER UPDATE ON alert_subscriptions BEGIN
+            INSERT INTO alert_subscription_log (city_id, subscription_id)
+            VALUES (new.city_id, new.id); END""",
+        """CREATE TRIGGER alert_subscriptions_ad AFTER DELETE ON alert_subscriptions BEGIN
+            INSERT INTO alert_subscription_log (city_id, subscription_id)
+            VALUES (old.city_id, old.id); END""",
+        """CREATE TABLE alert_progress (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_seq INTEGER NOT NULL)""",
+        """INSERT INTO alert_progress (id, last_seq)
+            SELECT 1, COALESCE(MAX(seq), 0) FROM change_log""",
+        """CREATE TABLE alerted_posts (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)""",
+        "ALTER TABLE notifications ADD COLUMN subscription_id INTEGER",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -1114,7 +1152,7 @@ class Store:
         for notice in notices:
             self.conn.execute(
                 "INSERT INTO notifications (account_id, kind, title, body, link, created_at,"
-                " digest_pending) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " digest_pending, subscription_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     notice["account_id"],
                     notice["kind"],
@@ -1123,6 +1161,7 @@ class Store:
                     notice.get("link", ""),
                     now,
                     int(bool(notice.get("digest"))),
+                    notice.get("subscription_id"),
                 ),
             )
             if notice.get("mail"):
@@ -1322,6 +1361,132 @@ class Store:
     def _without_secrets(self, row: dict[str, Any]) -> dict[str, Any]:
         return {name: value for name, value in row.items() if name not in self._SECRET_COLUMNS}
 
+    # -- alerts (web.alerts) ---------------------------------------------------------------
+
+    def create_subscription(self, city_id: int, account_id: int, **fields: Any) -> int:
+        """A subscription (the trigger logs it for every process's matcher)."""
+        columns = ["city_id", "account_id", "created_at", *fields]
+        with self.write():
+            cursor = self.conn.execute(
+                f"INSERT INTO alert_subscriptions ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [city_id, account_id, time.time(), *fields.values()],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def subscription(self, subscription_id: int) -> dict[str, Any] | None:
+        return _decode_categories(
+            self._one("SELECT * FROM alert_subscriptions WHERE id = ?", (subscription_id,))
+        )
+
+    def subscriptions_of(self, account_id: int) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT * FROM alert_subscriptions WHERE account_id = ? ORDER BY id", (account_id,)
+        )
+        return [_decode_categories(row) for row in rows]  # type: ignore[misc]
+
+    def city_subscriptions(self, city_id: int) -> tuple[list[dict[str, Any]], int]:
+        """The city's subscriptions and a log position they reflect at least (the position
+        is read first: a change in between is applied twice, never missed)."""
+        seq = self.conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM alert_subscription_log WHERE city_id = ?",
+            (city_id,),
+        ).fetchone()[0]
+        rows = self._all("SELECT * FROM alert_subscriptions WHERE city_id = ?", (city_id,))
+        return [_decode_categories(row) for row in rows], int(seq)  # type: ignore[misc]
+
+    def subscription_changes(self, city_id: int, seq: int) -> tuple[list[dict], set[int], int]:
+        """Since ``seq``: the current rows of changed subscriptions, the ids of deleted
+        ones, and the new log position (rows read after the log: never older than it)."""
+        changed = self.conn.execute(
+            "SELECT seq, subscription_id FROM alert_subscription_log"
+            " WHERE city_id = ? AND seq > ? ORDER BY seq",
+            (city_id, seq),
+        ).fetchall()
+        ids = sorted({row[1] for row in changed})
+        rows = self._all(
+            f"SELECT * FROM alert_subscriptions WHERE id IN ({', '.join('?' for _ in ids)})",
+            ids,
+        )
+        found = {row["id"] for row in rows}
+        last = changed[-1][0] if changed else seq
+        return [_decode_categories(r) for r in rows], set(ids) - found, last  # type: ignore[misc]
+
+    def delete_subscription(self, subscription_id: int, account_id: int | None = None) -> bool:
+        sql = "DELETE FROM alert_subscriptions WHERE id = ?"
+        params: list[Any] = [subscription_id]
+        if account_id is not None:
+            sql += " AND account_id = ?"
+            params.append(account_id)
+        with self.write():
+            return self.conn.execute(sql, params).rowcount == 1
+
+    def city_by_id(self, city_id: int) -> dict[str, Any] | None:
+        return self._one("SELECT id, slug, name FROM cities WHERE id = ?", (city_id,))
+
+    def last_change_seq(self) -> int:
+        """The newest position of the posts' change log, all cities."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change_log").fetchone()[0])
+
+    def alert_progress(self) -> int:
+        """How far the posts' change log has been matched against alerts."""
+        row = self.conn.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
+        return int(row[0])
+
+    def claim_new_posts(self, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Inside a write: posts changed since the last alerting that are published,
+        unexpired and never alerted (each at most once), and the log position reached."""
+        last = self.conn.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
+        changes = self.conn.execute(
+            "SELECT seq, post_id FROM change_log WHERE seq > ? AND op = 'upsert'"
+            " ORDER BY seq LIMIT ?",
+            (last[0], limit),
+        ).fetchall()
+        if not changes:
+            return [], last[0]
+        ids = sorted({row[1] for row in changes})
+        rows = self._all(
+            "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
+            " p.public_lon, p.created_at FROM posts p WHERE p.status = 'published'"
+            " AND p.expires_at > ? AND p.id NOT IN (SELECT post_id FROM alerted_posts)"
+            f" AND p.id IN ({', '.join('?' for _ in ids)}) ORDER BY p.id",
+            (time.time(), *ids),
+        )
+        return rows, changes[-1][0]
+
+    def alert(self, notices: list[dict[str, Any]], post_ids: list[int], last_seq: int) -> None:
+        """Inside a write: queue the notices, remember the posts, move the progress."""
+        self._queue_notifications(notices)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)", [(i,) for i in post_ids]
+        )
+        self.conn.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))
+
+    def take_digests(self) -> list[dict[str, Any]]:
+        """Inside a write: the notifications waiting for a digest (cleared), with their
+        account's e-mail, by account."""
+        rows = self._all(
+            "SELECT n.id, n.account_id, n.title, n.body, n.link, n.subscription_id, a.email"
+            " FROM notifications n JOIN accounts a ON a.id = n.account_id"
+            " WHERE n.digest_pending = 1 ORDER BY n.account_id, n.id"
+        )
+        self.conn.execute("UPDATE notifications SET digest_pending = 0 WHERE digest_pending = 1")
+        return rows
+
+    def queue_mail(self, account_id: int, mail: dict[str, Any]) -> None:
+        """Inside a write: one e-mail without an inbox entry (a digest)."""
+        self._queue_mail(account_id, mail, time.time())
+
+    # -- posts on behalf of someone (web.relay) -----------------------------------------
+
+    def relayed_posts(self, agent_id: int) -> list[dict[str, Any]]:
+        return self._all(
+            "SELECT r.post_id, p.title, p.status, r.name, r.phone, r.consent_text,"
+            " r.consent_at FROM relayed_posts r JOIN posts p ON p.id = r.post_id"
+            " WHERE r.agent_id = ? ORDER BY r.consent_at DESC",
+            (agent_id,),
+        )
+
     # -- addresses -----------------------------------------------------------------------
 
     def insert_addresses(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:
@@ -1404,4 +1569,10 @@ def _decode_account(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _decode_needs(row: dict[str, Any]) -> dict[str, Any]:
     row["needs"] = json.loads(row["needs"])
+    return row
+
+
+def _decode_categories(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is not None and row["categories"] is not None:
+        row["categories"] = json.loads(row["categories"])
     return row

@@ -1,0 +1,40 @@
+"""A subscriber creates an alert, a neighbour posts a request, the alert is in the
+subscriber's inbox (and in the local SMTP sink)."""
+
+from pyproj import Geod
+
+from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
+from tests.browser.conftest import needs_chromium
+
+GEOD = Geod(ellps="WGS84")
+SPOT = (45.18867, 5.72443)
+
+
+@needs_chromium
+def test_a_subscriber_receives_an_alert_after_a_neighbour_posts(community, logged_in):  # noqa: F811
+    community.account("guetteur@example.org", *SPOT)
+    lon, lat, _ = GEOD.fwd(SPOT[1], SPOT[0], 45, 200)
+    community.account("voisine@example.org", lat, lon)
+    subscriber = logged_in("guetteur@example.org")
+    subscriber.goto("/grenoble/alerts")
+    subscriber.check("#f-kind-request")
+    subscriber.locator("#f-categories-shopping").check()
+    subscriber.fill("#f-radius_m", "400")
+    subscriber.click("#alert-form button[type=submit]")
+    subscriber.locator("#my-alerts li button").wait_for()
+
+    neighbour = logged_in("voisine@example.org")
+    neighbour.goto("/grenoble/new")
+    neighbour.check("#f-kind-request")
+    neighbour.select_option("#f-category", "shopping")
+    neighbour.fill("#f-title", "Qui peut me rapporter du pain ?")
+    neighbour.click("#post-form button[type=submit]")
+    neighbour.wait_for_url("**/posts/**")
+
+    subscriber.goto("/grenoble/notifications")
+    alert = subscriber.locator("#inbox li", has_text="Qui peut me rapporter du pain ?")
+    alert.wait_for()
+    alert.get_by_role("link").click()
+    subscriber.wait_for_url("**/grenoble/posts/**")
+    mails = [m for m in community.mail.messages if m["To"] == "guetteur@example.org"]
+    assert len(mails) == 1 and "Qui peut me rapporter du pain ?" in mails[0]["Subject"]
