@@ -12,9 +12,9 @@ Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
   posts of one category and time slab in the cells covering a circle are a few
   contiguous ranges; and the same entries by slab and cell alone, for any category.
   The slabs split time: the newest 1/64 of the posts, the next 3/64, 3/16, and the rest;
-- a sample of 4096 positions sorted by latitude, to tell cheaply how full a region is.
+- a 64 x 64 summed-area table of counts (``_density``), to tell how full a region is.
 
-A query in a full region (many sample points inside: large circles, dense places)
+A query in a full region (at least 1/128 of the posts inside: large circles, dense places)
 *walks* its category newest first in one block sized from that share, stopping at
 ``limit``. Otherwise it looks up the covering cells with one ``searchsorted`` and
 *gathers* their ranges, newest slabs first when they should hold the answer (or walks,
@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import grid, validate
+from matcher._density import Density
 from matcher.errors import InvalidQuery
 from matcher.geodesy import (
     PLANE_MAX_LAT,
@@ -63,10 +64,10 @@ ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
 #: many times less, so a walk is chosen while its block is under this many gathered posts.
 WALK_ADVANTAGE = 2.0
-#: the sample that estimates how full a region is; with this many of its posts inside,
-#: a query walks without a look at the grid, and gathers after WALK_BUDGET blocks' worth
-SAMPLE_SIZE = 4096
-SAMPLE_HITS_TO_WALK = 32
+#: a region estimated to hold this share of the posts (and at least FULL_MIN) is walked
+#: without a look at the grid; past WALK_BUDGET blocks' worth, the walk gathers instead
+FULL_SHARE = 1 / 128
+FULL_MIN = 64
 WALK_BUDGET = 8
 
 F64 = NDArray[np.float64]
@@ -88,8 +89,13 @@ class _Region(Protocol):
     def fill(self) -> float:
         """The share of the covering's area inside the region."""
 
-    def count_inside(self, lats: F64, lons: F64) -> int:
-        """Roughly how many of these points are inside (0: no estimate here)."""
+    @property
+    def box_deg(self) -> tuple[float, float, float, float] | None:
+        """``(south, west, north, east)`` around the region, or None if it wraps."""
+
+    @property
+    def area_deg2(self) -> float:
+        """The region's area in square degrees (roughly)."""
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
         """(perhaps inside, needs the exact test) for int32 positions."""
@@ -139,11 +145,20 @@ class _Circle:
     def fill(self) -> float:
         return _fill(self.covering, self.lat, math.pi * self.radius_m**2)
 
-    def count_inside(self, lats: F64, lons: F64) -> int:
+    @property
+    def box_deg(self) -> tuple[float, float, float, float] | None:
         if not self.planar:
-            return 0
-        d2 = self._plane_deg.squared_m2(lats, lons)
-        return int(np.count_nonzero(d2 <= self.radius_m**2))
+            return None
+        south, north = self.lat_band
+        dlon = north - self.lat  # as many degrees of longitude at least: enough for a guess
+        dlon /= max(math.cos(math.radians(self.lat)), 1e-6)
+        return south, self.lon - dlon, north, self.lon + dlon
+
+    @property
+    def area_deg2(self) -> float:
+        metres_per_deg = 111_195.0
+        cos_lat = max(math.cos(math.radians(self.lat)), 1e-6)
+        return math.pi * self.radius_m**2 / (metres_per_deg**2 * cos_lat)
 
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
         if not self.planar:
@@ -207,8 +222,15 @@ class _Box:
         units = (lat_range[1] - lat_range[0] + 1) * sum(hi - lo + 1 for lo, hi in lon_ranges)
         return min(1.0, units / (self.covering.cell_units**2 * self.covering.cells))
 
-    def count_inside(self, lats: F64, lons: F64) -> int:
-        return int(np.count_nonzero(self.contains(lats, lons)))
+    @property
+    def box_deg(self) -> tuple[float, float, float, float] | None:
+        if self.west > self.east:
+            return None
+        return self.south, self.west, self.north, self.east
+
+    @property
+    def area_deg2(self) -> float:
+        return (self.north - self.south) * (self.east - self.west)
 
     def _within(self, lats: _Coordinates, lons: _Coordinates, box: tuple[float, ...]) -> Bool:
         south, west, north, east = box
@@ -291,9 +313,7 @@ class _Main:
         self.any_order = np.argsort(cells).astype(np.int32)
         self.any_key = cells[self.any_order]
         # evenly spaced positions: every category and every time, proportionally
-        sample = np.linspace(0, max(self.size - 1, 0), min(self.size, SAMPLE_SIZE)).astype(np.int64)
-        sample = sample[np.argsort(self.lat[sample])]  # by latitude: a band is a slice
-        self.sample_lat, self.sample_lon = self.lat[sample], self.lon[sample]
+        self.density = Density(self.lat, self.lon)
 
     @property
     def nbytes(self) -> int:
@@ -308,8 +328,6 @@ class _Main:
             self.bucket_rows,
             self.any_key,
             self.any_order,
-            self.sample_lat,
-            self.sample_lon,
             self.cat_start,
             self.cat_stop,
         )
@@ -407,14 +425,13 @@ class _Query:
         main = self.main
         if main.size == 0 or self.cut == self.first or self.codes == []:
             return _NOTHING
-        # a large share of the sample inside: the newest matches are near the top of
-        # the category, so walk at once, without looking at the grid
-        south, north = np.searchsorted(main.sample_lat, self.region.lat_band).tolist()
-        if north - south >= SAMPLE_HITS_TO_WALK:
-            lats, lons = main.sample_lat[south:north], main.sample_lon[south:north]
-            hits = self.region.count_inside(lats, lons)
-            if hits >= SAMPLE_HITS_TO_WALK:
-                block = self._walk_block(hits / len(main.sample_lat))
+        # a large share of the posts inside: the newest matches are near the top of the
+        # category, so walk at once, without looking at the grid
+        box = self.region.box_deg
+        if box is not None:
+            inside = main.density.estimate(box, self.region.area_deg2)
+            if inside >= max(main.size * FULL_SHARE, FULL_MIN):
+                block = self._walk_block(inside / main.size)
                 return self._walk(block, WALK_BUDGET * block)
         starts, stops = self._bucket_ranges()
         per_slab = (stops - starts).sum(axis=(0, 2)).tolist()
