@@ -17,12 +17,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api,
         calls,
         cli,
+        expiry,
         followup,
         missions,
         moderation,
         mydata,
         notify,
         pages,
+        poster,
         problems,
         store,
     )
@@ -44,6 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(notify.bp)
     app.register_blueprint(missions.bp)
     app.register_blueprint(alerts.bp)  # after notify: its mail leaves after the alerts
+    app.register_blueprint(expiry.bp)
+    app.register_blueprint(poster.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(followup.bp)
     app.register_blueprint(mydata.bp)

@@ -354,6 +354,13 @@ MIGRATIONS: list[list[str]] = [
             post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)""",
         "ALTER TABLE notifications ADD COLUMN subscription_id INTEGER",
     ],
+    # Expiry reminders (web.expiry): which expiry date of a post was announced to its poster.
+    [
+        """CREATE TABLE post_reminders (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            expires_at REAL NOT NULL,
+            reminded_at REAL NOT NULL)""",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -1143,7 +1150,7 @@ class Store:
 
     # -- notifications: inbox and e-mail outbox (web.notify) -------------------------------
 
-    def _queue_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
+    def add_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
         """Inside a write: each notice ``{account_id, kind, title, body, link}`` goes to the
         inbox; with ``digest`` it waits for the daily digest; with ``mail`` (``{to,
         subject, body, headers}``) an e-mail joins the outbox. Returns how many."""
@@ -1185,7 +1192,7 @@ class Store:
 
     def queue_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
         with self.write():
-            return self._queue_notifications(notices)
+            return self.add_notifications(notices)
 
     def notifications(self, account_id: int, limit: int, unread_only: bool) -> list[dict]:
         return self._all(
@@ -1254,7 +1261,7 @@ class Store:
                 f" VALUES ({', '.join('?' for _ in columns)})",
                 [city_id, account_id, time.time(), len(notices), *fields.values()],
             )
-            self._queue_notifications(notices)
+            self.add_notifications(notices)
         return int(cursor.lastrowid or 0)
 
     _MISSION = """SELECT m.*, a.display_name AS association_name,
@@ -1456,7 +1463,7 @@ class Store:
 
     def alert(self, notices: list[dict[str, Any]], post_ids: list[int], last_seq: int) -> None:
         """Inside a write: queue the notices, remember the posts, move the progress."""
-        self._queue_notifications(notices)
+        self.add_notifications(notices)
         self.conn.executemany(
             "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)", [(i,) for i in post_ids]
         )
@@ -1486,6 +1493,28 @@ class Store:
             " WHERE r.agent_id = ? ORDER BY r.consent_at DESC",
             (agent_id,),
         )
+
+    # -- expiry reminders (web.expiry) -----------------------------------------------------
+
+    def take_expiring_posts(self, now: float, until: float) -> list[dict[str, Any]]:
+        """Inside a write: published posts expiring in ``(now, until]`` whose poster was not
+        yet reminded of that expiry date, with the poster's e-mail and the city's slug;
+        they are marked reminded."""
+        rows = self._all(
+            "SELECT p.id, p.city_id, p.title, p.expires_at, p.account_id, a.email,"
+            " c.slug AS city FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " JOIN cities c ON c.id = p.city_id WHERE p.status = 'published'"
+            " AND p.expires_at > ? AND p.expires_at <= ? AND NOT EXISTS (SELECT 1 FROM"
+            " post_reminders r WHERE r.post_id = p.id AND r.expires_at = p.expires_at)"
+            " ORDER BY p.expires_at, p.id",
+            (now, until),
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO post_reminders (post_id, expires_at, reminded_at)"
+            " VALUES (?, ?, ?)",
+            [(row["id"], row["expires_at"], now) for row in rows],
+        )
+        return rows
 
     # -- addresses -----------------------------------------------------------------------
 
