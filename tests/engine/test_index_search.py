@@ -326,3 +326,19 @@ def test_a_bulk_load_is_the_same_as_adding_in_order_repeated_ids_included(scene,
     got = bulk.search(scene.lat, scene.lon, scene.radius_m, limit=1000)
     expected = oracle.search(latest, scene.lat, scene.lon, scene.radius_m, limit=None)
     oracle.assert_same_matches(got, expected)
+
+
+def test_the_callers_arrays_are_left_alone():
+    """Bulk loading and searching neither change the arrays given to ``from_arrays``
+    nor keep depending on them (the caller may reuse its buffers)."""
+    dataset = city.generate(3000, seed=3)
+    arrays = [column.copy() for column in dataset.columns()]
+    index = Index.from_arrays(*arrays)
+    before = [index.search(45.188, 5.724, radius_m, limit=100) for radius_m in (200.0, 3000.0)]
+    assert before[0] and len(before[1]) == 100
+    for given_column, original in zip(arrays, dataset.columns(), strict=True):
+        assert np.array_equal(given_column, original)
+    for column in arrays[1:3] + arrays[5:]:
+        column[:] = 0.0  # the caller reuses its float buffers
+    after = [index.search(45.188, 5.724, radius_m, limit=100) for radius_m in (200.0, 3000.0)]
+    assert after == before
