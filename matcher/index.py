@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,30 +115,30 @@ def _fill(covering: grid.Covering, lat: float, area_m2: float) -> float:
 
 
 class _Circle:
-    """Points within ``radius_m`` (WGS84 geodesic, inclusive) of a centre."""
+    """Points within ``radius_m`` (WGS84 geodesic, inclusive) of a centre. What only one
+    kind of query needs (the covering, the plane in units or in degrees) is computed on
+    first use: a walk never looks at the grid, a gather seldom reads float degrees."""
 
     def __init__(self, lat: float, lon: float, radius_m: float) -> None:
         self.lat, self.lon, self.radius_m = lat, lon, radius_m
-        dlat, dlon = extent_deg(lat, radius_m)
-        self.lat_band = (lat - dlat, lat + dlat)
-        self._box = grid.circle_box_units(lat, lon, dlat, dlon)
-        self._covering: grid.Covering | None = None
+        self._dlat, self._dlon = extent_deg(lat, radius_m)
+        self.lat_band = (lat - self._dlat, lat + self._dlat)
         # the plane needs a box that neither wraps nor reaches a pole
-        self.planar = abs(lat) <= PLANE_MAX_LAT and len(self._box[1]) == 1 and dlon is not None
-        if self.planar:
-            self._plane_units = LocalPlane(lat, lon, 1.0 / grid.UNITS_PER_DEG)
-            band_m = plane_error_m(lat, radius_m, rounded=True)
-            self._units_in = max(radius_m - band_m, 0.0) ** 2
-            self._units_out = (radius_m + band_m) ** 2
-            self._plane_deg = LocalPlane(lat, lon, 1.0)
-            band_m = plane_error_m(lat, radius_m, rounded=False)
-            self._deg_in = max(radius_m - band_m, 0.0) ** 2
-            self._deg_out = (radius_m + band_m) ** 2
+        dlon = self._dlon
+        self.planar = (
+            abs(lat) <= PLANE_MAX_LAT
+            and dlon is not None
+            and -180.0 <= lon - dlon <= lon + dlon <= 180.0
+        )
+        self._covering: grid.Covering | None = None
+        self._units: tuple[LocalPlane, float, float] | None = None
+        self._deg: tuple[LocalPlane, float, float] | None = None
 
     @property
     def covering(self) -> grid.Covering:
-        if self._covering is None:  # walks seldom need it
-            self._covering = grid.cover_boxes(*self._box)
+        if self._covering is None:
+            box = grid.circle_box_units(self.lat, self.lon, self._dlat, self._dlon)
+            self._covering = grid.cover_boxes(*box)
         return self._covering
 
     @property
@@ -147,12 +147,14 @@ class _Circle:
 
     @property
     def box_deg(self) -> tuple[float, float, float, float] | None:
-        if not self.planar:
+        if not self.planar or self._dlon is None:
             return None
-        south, north = self.lat_band
-        dlon = north - self.lat  # as many degrees of longitude at least: enough for a guess
-        dlon /= max(math.cos(math.radians(self.lat)), 1e-6)
-        return south, self.lon - dlon, north, self.lon + dlon
+        return (
+            self.lat - self._dlat,
+            self.lon - self._dlon,
+            self.lat + self._dlat,
+            self.lon + self._dlon,
+        )
 
     @property
     def area_deg2(self) -> float:
@@ -160,21 +162,34 @@ class _Circle:
         cos_lat = max(math.cos(math.radians(self.lat)), 1e-6)
         return math.pi * self.radius_m**2 / (metres_per_deg**2 * cos_lat)
 
+    def _plane(self, unit: float) -> tuple[LocalPlane, float, float]:
+        """The plane for positions in ``unit`` degrees, and the squared distances below
+        which a point is surely inside and above which surely outside."""
+        band_m = plane_error_m(self.lat, self.radius_m, rounded=unit != 1.0)
+        inner = max(self.radius_m - band_m, 0.0) ** 2
+        return LocalPlane(self.lat, self.lon, unit), inner, (self.radius_m + band_m) ** 2
+
     def screen_units(self, lat_u: I32, lon_u: I32) -> tuple[Bool, Bool]:
         if not self.planar:
             keep = np.ones(len(lat_u), dtype=bool)
             return keep, keep
-        d2 = self._plane_units.squared_m2(lat_u, lon_u)
-        keep = d2 <= self._units_out
-        return keep, keep & (d2 > self._units_in)
+        if self._units is None:
+            self._units = self._plane(1.0 / grid.UNITS_PER_DEG)
+        plane, inner, outer = self._units
+        d2 = plane.squared_m2(lat_u, lon_u)
+        keep = d2 <= outer
+        return keep, keep & (d2 > inner)
 
     def screen_deg(self, lats: F64, lons: F64) -> tuple[Bool, Bool]:
         if not self.planar:
             keep = np.ones(len(lats), dtype=bool)
             return keep, keep
-        d2 = self._plane_deg.squared_m2(lats, lons)
-        keep = d2 <= self._deg_out
-        return keep, keep & (d2 > self._deg_in)
+        if self._deg is None:
+            self._deg = self._plane(1.0)
+        plane, inner, outer = self._deg
+        d2 = plane.squared_m2(lats, lons)
+        keep = d2 <= outer
+        return keep, keep & (d2 > inner)
 
     def exact(self, lats: F64, lons: F64) -> tuple[F64, Bool]:
         distance_m = geodesic_m(self.lat, self.lon, lats, lons)
@@ -811,9 +826,13 @@ class Index:
         Ties on ``created_at`` break by ``id`` descending. ``before`` continues a page:
         only posts strictly older than that ``(created_at, id)``. An unknown category
         matches nothing. Raises InvalidQuery naming the bad parameter."""
-        lat = validate.latitude(lat)
-        lon = validate.longitude(lon)
-        radius_m = validate.radius(radius_m)
+        # plain floats in range skip the validators (which raise or return a float)
+        if not (type(lat) is float and -90.0 <= lat <= 90.0):
+            lat = validate.latitude(lat)
+        if not (type(lon) is float and -180.0 <= lon <= 180.0):
+            lon = validate.longitude(lon)
+        if not (type(radius_m) is float and 0.0 < radius_m <= validate.MAX_RADIUS_M):
+            radius_m = validate.radius(radius_m)
         return self._query(_Circle(lat, lon, radius_m), category, kind, limit, before)
 
     def within_box(
@@ -850,16 +869,22 @@ class Index:
         limit: object,
         before: object,
     ) -> list[Match]:
-        names = validate.categories(category)
-        kind_name = validate.kind(kind)
-        limit = validate.limit(limit)
-        key = validate.before(before)
         codes = None
-        if names is not None:
+        if type(category) is str and category in self._category_code:  # the common case
+            codes = [self._category_code[category]]
+        elif category is not None:
+            names = validate.categories(category) or ()
             codes = sorted(self._category_code[n] for n in names if n in self._category_code)
-            if not codes:
-                return []
-        kind_code = None if kind_name is None else KINDS.index(kind_name)
+        kind_code = None
+        if kind is not None:
+            if kind not in KINDS:
+                validate.kind(kind)  # raises, naming the parameter
+            kind_code = KINDS.index(cast(Kind, kind))
+        if not (type(limit) is int and 1 <= limit <= validate.MAX_LIMIT):
+            limit = validate.limit(limit)
+        key = None if before is None else validate.before(before)
+        if codes == []:
+            return []
         main = self._main
         query = _Query(main, region, codes, kind_code, limit, key)
         pos, distance_m = query.run()
