@@ -45,9 +45,12 @@ def geodesic_m(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> Fl
     # and tests compare the result with Geod.inv.
     distance = np.array(lons, dtype=np.float64)  # a copy: overwritten
     if n:
+        lons1, lats1 = np.empty(n), np.empty(n)  # np.full is Python code, fill() is not
+        lons1.fill(lon)
+        lats1.fill(lat)
         GEOD._inv(
-            np.full(n, lon),
-            np.full(n, lat),
+            lons1,
+            lats1,
             distance,
             np.array(lats, dtype=np.float64),
             radians=False,

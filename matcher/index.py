@@ -296,6 +296,8 @@ class _Main:
         del order
         self.cat_stop = np.cumsum(counts)
         self.cat_start = self.cat_stop - counts
+        # the same as Python ints, for per-query use without numpy scalars
+        self.cat_ranges = list(zip(self.cat_start.tolist(), self.cat_stop.tolist(), strict=True))
         self.dead = np.zeros(self.size, dtype=bool)
         self.n_dead = 0
         self.kind_share = float(self.kind.mean()) if self.size else 0.5
@@ -354,7 +356,7 @@ class _Main:
         return np.repeat(np.arange(len(counts), dtype=np.int16), counts)
 
     def category_of(self, pos: I64) -> I64:
-        found: I64 = np.searchsorted(self.cat_stop, pos, side="right")
+        found: I64 = self.cat_stop.searchsorted(pos, side="right")
         return found
 
     def position_of(self, post_id: int) -> int | None:
@@ -373,7 +375,7 @@ class _Main:
 
     def older_in(self, code: int, key: tuple[float, int]) -> int:
         """How many posts of one category are strictly older than ``(created_at, id)``."""
-        start, stop = int(self.cat_start[code]), int(self.cat_stop[code])
+        start, stop = self.cat_ranges[code]
         created_at = self.created_at[start:stop]
         first = int(np.searchsorted(created_at, key[0], side="left"))
         last = int(np.searchsorted(created_at, key[0], side="right"))
@@ -385,7 +387,7 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
     """The rows in the ranges ``[starts[k], stops[k])``, in order: slices when there are
     few ranges, one fancy index built without a Python loop when there are many."""
     counts = stops - starts
-    nonempty = np.flatnonzero(counts)
+    nonempty = counts.nonzero()[0]
     if len(nonempty) == 0:
         return rows[:0]
     if len(nonempty) <= 16:
@@ -393,9 +395,9 @@ def _take_ranges(rows: I32, starts: I64, stops: I64) -> I32:
         parts = [rows[start:stop] for start, stop in bounds]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
     starts, counts = starts[nonempty], counts[nonempty]
-    offsets = np.cumsum(counts) - counts
-    index = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
-    taken: I32 = np.take(rows, index, axis=0)  # far faster than rows[index] for 2-d
+    offsets = counts.cumsum() - counts
+    index = np.arange(int(counts.sum()), dtype=np.int64) + (starts - offsets).repeat(counts)
+    taken: I32 = rows.take(index, axis=0)  # far faster than rows[index] for 2-d
     return taken
 
 
@@ -422,18 +424,17 @@ class _Query:
     ) -> None:
         self.main, self.region, self.kind, self.limit = main, region, kind, limit
         # categories first seen after the build are not in the main part
-        self.codes = None if codes is None else [c for c in codes if c < len(main.cat_start)]
+        self.codes = None if codes is None else [c for c in codes if c < len(main.cat_ranges)]
         self.single = self.codes is not None and len(self.codes) == 1
         if self.codes is not None and len(self.codes) == 1:
             code = self.codes[0]
-            self.first = int(main.cat_start[code])  # lowest order key of the category
-            self.stop = int(main.cat_stop[code])  # past the highest
+            self.first, self.stop = main.cat_ranges[code]  # the category's order keys
             self.cut = self.stop if before is None else self.first + main.older_in(code, before)
         else:
             self.first, self.stop = 0, main.size
             self.cut = main.size
             if before is not None:
-                self.cut = sum(main.older_in(c, before) for c in range(len(main.cat_start)))
+                self.cut = sum(main.older_in(c, before) for c in range(len(main.cat_ranges)))
 
     def run(self) -> tuple[I64, F64]:
         """Positions (newest first) and distances of up to ``limit`` matches."""
@@ -481,12 +482,12 @@ class _Query:
         main = self.main
         cells = self.region.covering.bounds | _SLAB_BITS  # (slab, bound)
         if self.codes is None:
-            found = np.searchsorted(main.any_key, cells.ravel())
+            found = main.any_key.searchsorted(cells.ravel())
         elif self.single:
-            found = np.searchsorted(main.bucket_key, (cells + self.codes[0] * _CATEGORY).ravel())
+            found = main.bucket_key.searchsorted((cells + self.codes[0] * _CATEGORY).ravel())
         else:
             category_bits = np.array(self.codes, dtype=np.int64)[:, None, None] << CATEGORY_SHIFT
-            found = np.searchsorted(main.bucket_key, (category_bits | cells).ravel())
+            found = main.bucket_key.searchsorted((category_bits | cells).ravel())
         found = found.reshape(-1, SLABS, len(cells[0]))  # (category, slab, bound)
         return found[:, :, 0::2], found[:, :, 1::2]
 
@@ -494,7 +495,7 @@ class _Query:
         main = self.main
         if self.codes is None:
             return main.size
-        return int(sum(main.cat_stop[c] - main.cat_start[c] for c in self.codes))
+        return sum(main.cat_ranges[c][1] - main.cat_ranges[c][0] for c in self.codes)
 
     def _walk_block(self, share_inside: float) -> int:
         """Posts to walk for ``limit`` matches, given the share of posts inside."""
@@ -519,7 +520,7 @@ class _Query:
         main = self.main
         starts, stops = starts.ravel(), stops.ravel()
         if self.codes is None:
-            rows = np.take(main.bucket_rows, _take_ranges(main.any_order, starts, stops), axis=0)
+            rows = main.bucket_rows.take(_take_ranges(main.any_order, starts, stops), axis=0)
         else:
             rows = _take_ranges(main.bucket_rows, starts, stops)
         keep, maybe = self.region.screen_units(rows[:, 0], rows[:, 1])
@@ -534,9 +535,9 @@ class _Query:
             pos, order, maybe = pos[wanted], order[wanted], maybe[wanted]
         take = min(len(pos), need + int(maybe.sum()))
         if take < len(pos):
-            top = np.argpartition(order, len(pos) - take)[len(pos) - take :]
+            top = order.argpartition(len(pos) - take)[len(pos) - take :]
             pos, order = pos[top], order[top]
-        return self._exact(pos[np.argsort(order)[::-1]], need)
+        return self._exact(pos[order.argsort()[::-1]], need)
 
     def _wanted(self, pos: I64) -> Bool | None:
         """Kind and liveness filters on positions (None: keep all)."""
