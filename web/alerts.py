@@ -145,7 +145,7 @@ def dispatch(db: Store) -> int:
     """Alert the subscribers of posts published since the last call; returns how many
     notices were queued. Safe to call from any number of processes at once."""
     total = 0
-    while db.last_change_seq() > db.alert_progress():
+    while db.last_change_seq() > (start := db.alert_progress()):
         with db.write():
             posts, last_seq = db.claim_new_posts(BATCH)
             notices = [notice for post in posts for notice in _notices(db, post)]
@@ -153,6 +153,8 @@ def dispatch(db: Store) -> int:
         total += len(notices)
         if any(notice.get("mail") for notice in notices):
             notify.queued()
+        if last_seq <= start:  # nothing left that this process can see
+            break
     return total
 
 

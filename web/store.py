@@ -1445,13 +1445,12 @@ class Store:
         unexpired and never alerted (each at most once), and the log position reached."""
         last = self.conn.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
         changes = self.conn.execute(
-            "SELECT seq, post_id FROM change_log WHERE seq > ? AND op = 'upsert'"
-            " ORDER BY seq LIMIT ?",
+            "SELECT seq, post_id, op FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
             (last[0], limit),
         ).fetchall()
         if not changes:
             return [], last[0]
-        ids = sorted({row[1] for row in changes})
+        ids = sorted({row[1] for row in changes if row[2] == "upsert"})
         rows = self._all(
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
             " p.public_lon, p.created_at FROM posts p WHERE p.status = 'published'"

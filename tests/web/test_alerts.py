@@ -3,6 +3,7 @@
 digest, one-click unsubscribe."""
 
 import re
+import sqlite3
 
 import pytest
 from pyproj import Geod
@@ -70,6 +71,20 @@ def test_ones_own_post_alerts_nobody_twice_nor_oneself(app):
     assert alerts_of(poster) == []
     poster.patch(f"/api/v1/grenoble/posts/{post['id']}", {"title": "Besoin de pain frais"})
     assert len(alerts_of(near)) == 1  # an edit does not alert again
+
+
+def test_deletions_in_the_change_log_are_stepped_over(app, alice, database):
+    near = subscriber(app, "near@example.org", 100)
+    first = alice.create_post(kind="request", title="Premier")
+    assert alice.delete(f"/api/v1/grenoble/posts/{first['id']}").status_code == 204
+    alice.create_post(kind="request", title="Second")
+    assert ["Second" in a["title"] for a in alerts_of(near)] == [True, False]
+    conn = sqlite3.connect(database)
+    try:
+        progress = conn.execute("SELECT last_seq FROM alert_progress").fetchone()[0]
+        assert progress == conn.execute("SELECT MAX(seq) FROM change_log").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def test_a_post_published_later_by_a_moderator_alerts_then(database):
