@@ -198,3 +198,14 @@ def test_my_posts_lists_every_status_with_the_private_address(alice):
     posts = alice.get("/api/v1/grenoble/me/posts").json["posts"]
     assert [p["status"] for p in posts] == ["closed", "published"]
     assert posts[1]["address"] == "Place Grenette"
+
+
+def test_an_account_posts_only_in_its_own_city(app, database, alice):
+    from tests.web.conftest import add_city
+
+    add_city(database, slug="voiron")
+    body = {**VALID}
+    response = alice.post("/api/v1/voiron/posts", body)
+    assert response.status_code == 403
+    assert response.content_type == "application/problem+json"
+    assert alice.post(POSTS, body).status_code == 201
