@@ -1,4 +1,6 @@
-// "My account": the ticks "I accept to phone people isolated near me" and "I accept missions".
+// "My account": links to the community pages (with the unread count; the call list for
+// social workers only), and the ticks "I accept to phone people isolated near me" and
+// "I accept missions".
 import { api, handleForm, t } from "./common.js";
 
 const form = document.getElementById("volunteering-form");
@@ -8,6 +10,15 @@ api("/me")
   .then((me) => {
     form.elements.accepts_calls.checked = Boolean(me.accepts_calls);
     form.elements.accepts_missions.checked = Boolean(me.accepts_missions);
+    for (const item of document.querySelectorAll("#community-links [data-role]")) {
+      item.hidden = item.dataset.role !== me.role;
+    }
+  })
+  .catch(() => {});
+
+api("/me/notifications", { query: { unread: 1, limit: 1 } })
+  .then((data) => {
+    if (data.unread) document.getElementById("unread-count").textContent = `(${data.unread})`;
   })
   .catch(() => {});
 
