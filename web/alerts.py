@@ -297,6 +297,7 @@ def subscribe(city: str) -> Response:
     for slug in body.categories:
         if slug not in index.category_slugs:
             raise invalid("categories", f"unknown category {slug!r}; see the categories endpoint")
+    api._write_limit(account)
     subscription_id = store().create_subscription(
         index.city["id"],
         account["id"],

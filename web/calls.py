@@ -177,6 +177,7 @@ def add_person(city: str) -> Response:
         raise invalid("consent_on", "the consent date cannot be in the future")
     needs = _needs(index, body.needs)
     lat, lon, address = _place(index, body.address, body.lat, body.lon)
+    api._write_limit(account)
     person_id = store().create_call_person(
         index.city["id"],
         account["id"],

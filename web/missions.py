@@ -96,6 +96,7 @@ def create_mission(city: str) -> Response:
     if body.starts_at <= datetime.now(UTC):
         raise invalid("starts_at", "the mission must start in the future")
     lat, lon, address = _place(index, body)
+    api._write_limit(account)
     rows = [
         row for row in store().mission_volunteers(index.city["id"]) if row["id"] != account["id"]
     ]
@@ -195,6 +196,7 @@ def answer_mission(city: str, mission_id: int) -> Response:
             f"no upcoming mission {mission_id} around your home",
             [("mission_id", "not a mission for you")],
         )
+    api._write_limit(account)
     store().answer_mission(
         mission_id, account["id"], body.answer, body.answer == "yes" and body.share_contact
     )

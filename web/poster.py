@@ -45,6 +45,7 @@ def poster(city: str) -> Response | tuple[str, int] | str:
     """The poster for ``?address=``; without one (or an unknown one), the form to ask."""
     pages.city_or_404(city)
     index = api.city_index(city)
+    api._anonymous_search_limit()
     address = request.args.get("address", "").strip()
     if not address or len(address) > 200:
         return render_template("poster_form.html", city=city, address=address), 422

@@ -229,3 +229,11 @@ def test_alerts_are_private(app, alice, bob):
 def test_the_alerts_page_renders(client):
     page = client.get("/grenoble/alerts")
     assert page.status_code == 200 and b'id="alert-form"' in page.data
+
+
+def test_alert_writes_are_rate_limited(database):
+    app = make_app(database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_WRITE="2/60")
+    add_city(database)
+    resident = sign_up(app, "busy@example.org")
+    answers = [resident.post(ALERTS, {"radius_m": 300}).status_code for _ in range(3)]
+    assert answers == [201, 201, 429]

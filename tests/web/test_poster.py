@@ -59,3 +59,14 @@ def test_no_or_unknown_address_asks_again(client):
 
 def test_an_unknown_city_has_no_poster(client):
     assert client.get("/nowhere/poster", query_string={"address": "1 rue"}).status_code == 404
+
+
+def test_anonymous_posters_are_rate_limited_like_searches(database):
+    from tests.web.conftest import add_city, make_app
+
+    app = make_app(database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_SEARCH="2/60")
+    add_city(database)
+    client = app.test_client()
+    query = {"address": "1 rue Félix Poulat"}
+    answers = [client.get(POSTER, query_string=query).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
