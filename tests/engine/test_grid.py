@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from matcher import grid
+from matcher._density import GRID, Density
 from matcher.geodesy import GEOD, extent_deg
 
 
@@ -72,3 +73,26 @@ def test_keys_of_a_cell_share_their_prefix():
     base = (lat_units + grid.LAT_OFFSET) >> grid.FINEST_SHIFT
     keys = grid.keys(lat_units, lon_units)
     assert (keys[0] == keys[1]) == (base[0] == base[1])
+
+
+def test_density_counts_the_posts_of_whole_cells_exactly():
+    rng = np.random.default_rng(3)
+    lats, lons = rng.uniform(45.0, 46.0, 20_000), rng.uniform(5.0, 6.0, 20_000)
+    density = Density(lats, lons)
+    # a box of whole cells: the estimate is the exact count when the region fills it
+    south, west = density.south + 10 * density.lat_step, density.west + 20 * density.lon_step
+    north, east = south + 5 * density.lat_step, west + 7 * density.lon_step
+    area_deg2 = (north - south) * (east - west)
+    inside = (lats >= south) & (lats < north) & (lons >= west) & (lons < east)
+    shrink = 1e-9  # stay inside the cells' edges
+    box = (south + shrink, west + shrink, north - shrink, east - shrink)
+    assert density.estimate(box, area_deg2) == pytest.approx(inside.sum(), abs=2)
+    # a region a quarter of those cells' area counts about a quarter of their posts
+    assert density.estimate(box, area_deg2 / 4) == pytest.approx(inside.sum() / 4, abs=2)
+    # outside the posts' extent: nothing
+    assert density.estimate((10.0, 10.0, 11.0, 11.0), 1.0) == 0.0
+    assert GRID * density.lat_step == pytest.approx(lats.max() - lats.min())
+
+
+def test_density_of_no_posts_is_zero():
+    assert Density(np.empty(0), np.empty(0)).estimate((0.0, 0.0, 1.0, 1.0), 1.0) == 0.0
