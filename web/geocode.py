@@ -25,6 +25,7 @@ from web.store import Store
 REQUIRED_COLUMNS = ("id", "numero", "rep", "nom_voie", "code_postal", "nom_commune", "lon", "lat")
 _WORD = re.compile(r"\w+")
 _MAX_WORDS = 12
+_STREET_CANDIDATES = 500  # numbers of one street looked at to find the nearest
 
 
 class GeocoderUnavailable(RuntimeError):
@@ -118,14 +119,22 @@ def fts_query(text: str, numbers: bool = True) -> str | None:
 
 
 def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[Address]:
-    """Best matches first; a house number the file lacks falls back to the street."""
-    rows = []
-    for numbers in (True, False):
-        query = fts_query(text, numbers)
-        if query is not None:
-            rows = store.search_addresses(city_id, query, limit)
-        if rows:
-            break
+    """Best matches first. A house number the file lacks falls back to the street, its
+    nearest numbers first (12 on a street numbered 10, 14, ... gives 10 or 14)."""
+    query = fts_query(text)
+    rows = store.search_addresses(city_id, query, limit) if query else []
+    numbers = [int(word) for word in _WORD.findall(text) if word.isdigit() and len(word) < 7]
+    street_only = fts_query(text, numbers=False)
+    if not rows and numbers and street_only:
+        wanted = numbers[0]
+        candidates = store.search_addresses(city_id, street_only, _STREET_CANDIDATES)
+        if candidates:
+            street = (candidates[0]["nom_voie"], candidates[0]["code_postal"])
+            on_street = [(row["nom_voie"], row["code_postal"]) == street for row in candidates]
+            same = [row for row, on in zip(candidates, on_street, strict=True) if on]
+            others = [row for row, on in zip(candidates, on_street, strict=True) if not on]
+            same.sort(key=lambda row: (_distance(row, wanted), len(row["label"])))
+            rows = (same + others)[:limit]
     return [
         Address(
             label=row["label"],
@@ -139,6 +148,11 @@ def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[A
         )
         for row in rows
     ]
+
+
+def _distance(row: dict[str, Any], number: int) -> int:
+    digits = "".join(ch for ch in row["numero"] if ch.isdigit())
+    return abs(int(digits) - number) if digits else number
 
 
 def search_remote(base_url: str, text: str, limit: int, timeout_s: float) -> list[Address]:

@@ -65,6 +65,7 @@ def test_import_refuses_a_file_that_is_not_ban(store, tmp_path):
         ("cours berr", "Cours Berriat"),  # prefix while typing
         ("2 place grenette", "Place Grenette"),
         ("9999 cours jean jaures", "Cours Jean Jaurès"),  # unknown number: the street
+        ("rue felix", "Rue Félix Poulat"),
     ],
 )
 def test_search_is_accent_insensitive_and_ranked(store, query, expected_street):
@@ -72,6 +73,20 @@ def test_search_is_accent_insensitive_and_ranked(store, query, expected_street):
     found = geocode.search_embedded(store, 1, query, 5)
     assert found and found[0].street == expected_street
     assert all(0 < a.score < 1 for a in found)
+
+
+def test_a_missing_house_number_falls_back_to_the_nearest_one_on_the_street(store):
+    geocode.import_ban(store, 1, ADDRESSES)
+    numbers = sorted(
+        int(row["numero"])
+        for row in geocode.read_ban(ADDRESSES)
+        if row["nom_voie"] == "Cours Berriat"
+    )
+    missing = next(n for n in range(numbers[0], numbers[-1]) if n not in numbers)
+    nearest = min(numbers, key=lambda n: abs(n - missing))
+    found = geocode.search_embedded(store, 1, f"{missing} cours berriat", 3)
+    assert found[0].street == "Cours Berriat"
+    assert abs(int(found[0].housenumber) - missing) == abs(nearest - missing)
 
 
 def test_search_of_nothing_finds_nothing(store):
