@@ -33,7 +33,7 @@ DEG = math.pi / 180
 ROUNDING_M = 0.5e-7 * DEG * EQUATORIAL_RADIUS_M / (1 - E2)
 
 FloatArray = NDArray[np.float64]
-Positions = NDArray[np.float64] | NDArray[np.float32] | NDArray[np.int32]
+Positions = NDArray[np.float64] | NDArray[np.int32]
 
 
 def geodesic_m(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:

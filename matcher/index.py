@@ -60,6 +60,7 @@ SLAB_CELL_MASK = (1 << CATEGORY_SHIFT) - 1
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
 #: the delta holds about 1/32 of the posts, within these bounds: small enough to scan
 DELTA_MIN, DELTA_MAX = 256, 4096
+#: every ID_SAMPLE-th id in id order is kept apart, a small array to search first
 ID_SAMPLE = 64
 #: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
 #: many times less, so a walk is chosen while its block is under this many gathered posts.
@@ -74,7 +75,7 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 Bool = NDArray[np.bool_]
-_Coordinates = NDArray[np.float64] | NDArray[np.float32] | NDArray[np.int32]
+_Coordinates = NDArray[np.float64] | NDArray[np.int32]
 
 
 class _Region(Protocol):

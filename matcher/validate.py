@@ -4,7 +4,6 @@ InvalidQuery naming the parameter and the domain it must be in."""
 import math
 from collections.abc import Collection
 from numbers import Real
-from typing import cast
 
 from matcher.errors import InvalidQuery
 from matcher.post import KINDS, Kind
@@ -62,7 +61,7 @@ def kind(value: object, name: str = "kind") -> Kind | None:
         return None
     if value not in KINDS:
         raise InvalidQuery(f"{name} must be one of {', '.join(KINDS)} or None, got {value!r}")
-    return cast(Kind, value)
+    return value  # narrowed to Kind by the membership test
 
 
 def category(value: object, name: str = "category") -> str:
@@ -78,7 +77,9 @@ def categories(value: object, name: str = "category") -> frozenset[str] | None:
     if isinstance(value, str):
         return frozenset([category(value, name)])
     if not isinstance(value, Collection):
-        raise InvalidQuery(f"{name} must be a string, a collection of strings or None, got {value!r}")
+        raise InvalidQuery(
+            f"{name} must be a string, a collection of strings or None, got {value!r}"
+        )
     return frozenset(category(item, name) for item in value)
 
 
