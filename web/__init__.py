@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         pages,
         poster,
         problems,
+        relay,
         store,
     )
     from web import config as settings
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(followup.bp)
     app.register_blueprint(mydata.bp)
+    app.register_blueprint(relay.bp)
     pages.init_app(app)
     problems.register(app)
     cli.register(app)

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, moderation, ratelimit, schemas
+from web import auth, geocode, moderation, ratelimit, relay, schemas
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -136,10 +136,11 @@ def feature(
         "created_at": iso(row["created_at"]),
         "expires_at": iso(row["expires_at"]),
         "precision": row["precision"],
-        "poster_type": row["poster_type"],
+        "poster_type": "individual" if row["relayed"] else row["poster_type"],
         "poster_name": row["poster_name"],
         "status": _status(row, time.time()),
         "remote": row["category"] in remote,
+        "relayed": bool(row["relayed"]),  # an agent's post for someone: contacts reach the agent
     }
     if distance_m is not None:
         properties["distance_m"] = int(round(distance_m / 10.0)) * 10
@@ -352,6 +353,9 @@ def create_post(city: str) -> Response:
         raise Problem(403, "Forbidden", f"your account belongs to the city {account['city']!r}")
     _write_limit(account)
     _categories(index, [body.category])
+    relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
+    if relayed and body.lat is None and body.address is None:
+        raise invalid("address", "give the address of the person you post for")
     lat, lon, address = _post_location(index, account, body)
     precision = body.precision or account["precision"]
     public_lat, public_lon = public_point(lat, lon, precision)
@@ -372,6 +376,7 @@ def create_post(city: str) -> Response:
         status=moderation.new_post_status(index.city["id"]),
         created_at=now,
         expires_at=now + current_app.config["POST_TTL_DAYS"] * 86400.0,
+        relayed=relayed,
     )
     moderation.screen(post_id, body.title, body.body)
     row = store().post(index.city["id"], post_id)

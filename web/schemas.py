@@ -144,6 +144,14 @@ class AccountPatch(_Body):
     )
 
 
+class OnBehalfOf(_Body):
+    """Who an agent posts for (``web.relay``); never shown publicly."""
+
+    name: text(1, 120)
+    consent: Literal[True] = Field(description="the person agreed; must be true")
+    phone: Phone = ""
+
+
 class PostCreate(_Body):
     kind: Kind
     category: Slug
@@ -153,6 +161,9 @@ class PostCreate(_Body):
     lon: Longitude | None = None
     address: text(1, 200) | None = None
     precision: PrecisionName | None = Field(None, description="default: the account's")
+    on_behalf_of: OnBehalfOf | None = Field(
+        None, description="agents only: post for someone who phoned; contacts reach the agent"
+    )
 
 
 class PostPatch(_Body):
@@ -207,6 +218,7 @@ class PostProperties(BaseModel):
     remote: bool = False
     owned: bool | None = None
     address: str | None = Field(None, description="the owner's address text (owner only)")
+    relayed: bool = Field(False, description="posted by a city agent on someone's behalf")
 
 
 class PostFeature(BaseModel):

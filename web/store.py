@@ -361,6 +361,17 @@ MIGRATIONS: list[list[str]] = [
             expires_at REAL NOT NULL,
             reminded_at REAL NOT NULL)""",
     ],
+    # Posts on behalf of someone (web.relay): who, their phone, their consent and the
+    # agent who took it; the post itself belongs to the agent.
+    [
+        """CREATE TABLE relayed_posts (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            agent_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            consent_text TEXT NOT NULL,
+            consent_at REAL NOT NULL)""",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -368,7 +379,8 @@ _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
 
 _POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
     p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
-    a.poster_type, a.display_name AS poster_name"""
+    a.poster_type, a.display_name AS poster_name,
+    EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
 _OWNER_COLUMNS = "p.address, p.lat, p.lon"
 
 
@@ -628,7 +640,11 @@ class Store:
 
     # -- posts ---------------------------------------------------------------------------
 
-    def create_post(self, city_id: int, **fields: Any) -> int:
+    def create_post(
+        self, city_id: int, relayed: dict[str, Any] | None = None, **fields: Any
+    ) -> int:
+        """A new post; ``relayed`` (``web.relay``) records, in the same transaction, whom
+        an agent posts for."""
         now = time.time()
         fields.setdefault("created_at", now)
         fields.setdefault("updated_at", now)
@@ -640,6 +656,13 @@ class Store:
                 [city_id, *fields.values()],
             )
             post_id = int(cursor.lastrowid or 0)
+            if relayed is not None:
+                self.conn.execute(
+                    "INSERT INTO relayed_posts (post_id, agent_id, name, phone, consent_text,"
+                    " consent_at) VALUES (:post_id, :agent_id, :name, :phone, :consent_text,"
+                    " :consent_at)",
+                    {"post_id": post_id, **relayed},
+                )
             self._log(city_id, post_id, "upsert")
         return post_id
 

@@ -1,0 +1,61 @@
+"""Posts on behalf of someone: for people who phone the city instead of using the web.
+
+A moderator, social worker or admin creates a post with ``on_behalf_of`` (the person's
+name, optional phone, and ``consent: true`` once the person agreed). The agent owns the
+post, so contact requests reach the agent, who relays them by phone; the public sees a
+resident's request or offer, relayed by the city, never the person's name or phone.
+The consent is recorded with its text, time and the agent who took it."""
+
+import time
+from typing import Any
+
+from flask import Blueprint, Response
+
+from web import api, auth, schemas
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("relay", __name__, url_prefix="/api/v1")
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
+    return api._private_answers_are_not_cached(response)
+
+
+RELAYING_ROLES = frozenset({"moderator", "social_worker", "admin"})
+CONSENT_TEXT = (
+    "La personne accepte que l'agent publie cette annonce en son nom et transmette les "
+    "demandes de contact. / The person agrees that the agent posts this on their behalf "
+    "and relays contact requests."
+)
+
+
+def consent_record(account: dict[str, Any], person: schemas.OnBehalfOf) -> dict[str, Any]:
+    """The row recording who the post is for and their consent; 403 unless the caller
+    is one of the city's agents."""
+    if account["role"] not in RELAYING_ROLES:
+        raise Problem(
+            403,
+            "Forbidden",
+            "only moderators, social workers and admins post on behalf of someone",
+            [("on_behalf_of", "not allowed for your role")],
+        )
+    return {
+        "agent_id": account["id"],
+        "name": person.name,
+        "phone": person.phone,
+        "consent_text": CONSENT_TEXT,
+        "consent_at": time.time(),
+    }
+
+
+@bp.get("/me/relayed")
+def my_relayed_posts() -> Response:
+    """The posts I relay, with the person's name, phone and consent (the agent only)."""
+    account = auth.require_account()
+    rows = store().relayed_posts(account["id"])
+    return api.json_answer(
+        {"posts": [{**row, "consent_at": api.iso(row["consent_at"])} for row in rows]}
+    )
