@@ -129,6 +129,8 @@ def page_context() -> dict:
         "other_lang_url": url_with_lang(other),
         "csrf_token": csrf_token,
         "ui_strings": ui_strings(),
+        "tile_url": current_app.config.get("MAP_TILE_URL", ""),
+        "tile_attribution": current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
     }
 
 
@@ -155,12 +157,7 @@ def home():
 @bp.get("/<city>/")
 def map_page(city: str):
     """Search by address or "around me"; results as a list and on a map."""
-    return render_template(
-        "map.html",
-        city=city_or_404(city),
-        tile_url=current_app.config.get("MAP_TILE_URL", ""),
-        tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
-    )
+    return render_template("map.html", city=city_or_404(city))
 
 
 @bp.get("/<city>/posts/<int:post_id>")
@@ -224,6 +221,7 @@ def ui_strings() -> dict[str, str]:
         "connection.done": _("Done"),
         "remote": _("remote help"),
         "view_post": _("View this post"),
+        "map_of_post": _("Where the post is: {precision}"),
         "geo_unsupported": _("Your browser cannot tell where you are. Type an address instead."),
         "geo_denied": _(
             "You did not allow access to your location. Type an address instead, "
@@ -248,10 +246,6 @@ def ui_strings() -> dict[str, str]:
         "close_post": _("Close (help found)"),
         "delete": _("Delete"),
         "confirm_delete": _("Delete this post for good? This cannot be undone."),
-        "confirm_delete_account": _(
-            "Delete your account, your posts and your contact requests for good? "
-            "This cannot be undone."
-        ),
         "deleted": _("The post was deleted."),
         "saved": _("Saved."),
         "renewed": _("The post was renewed."),

@@ -135,8 +135,10 @@ def spot(server) -> dict:
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (`make test` installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: the machine may be shared by other jobs; a passing wait returns at once.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -164,7 +166,7 @@ def new_context(browser, server):
     def make(**options):
         options = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR", **options}
         context = browser.new_context(base_url=server.base_url, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)
         contexts.append(context)
         context.on("page", lambda page: problems.append(PageProblems(page)))
         return context

@@ -51,6 +51,7 @@ def test_a_neighbour_finds_a_new_post_and_contacts_its_author(new_context, serve
     title = f"Courses pour ma voisine {secrets.token_hex(3)}"
     post_id = publish(alice, title, "Le mardi matin, au marché.")
     expect(alice.locator("#contact-own")).to_be_visible()
+    expect(alice.locator("#post-map .post-marker")).to_have_count(1)
 
     bob = new_context().new_page()
     register(bob, "Bob", "16 rue Félix Poul", "16 Rue Félix Poulat 38000 Grenoble")

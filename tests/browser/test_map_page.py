@@ -66,7 +66,7 @@ def assert_marker_total(page, expected: int) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function(f"n => ({MARKER_TOTAL})() === n", arg=expected, timeout=5000)
+        page.wait_for_function(f"n => ({MARKER_TOTAL})() === n", arg=expected, timeout=15_000)
     except PlaywrightTimeout:
         pytest.fail(f"the map shows {page.evaluate(MARKER_TOTAL)} markers, expected {expected}")
 
@@ -182,6 +182,7 @@ def test_list_entries_and_markers_point_at_each_other(page, server, spot):
     expect(selected).to_be_in_viewport()
     expect(page.locator("#map .leaflet-marker-icon.selected")).to_have_count(1)
     page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
 
     mapped_post = next(f for f in answer["features"] if not f["properties"].get("remote"))
     entry = page.locator(f'#results > li[data-post-id="{mapped_post["id"]}"]')

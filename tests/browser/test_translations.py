@@ -39,4 +39,4 @@ def test_compiled_catalog_matches_its_source():
 
 
 def translations(catalog) -> dict:
-    return {message.id: message.string for message in catalog if message.id}
+    return {message.id: message.string for message in catalog if message.id and message.string}

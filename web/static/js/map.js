@@ -18,9 +18,9 @@ import {
   t,
   tCount,
 } from "./common.js";
+import { makeMap, postIcon } from "./basemap.js";
 
 const PAGE_SIZE = 20;
-const MAX_ZOOM = 19;
 
 const form = document.getElementById("search");
 const addressInput = document.getElementById("f-address");
@@ -43,16 +43,8 @@ const entriesById = new Map();
 
 // Map -------------------------------------------------------------------------------------
 
-const map = L.map(mapElement, { maxZoom: MAX_ZOOM, minZoom: 3, zoomSnap: 0.5 });
+const map = makeMap(mapElement);
 map.setView([46.6, 2.4], 5); // France, until the city's boundary arrives
-if (mapElement.dataset.tileUrl) {
-  L.tileLayer(mapElement.dataset.tileUrl, {
-    maxZoom: MAX_ZOOM,
-    attribution: mapElement.dataset.tileAttribution,
-  }).addTo(map);
-} else {
-  mapElement.classList.add("no-tiles");
-}
 const clusters = L.markerClusterGroup({
   showCoverageOnHover: false,
   maxClusterRadius: 40,
@@ -61,6 +53,11 @@ const clusters = L.markerClusterGroup({
 });
 clusters.addTo(map);
 clusters.on("animationend", showSelectedMarker);
+// Leaflet closes popups on Escape only when the map itself has focus; a focused marker or
+// popup link counts too.
+mapElement.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") map.closePopup();
+});
 map.on("zoomend moveend", showSelectedMarker);
 let searchArea = null;
 
@@ -333,14 +330,8 @@ function listEntry(feature, category) {
 function postMarker(feature, category) {
   const [lon, lat] = feature.geometry.coordinates;
   const properties = feature.properties;
-  const icon = L.divIcon({
-    html: categoryIcon(category),
-    className: `post-marker kind-${properties.kind}`,
-    iconSize: [30, 30],
-    popupAnchor: [0, -12],
-  });
   const marker = L.marker([lat, lon], {
-    icon,
+    icon: postIcon(category, properties.kind),
     title: `${category?.label || properties.category}: ${properties.title}`,
     keyboard: true,
   });

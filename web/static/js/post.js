@@ -12,6 +12,7 @@ import {
   session,
   t,
 } from "./common.js";
+import { makeMap, postIcon } from "./basemap.js";
 
 const article = document.getElementById("post");
 const postId = article.dataset.postId;
@@ -54,6 +55,25 @@ function showPost(feature, category) {
       .map((paragraph) => el("p", {}, paragraph)),
   );
   article.removeAttribute("aria-busy");
+  if (!properties.remote) showOnMap(feature, category);
+}
+
+/** A small map around the post's public point (remote help has no meaningful place). */
+function showOnMap(feature, category) {
+  const element = document.getElementById("post-map");
+  const [lon, lat] = feature.geometry.coordinates;
+  element.hidden = false;
+  element.setAttribute(
+    "aria-label",
+    t("map_of_post", { precision: t(`precision.${feature.properties.precision}`) }),
+  );
+  const map = makeMap(element, { zoomControl: true });
+  map.setView([lat, lon], feature.properties.precision === "neighbourhood" ? 15 : 17);
+  L.marker([lat, lon], {
+    icon: postIcon(category, feature.properties.kind),
+    keyboard: false,
+    interactive: false,
+  }).addTo(map);
 }
 
 async function start() {
