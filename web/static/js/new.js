@@ -1,5 +1,6 @@
 // Post an offer or a request, at the account's home or at another address.
 import { addressCombobox, api, categories, city, el, handleForm, session } from "./common.js";
+import { onBehalfOf } from "./relay.js";
 
 const form = document.getElementById("post-form");
 const otherAddress = document.getElementById("other-address");
@@ -43,6 +44,8 @@ handleForm(form, async () => {
   if (data.get("place") === "other") {
     body.address = String(data.get("address") || "").trim();
   }
+  const person = onBehalfOf(data);
+  if (person) body.on_behalf_of = person;
   const feature = await api(`/${city}/posts`, { method: "POST", body });
   window.location.assign(`/${city}/posts/${encodeURIComponent(feature.id)}`);
 });

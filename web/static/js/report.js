@@ -1,4 +1,5 @@
-// "Report this post" on a post page: POST /api/v1/<city>/posts/<id>/reports with a reason.
+// "Report this post" on a post page (POST /api/v1/<city>/posts/<id>/reports with a reason),
+// and the note on posts an agent relays.
 import { api, city, handleForm, session } from "./common.js";
 import { tc } from "./community.js";
 
@@ -18,14 +19,13 @@ handleForm(form, async () => {
 });
 
 async function start() {
-  const { account } = await session();
-  if (!account) return;
-  try {
-    const post = await api(`/${city}/posts/${postId}`);
-    section.hidden = Boolean(post.properties.owned);
-  } catch {
-    section.hidden = true;
-  }
+  const [{ account }, post] = await Promise.all([
+    session(),
+    api(`/${city}/posts/${postId}`).catch(() => null),
+  ]);
+  if (!post) return;
+  document.getElementById("relayed-note").hidden = !post.properties.relayed;
+  section.hidden = !account || Boolean(post.properties.owned);
 }
 
 start();
