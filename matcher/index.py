@@ -14,7 +14,7 @@ Layout (``n`` posts in the main part, all numpy arrays built once by ``_Main``):
   The slabs split time: the newest 1/64 of the posts, the next 3/64, 3/16, and the rest;
 - a 64 x 64 summed-area table of counts (``_density``), to tell how full a region is.
 
-A query in a full region (at least 1/128 of the posts inside: large circles, dense places)
+A query in a full region (at least 1/256 of the posts inside: large circles, dense places)
 *walks* its category newest first in one block sized from that share, stopping at
 ``limit``. Otherwise it looks up the covering cells with one ``searchsorted`` and
 *gathers* their ranges, newest slabs first when they should hold the answer (or walks,
@@ -67,7 +67,7 @@ ID_SAMPLE = 64
 WALK_ADVANTAGE = 2.0
 #: a region estimated to hold this share of the posts (and at least FULL_MIN) is walked
 #: without a look at the grid; past WALK_BUDGET blocks' worth, the walk gathers instead
-FULL_SHARE = 1 / 128
+FULL_SHARE = 1 / 256
 FULL_MIN = 64
 WALK_BUDGET = 8
 
