@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api,
         calls,
         cli,
+        escalation,
         expiry,
         followup,
         missions,
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(followup.bp)
     app.register_blueprint(mydata.bp)
     app.register_blueprint(relay.bp)
+    app.register_blueprint(escalation.bp)
     pages.init_app(app)
     problems.register(app)
     cli.register(app)

@@ -1538,6 +1538,22 @@ class Store:
         )
         return rows
 
+    # -- escalation (web.escalation) --------------------------------------------------------
+
+    def unanswered_requests(
+        self, city_id: int, posted_before: float, now: float, limit: int
+    ) -> list[dict[str, Any]]:
+        """Published, unexpired requests posted before that time that nobody contacted,
+        oldest first: computed at each read, so the queue is never stale."""
+        return self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " AND p.kind = 'request' AND p.created_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.post_id = p.id)"
+            " ORDER BY p.created_at, p.id LIMIT ?",
+            (city_id, now, posted_before, limit),
+        )
+
     # -- addresses -----------------------------------------------------------------------
 
     def insert_addresses(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:

@@ -17,11 +17,11 @@ def found_ids(base_url: str) -> list[int]:
         return [feature["id"] for feature in json.load(answer)["features"]]
 
 
-def create_post(page, title: str) -> int:
+def create_post(page, title: str, kind: str = "offer") -> int:
     csrf = page.context.request.get("/api/v1/session").json()["csrf_token"]
     answer = page.context.request.post(
         "/api/v1/grenoble/posts",
-        data={"kind": "offer", "category": "shopping", "title": title, "body": "Le samedi."},
+        data={"kind": kind, "category": "shopping", "title": title, "body": "Le samedi."},
         headers={"X-CSRF-Token": csrf},
     )
     assert answer.status == 201, answer.text()
