@@ -5,6 +5,7 @@ import {
   categoryBySlug,
   categoryIcon,
   city,
+  cityInfo,
   el,
   formatDate,
   handleForm,
@@ -67,8 +68,22 @@ function showOnMap(feature, category) {
     "aria-label",
     t("map_of_post", { precision: t(`precision.${feature.properties.precision}`) }),
   );
-  const map = makeMap(element, { zoomControl: true });
-  map.setView([lat, lon], feature.properties.precision === "neighbourhood" ? 15 : 17);
+  const map = makeMap(element);
+  if (element.dataset.tileUrl) {
+    map.setView([lat, lon], feature.properties.precision === "neighbourhood" ? 15 : 17);
+  } else {
+    // No streets to see without tiles: show where the post is in the city instead.
+    map.setView([lat, lon], 13);
+    cityInfo()
+      .then((info) => {
+        const boundary = L.geoJSON(info.boundary, {
+          interactive: false,
+          style: { color: "#3d4f7c", weight: 2, fill: false, dashArray: "6 4" },
+        }).addTo(map);
+        map.fitBounds(boundary.getBounds(), { animate: false });
+      })
+      .catch(() => {});
+  }
   L.marker([lat, lon], {
     icon: postIcon(category, feature.properties.kind),
     keyboard: false,
