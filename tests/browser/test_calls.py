@@ -1,5 +1,6 @@
 """A social worker adds a person to the call list, sees the nearest volunteer, assigns them."""
 
+from playwright.sync_api import expect
 from pyproj import Geod
 
 from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
@@ -25,11 +26,9 @@ def test_a_social_worker_assigns_the_nearest_volunteer(community, logged_in):  #
     page.fill("#f-consent_on", "2026-11-02")
     page.click("#person-form button[type=submit]")
     volunteers = page.locator("#volunteers li")
-    volunteers.first.wait_for()
-    assert volunteers.count() == 2
-    assert volunteers.first.inner_text().startswith("paulette")
+    expect(volunteers).to_have_count(2)
+    expect(volunteers.first).to_contain_text("paulette")
     volunteers.first.get_by_role("button").click()
     details = page.locator("#person-details .assigned")
     details.filter(has_text="paulette").wait_for()
-    people = page.locator("#people li")
-    assert "Mme Odette Ferrand – paulette" in people.first.inner_text()
+    page.locator("#people li", has_text="Mme Odette Ferrand – paulette").wait_for()
