@@ -3,10 +3,19 @@
 import { categoryIcon } from "./common.js";
 
 export const MAX_ZOOM = 19;
+export const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 /** A Leaflet map in `element`, with tiles only if `data-tile-url` is set. */
 export function makeMap(element, options = {}) {
-  const map = L.map(element, { maxZoom: MAX_ZOOM, minZoom: 3, zoomSnap: 0.5, ...options });
+  const map = L.map(element, {
+    maxZoom: MAX_ZOOM,
+    minZoom: 3,
+    zoomSnap: 0.5,
+    zoomAnimation: !REDUCED_MOTION,
+    fadeAnimation: !REDUCED_MOTION,
+    markerZoomAnimation: !REDUCED_MOTION,
+    ...options,
+  });
   if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: MAX_ZOOM,

@@ -18,7 +18,7 @@ import {
   t,
   tCount,
 } from "./common.js";
-import { makeMap, postIcon } from "./basemap.js";
+import { makeMap, postIcon, REDUCED_MOTION } from "./basemap.js";
 
 const PAGE_SIZE = 20;
 
@@ -49,6 +49,7 @@ const clusters = L.markerClusterGroup({
   showCoverageOnHover: false,
   maxClusterRadius: 40,
   spiderfyOnMaxZoom: true,
+  animate: !REDUCED_MOTION,
   iconCreateFunction: clusterIcon,
 });
 clusters.addTo(map);
