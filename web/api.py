@@ -463,6 +463,8 @@ def patch_post(city: str, post_id: int) -> Response:
     if body.title is not None or body.body is not None:
         row = store().post(index.city["id"], post_id)
         moderation.screen(post_id, row["title"], row["body"])  # type: ignore[index]
+    if moderated and not owned and body.status is not None:
+        moderation.audit_status_change(index.city["id"], post_id, account, body.status)
     row = store().post(index.city["id"], post_id)
     return json_answer(feature(row, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
 

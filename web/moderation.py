@@ -65,6 +65,12 @@ def screen(post_id: int, title: str, body: str) -> None:
         store().flag_post(post_id, found)
 
 
+def audit_status_change(city_id: int, post_id: int, account: dict[str, Any], status: str) -> None:
+    """A moderator changed a post's status through ``PATCH``: audited like an action."""
+    action = {"published": "publish", "hidden": "hide"}.get(status, f"set_{status}")
+    store().moderate_post(city_id, post_id, account, action, "", None)
+
+
 @bp.post("/api/v1/<city>/posts/<int:post_id>/reports")
 def report(city: str, post_id: int) -> Response:
     """Any logged-in user reports a post with a reason; it lands in the queue."""

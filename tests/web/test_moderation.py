@@ -280,3 +280,16 @@ def test_the_audit_log_outlives_deleted_posts_and_accounts(alice, moderator, adm
     )
     [entry] = admin.get(AUDIT).json["entries"]
     assert (entry["post_id"], entry["action"]) == (post["id"], "hide")
+
+
+def test_a_moderators_patch_of_the_status_is_audited_too(alice, moderator, admin):
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert moderator.patch(url, {"status": "hidden"}).status_code == 200
+    assert moderator.patch(url, {"status": "published"}).status_code == 200
+    assert alice.patch(url, {"status": "closed"}).status_code == 200  # the owner's own choice
+    entries = admin.get(AUDIT).json["entries"]
+    assert [(e["action"], e["actor_name"]) for e in entries] == [
+        ("publish", "mod"),
+        ("hide", "mod"),
+    ]
