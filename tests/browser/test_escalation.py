@@ -18,7 +18,11 @@ def test_a_social_worker_sees_requests_nobody_answered(
     resident = logged_in("seule@example.org")
     post_id = create_post(resident, "Quelqu'un pour me conduire chez le médecin", "request")
     worker = logged_in("as-escalade@ville.example")
-    worker.goto("/grenoble/escalations")
+    worker.goto("/grenoble/me")
+    expect(worker.locator("#agent-links a")).to_have_count(2)
+    expect(worker.locator("#agent-links a").first).to_be_hidden()  # moderation: not hers
+    worker.locator("#agent-links a").nth(1).click()
+    expect(worker).to_have_url(f"{community.base_url}/grenoble/escalations")
     expect(worker.locator("#escalations-status")).not_to_be_empty()
     expect(worker.locator(f'#escalations > li[data-post-id="{post_id}"]')).to_have_count(0)
 

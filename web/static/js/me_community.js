@@ -1,6 +1,6 @@
 // The account page's community sections: what moderators said about my posts, and
 // whether the help happened after a connection, my data (export, deleting my account).
-import { api, ApiError, city, el, formatDate, handleForm } from "./common.js";
+import { api, ApiError, city, el, formatDate, handleForm, session } from "./common.js";
 import { tc } from "./community.js";
 
 async function showNotices() {
@@ -67,4 +67,11 @@ handleForm(document.getElementById("delete-form"), async (form) => {
     throw error;
   }
   window.location.assign(`/${city}/`);
+});
+
+// Links to the agents' pages, by role.
+session().then(({ account }) => {
+  const links = document.querySelectorAll("#agent-links [data-roles]");
+  for (const link of links) link.hidden = !account || !link.dataset.roles.split(" ").includes(account.role);
+  document.getElementById("agent-section").hidden = ![...links].some((link) => !link.hidden);
 });
