@@ -35,7 +35,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from matcher import Post, Subscription, Subscriptions
 from web import api, auth, notify, pages, schemas
@@ -56,6 +56,40 @@ class AlertCreate(schemas._Body):
     )
     radius_m: Annotated[float, Field(ge=50, le=10_000, allow_inf_nan=False)] = 500
     digest: bool = Field(False, description="one e-mail a day instead of one per post")
+
+
+class AlertView(BaseModel):
+    """An alert (its centre, the account's home, is never shown)."""
+
+    id: int
+    kind: schemas.Kind | None
+    categories: list[str]
+    radius_m: float
+    digest: bool
+    created_at: str
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertView]
+
+
+_JSON = "application/json"
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    ("get", "/{city}/alerts", "My alerts", None, None, 200, AlertList, _JSON, True),
+    ("post", "/{city}/alerts", "Create an alert", None, AlertCreate, 201, AlertView, _JSON, True),
+    (
+        "delete",
+        "/{city}/alerts/{subscription_id}",
+        "Stop an alert",
+        None,
+        None,
+        204,
+        None,
+        "",
+        True,
+    ),
+]
 
 
 # -- each process's subscriptions, per city ------------------------------------------------

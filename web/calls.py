@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from web import api, auth, pages, schemas, volunteers
 from web.indexes import CityIndex
@@ -24,6 +24,7 @@ from web.problems import Problem, invalid
 from web.store import current as store
 
 bp = Blueprint("calls", __name__)
+_JSON = "application/json"
 
 Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]
 MAX_VOLUNTEERS = 20
@@ -60,6 +61,129 @@ class Assignment(schemas._Body):
 class CallRecord(schemas._Body):
     outcome: Outcome
     notes: schemas.text(0, 2000) = ""
+
+
+class VolunteerView(BaseModel):
+    id: int
+    display_name: str
+    phone: str
+    email: str
+
+
+class NearVolunteer(VolunteerView):
+    distance_m: int = Field(description="from the person's home, rounded to 10 m")
+
+
+class NearVolunteers(BaseModel):
+    """The nearest volunteers who accept calls, nearest first."""
+
+    volunteers: list[NearVolunteer]
+    radius_m: float
+
+
+class CallView(BaseModel):
+    id: int
+    outcome: Outcome
+    notes: str
+    called_at: str
+    recorded_by: str | None
+
+
+class LastCall(BaseModel):
+    called_at: str
+    outcome: Outcome
+
+
+class PersonView(BaseModel):
+    """A person on the call list (social workers of the city only)."""
+
+    id: int
+    name: str
+    phone: str
+    address: str
+    lat: float
+    lon: float
+    needs: list[str]
+    notes: str
+    consent_on: str
+    created_at: str
+    volunteer: VolunteerView | None
+    last_call: LastCall | None
+    calls: list[CallView] | None = Field(None, description="in the answers about one person")
+
+
+class People(BaseModel):
+    """The city's call list."""
+
+    people: list[PersonView]
+
+
+class CallCreated(BaseModel):
+    """The recorded call."""
+
+    id: int
+    outcome: Outcome
+    called_at: str
+
+
+class AccessEntry(BaseModel):
+    account_id: int
+    account_name: str | None
+    action: str
+    person_id: int | None
+    at: str
+
+
+class AccessLog(BaseModel):
+    """Who read or changed the call list, newest first."""
+
+    entries: list[AccessEntry]
+
+
+_PEOPLE = "/{city}/calls/people"
+_PERSON = _PEOPLE + "/{person_id}"
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    ("get", _PEOPLE, "The call list (social workers)", None, None, 200, People, _JSON, True),
+    ("post", _PEOPLE, "Add a person to call", None, PersonCreate, 201, PersonView, _JSON, True),
+    ("get", _PERSON, "A person and their calls", None, None, 200, PersonView, _JSON, True),
+    ("patch", _PERSON, "Change a person", None, PersonPatch, 200, PersonView, _JSON, True),
+    ("delete", _PERSON, "Remove a person from the list", None, None, 204, None, "", True),
+    (
+        "get",
+        _PERSON + "/volunteers",
+        "Nearest volunteers who accept calls",
+        VolunteersQuery,
+        None,
+        200,
+        NearVolunteers,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        _PERSON + "/assign",
+        "Assign a volunteer",
+        None,
+        Assignment,
+        200,
+        PersonView,
+        _JSON,
+        True,
+    ),
+    ("post", _PERSON + "/calls", "Record a call", None, CallRecord, 201, CallCreated, _JSON, True),
+    (
+        "get",
+        "/{city}/calls/log",
+        "The call list's access log",
+        None,
+        None,
+        200,
+        AccessLog,
+        _JSON,
+        True,
+    ),
+]
 
 
 @bp.after_request

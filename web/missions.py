@@ -9,12 +9,12 @@ mission a circle, the home a point) and answers yes or no; the association sees 
 yes, with their e-mail and phone only when they chose to share them with it."""
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from matcher import Post, Subscription, Subscriptions
 from web import api, auth, notify, pages, schemas, volunteers
@@ -25,6 +25,7 @@ from web.store import current as store
 bp = Blueprint("missions", __name__)
 
 ASSOCIATION_ROLES = frozenset({"association"})
+MAX_AHEAD = timedelta(days=366)
 
 
 class MissionCreate(schemas._Body):
@@ -43,6 +44,87 @@ class MissionAnswer(schemas._Body):
     share_contact: bool = Field(
         False, description="show my e-mail and phone to the association (with a yes)"
     )
+
+
+class MissionView(BaseModel):
+    """A mission, with the counts of answers (and the caller's own answer)."""
+
+    id: int
+    title: str
+    description: str
+    starts_at: str
+    address: str
+    lat: float
+    lon: float
+    radius_m: float
+    volunteers_needed: int
+    association: str
+    yes: int
+    no: int
+    notified: int
+    my_answer: Literal["yes", "no"] | None
+
+
+class MissionLists(BaseModel):
+    """Missions around the caller's home, and those the caller posted."""
+
+    missions: list[MissionView]
+    posted: list[MissionView]
+    accepts_missions: bool
+
+
+class Volunteer(BaseModel):
+    display_name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+class MissionAnswers(BaseModel):
+    """Who said yes; contact details only where the volunteer shared them."""
+
+    mission: MissionView
+    yes: list[Volunteer]
+
+
+_MISSION = "/{city}/missions/{mission_id}"
+_JSON = "application/json"
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    (
+        "get",
+        "/{city}/missions",
+        "Missions near me, and mine",
+        None,
+        None,
+        200,
+        MissionLists,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        "/{city}/missions",
+        "Post a mission",
+        None,
+        MissionCreate,
+        201,
+        MissionView,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        _MISSION + "/answer",
+        "Answer a mission",
+        None,
+        MissionAnswer,
+        200,
+        MissionView,
+        _JSON,
+        True,
+    ),
+    ("get", _MISSION + "/answers", "Who said yes", None, None, 200, MissionAnswers, _JSON, True),
+]
 
 
 def _association(city: str) -> tuple[CityIndex, dict[str, Any]]:
@@ -93,8 +175,9 @@ def create_mission(city: str) -> Response:
     """Post a mission; the volunteers around it are notified at once."""
     index, account = _association(city)
     body = api.parse_body(MissionCreate)
-    if body.starts_at <= datetime.now(UTC):
-        raise invalid("starts_at", "the mission must start in the future")
+    now = datetime.now(UTC)
+    if not now < body.starts_at <= now + MAX_AHEAD:
+        raise invalid("starts_at", "the mission must start in the future, within a year")
     lat, lon, address = _place(index, body)
     api._write_limit(account)
     rows = [

@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from web import api, auth, pages, schemas
 from web.problems import Problem
@@ -46,6 +46,39 @@ BATCH = 200
 class InboxQuery(schemas._Query):
     unread: bool = False
     limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class NotificationView(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: str
+    read: bool
+
+
+class Inbox(BaseModel):
+    """My notifications, newest first, and how many are unread."""
+
+    notifications: list[NotificationView]
+    unread: int
+
+
+class Unread(BaseModel):
+    """How many notifications remain unread."""
+
+    unread: int
+
+
+_JSON = "application/json"
+_READ = "/me/notifications/{notification_id}/read"
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    ("get", "/me/notifications", "My notifications", InboxQuery, None, 200, Inbox, _JSON, True),
+    ("post", _READ, "Mark a notification read", None, None, 200, Unread, _JSON, True),
+    ("post", "/me/notifications/read", "Mark all read", None, None, 200, Unread, _JSON, True),
+]
 
 
 def mail_enabled() -> bool:

@@ -198,15 +198,28 @@ _PATH_PARAMETERS = {
     "post_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "connection_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "token_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "person_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "mission_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "subscription_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "notification_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
 }
+
+
+def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool]]:
+    """The core operations and those of the community workflows (each module lists its own)."""
+    from web import alerts, calls, missions, notify
+
+    return [*OPERATIONS, *calls.OPENAPI, *missions.OPENAPI, *alerts.OPENAPI, *notify.OPENAPI]
 
 
 @cache
 def document() -> dict[str, Any]:
-    request_models = [op[3] for op in OPERATIONS if op[3]] + [op[4] for op in OPERATIONS if op[4]]
-    components = schemas.component_schemas(list(dict.fromkeys(request_models)))
+    operations = _all_operations()
+    request_models = [op[3] for op in operations if op[3]] + [op[4] for op in operations if op[4]]
+    answers = [op[6] for op in operations if op[6]]
+    components = schemas.component_schemas(list(dict.fromkeys(request_models)), answers)
     paths: dict[str, dict[str, Any]] = {}
-    for method, path, summary, query, body, status, answer, media, needs_auth in OPERATIONS:
+    for method, path, summary, query, body, status, answer, media, needs_auth in operations:
         operation: dict[str, Any] = {
             "summary": summary,
             "operationId": f"{method}_{re.sub(r'[^a-z]+', '_', path).strip('_')}",

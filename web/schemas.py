@@ -6,6 +6,7 @@ limits and refuse NUL and other control characters except newlines and tabs; the
 stored and answered as plain text, never interpreted as HTML."""
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -425,9 +426,14 @@ RESPONSE_MODELS: list[type[BaseModel]] = [
 ]
 
 
-def component_schemas(request_models: list[type[BaseModel]]) -> dict[str, Any]:
-    """JSON Schemas of every model, keyed by model name, for ``components.schemas``."""
+def component_schemas(
+    request_models: list[type[BaseModel]],
+    response_models: Sequence[type[BaseModel]] = (),
+) -> dict[str, Any]:
+    """JSON Schemas of every model, keyed by model name, for ``components.schemas``
+    (``response_models``: answers of the workflow modules, besides ``RESPONSE_MODELS``)."""
     pairs = [(model, "validation") for model in request_models]
-    pairs += [(model, "serialization") for model in RESPONSE_MODELS]
+    answers = dict.fromkeys([*RESPONSE_MODELS, *response_models])
+    pairs += [(model, "serialization") for model in answers]
     _, schema = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
     return schema["$defs"]

@@ -135,6 +135,7 @@ def test_the_address_is_geocoded(app, association):
         ({"title": ""}, "title"),  # empty
         ({"starts_at": "2020-01-01T10:00:00+00:00"}, "starts_at"),  # in the past
         ({"starts_at": "2030-01-01T10:00:00"}, "starts_at"),  # no time zone
+        ({"starts_at": "9999-12-31T23:59:59-23:59"}, "starts_at"),  # beyond a year
         ({"radius_m": 50}, "radius_m"),  # below 100 m
         ({"radius_m": 50_000}, "radius_m"),  # beyond 20 km
         ({"volunteers_needed": 0}, "volunteers_needed"),
@@ -194,3 +195,14 @@ def test_the_missions_page_renders(client):
 def test_the_inbox_page_renders(client):
     page = client.get("/grenoble/notifications")
     assert page.status_code == 200 and b'id="inbox"' in page.data
+
+
+def test_the_workflows_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in (
+        "/api/v1/{city}/calls/people/{person_id}/volunteers",
+        "/api/v1/{city}/missions/{mission_id}/answers",
+        "/api/v1/{city}/alerts",
+        "/api/v1/me/notifications",
+    ):
+        assert path in paths
