@@ -18,7 +18,7 @@ from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import api, auth, pages, schemas, volunteers
+from web import api, auth, notify, pages, schemas, volunteers
 from web.indexes import CityIndex
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -384,7 +384,20 @@ def assign(city: str, person_id: int) -> Response:
         or not volunteer["accepts_calls"]
     ):
         raise invalid("volunteer_id", "not a volunteer of this city who accepts calls")
-    store().assign_call_volunteer(index.city["id"], person_id, account["id"], volunteer["id"])
+    title = _("A social worker asks you to phone someone isolated near you")
+    body = _("{name} will call you with the details. Thank you!").format(
+        name=account["display_name"]
+    )
+    notice = {
+        "account_id": volunteer["id"],
+        "kind": "call",
+        "title": title,
+        "body": body,
+        "mail": notify.mail(volunteer, title, body),
+    }
+    store().assign_call_volunteer(index.city["id"], person_id, account["id"], notice)
+    if notice["mail"]:
+        notify.queued()
     row = _person_or_404(index, account, person_id, "read")
     return api.json_answer(_person_view(row, store().calls_of(person_id)))
 

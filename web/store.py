@@ -1057,8 +1057,10 @@ class Store:
             self._log_call_access(city_id, author_id, "delete", person_id)
 
     def assign_call_volunteer(
-        self, city_id: int, person_id: int, author_id: int, volunteer_id: int
+        self, city_id: int, person_id: int, author_id: int, notice: dict[str, Any]
     ) -> None:
+        """Assign ``notice["account_id"]`` and tell them (the notice names nobody)."""
+        volunteer_id = notice["account_id"]
         with self.write():
             self.conn.execute(
                 "UPDATE call_people SET volunteer_id = ?, updated_at = ?"
@@ -1066,6 +1068,7 @@ class Store:
                 (volunteer_id, time.time(), person_id, city_id),
             )
             self._log_call_access(city_id, author_id, f"assign volunteer {volunteer_id}", person_id)
+            self.add_notifications([notice])
 
     def record_call(
         self, city_id: int, person_id: int, author_id: int, outcome: str, notes: str

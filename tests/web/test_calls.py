@@ -233,6 +233,9 @@ def test_assign_a_volunteer_and_record_calls(app, worker, database):
     assert assigned.status_code == 200, assigned.json
     assert assigned.json["volunteer"]["display_name"] == "helper"
     assert assigned.json["volunteer"]["phone"] == "06 00 00 00 00"
+    [notice] = helper.get("/api/v1/me/notifications").json["notifications"]
+    assert notice["kind"] == "call"  # told, without the person's name or phone
+    assert "Jeanne" not in str(notice) and "04 76" not in str(notice)
     first = worker.post(f"{path}/calls", {"outcome": "no_answer"})
     second = worker.post(f"{path}/calls", {"outcome": "reached", "notes": "Courses jeudi"})
     assert first.status_code == second.status_code == 201
