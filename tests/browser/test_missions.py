@@ -1,6 +1,8 @@
 """Mission sign-up: an association posts a mission, a volunteer nearby says yes, the
 association sees them."""
 
+from datetime import datetime, timedelta
+
 from pyproj import Geod
 
 from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
@@ -18,7 +20,8 @@ def test_a_volunteer_signs_up_for_a_mission(community, logged_in):  # noqa: F811
     association = logged_in("restos@example.org")
     association.goto("/grenoble/missions")
     association.fill("#f-title", "Distribution du samedi")
-    association.fill("#f-starts_at", "2031-06-14T09:30")
+    in_a_month = datetime.now() + timedelta(days=30)
+    association.fill("#f-starts_at", in_a_month.strftime("%Y-%m-%dT09:30"))
     association.fill("#f-address", "1 rue Félix Poulat")
     association.keyboard.press("Escape")
     association.fill("#f-radius_m", "1000")
