@@ -23,6 +23,9 @@ from flask import (
 )
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from web.store import current as current_store
 
 bp = Blueprint("pages", __name__)
 
@@ -47,6 +50,8 @@ def init_app(app: Flask) -> None:
         locale_selector=select_language,
     )
     app.context_processor(page_context)
+    # Registered before the API's problem handler, which hands non-API paths back to it.
+    app.register_error_handler(HTTPException, page_error)
     app.after_request(remember_language)
     app.after_request(add_security_headers)
 
@@ -144,9 +149,20 @@ def url_with_lang(lang: str) -> str:
 
 
 def city_or_404(city: str) -> str:
+    """The slug of a city that exists, else a 404 page."""
     if not CITY_SLUG.fullmatch(city) or city in RESERVED_SLUGS:
         abort(404)
+    if current_store().city(city) is None:
+        abort(404)
     return city
+
+
+def page_error(error: HTTPException):
+    """A page saying what went wrong, in the page language, with the way back."""
+    if error.code != 404:
+        return error
+    city = current_app.config["DEFAULT_CITY"]
+    return render_template("not_found.html", city=city), 404
 
 
 @bp.get("/")

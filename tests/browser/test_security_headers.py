@@ -58,9 +58,23 @@ def test_the_home_page_leads_to_the_default_city(server):
         assert response.url == server.url(f"/{CITY}/")
 
 
-@pytest.mark.parametrize("path", ["/api/", "/Not-A-Slug/", "/static/"])
-def test_reserved_or_malformed_cities_are_not_found(server, path):
+@pytest.mark.parametrize("path", ["/Not-A-Slug/", "/static/", "/marseille/", "/marseille/login"])
+def test_unknown_cities_are_not_found(server, path):
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(server.url(path), timeout=10)
+    page = raised.value.read().decode()
     raised.value.close()
     assert raised.value.code == 404
+    assert "<h1>Page introuvable</h1>" in page
+    assert f'href="/{CITY}/"' in page
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/v1/marseille"])
+def test_the_api_keeps_its_problem_answers(server, path):
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(server.url(path), timeout=10)
+    body = raised.value.read().decode()
+    raised.value.close()
+    assert raised.value.code == 404
+    assert raised.value.headers["Content-Type"] == "application/problem+json"
+    assert '"status": 404' in body
