@@ -7,8 +7,10 @@ and admins of the city read it; the answer holds what the public post shows, plu
 long it has waited."""
 
 import time
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template
+from pydantic import BaseModel, Field
 
 from web import api, auth
 from web.pages import city_or_404
@@ -49,3 +51,28 @@ def escalations(city: str) -> Response:
 @bp.get("/<city>/escalations")
 def escalations_page(city: str) -> str:
     return render_template("escalations.html", city=city_or_404(city))
+
+
+# -- OpenAPI (web.openapi) -----------------------------------------------------------------
+
+
+class Escalations(BaseModel):
+    """Requests nobody contacted in time, oldest first, as GeoJSON features."""
+
+    after_hours: float
+    requests: list[dict[str, Any]] = Field(description="post features plus waiting_hours")
+
+
+OPENAPI = [
+    (
+        "get",
+        "/{city}/escalations",
+        "Unanswered requests (social workers, moderators)",
+        None,
+        None,
+        200,
+        Escalations,
+        "application/json",
+        True,
+    ),
+]

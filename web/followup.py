@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from flask import Blueprint, Response, current_app
+from pydantic import BaseModel, Field
 
 from web import api, auth, schemas
 from web.problems import Problem
@@ -93,3 +94,75 @@ def _outcome(status: str, outcome: str | None) -> str:
     if outcome is not None:
         return outcome
     return "accepted" if status == "done" else status
+
+
+# -- OpenAPI (web.openapi) -----------------------------------------------------------------
+
+
+class FollowUp(BaseModel):
+    id: int
+    post_id: int
+    post_title: str
+    accepted_at: str
+    side: Literal["poster", "requester"]
+
+
+class FollowUps(BaseModel):
+    """Accepted connections to say whether the help happened."""
+
+    follow_ups: list[FollowUp]
+
+
+class OutcomeRecorded(BaseModel):
+    id: int
+    your_answer: Literal["done", "not_done"]
+    outcome: Literal["done", "not_done"]
+
+
+class ConnectionCounts(BaseModel):
+    """Counts only: never who, never the messages."""
+
+    total: int
+    by_category: dict[str, int]
+    by_week: dict[str, int] = Field(description="ISO weeks, e.g. 2026-W48")
+    by_outcome: dict[str, int] = Field(
+        description="requested, declined, accepted (not answered yet), done, not_done"
+    )
+
+
+_JSON = "application/json"
+OPENAPI = [
+    (
+        "get",
+        "/me/follow-ups",
+        "Did the help happen? (questions)",
+        None,
+        None,
+        200,
+        FollowUps,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        "/me/connections/{connection_id}/outcome",
+        "Say whether the help happened",
+        None,
+        OutcomeBody,
+        200,
+        OutcomeRecorded,
+        _JSON,
+        True,
+    ),
+    (
+        "get",
+        "/{city}/stats/connections",
+        "Connection counts (moderators, admins)",
+        None,
+        None,
+        200,
+        ConnectionCounts,
+        _JSON,
+        True,
+    ),
+]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import click
 from flask import Blueprint, Response, render_template
 from flask.cli import with_appcontext
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from web import api, auth, commercial, schemas
 from web.cli import _city_id, _store, city_group
@@ -223,3 +223,116 @@ def set_city(slug: str, premoderation: str) -> None:
     finally:
         store_.close()
     click.echo(f"{slug}: pre-moderation {premoderation}")
+
+
+# -- OpenAPI (web.openapi) -----------------------------------------------------------------
+
+
+class ReportCreated(BaseModel):
+    id: int
+    post_id: int
+
+
+class QueueItem(BaseModel):
+    post: dict[str, Any]
+    why: list[Literal["pending", "reported", "flagged"]]
+    report_count: int
+    reports: list[dict[str, Any]] = Field(description="open reports: reason, created_at")
+    signals: list[str] = Field(description="commercial signs: price, phone, email, link, words")
+    history: list[dict[str, Any]]
+
+
+class Queue(BaseModel):
+    """Pending, reported and flagged posts, most reported first."""
+
+    items: list[QueueItem]
+
+
+class ActionDone(BaseModel):
+    post_id: int
+    action: Action
+    status: str
+
+
+class AuditEntry(BaseModel):
+    id: int
+    post_id: int | None
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    action: str
+    reason: str
+    created_at: str
+
+
+class Audit(BaseModel):
+    """Who did what, when and why, newest first."""
+
+    entries: list[AuditEntry]
+    next_before: int | None
+
+
+class Notices(BaseModel):
+    """What moderators said about my posts."""
+
+    notices: list[dict[str, Any]]
+
+
+_JSON = "application/json"
+OPENAPI = [
+    (
+        "post",
+        "/{city}/posts/{post_id}/reports",
+        "Report a post",
+        None,
+        ReportBody,
+        201,
+        ReportCreated,
+        _JSON,
+        True,
+    ),
+    (
+        "get",
+        "/me/moderation",
+        "Moderators' notes on my posts",
+        None,
+        None,
+        200,
+        Notices,
+        _JSON,
+        True,
+    ),
+    (
+        "get",
+        "/{city}/moderation/queue",
+        "The moderation queue (moderators)",
+        None,
+        None,
+        200,
+        Queue,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        "/{city}/moderation/posts/{post_id}/actions",
+        "Publish, hide or warn (moderators)",
+        None,
+        ActionBody,
+        200,
+        ActionDone,
+        _JSON,
+        True,
+    ),
+    (
+        "get",
+        "/{city}/moderation/audit",
+        "The audit log (admins)",
+        AuditQuery,
+        None,
+        200,
+        Audit,
+        _JSON,
+        True,
+    ),
+]

@@ -8,10 +8,10 @@ counts remain (``connection_stats``) and the moderation audit log's post ids."""
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import Blueprint, Response
-from pydantic import StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from web import api, auth, schemas
 from web.problems import Problem
@@ -54,3 +54,41 @@ def delete_me() -> Response:
     store().delete_account(account["id"])
     auth.log_out()
     return Response(status=204)
+
+
+# -- OpenAPI (web.openapi) -----------------------------------------------------------------
+
+
+class PersonalData(BaseModel):
+    """Everything held about me: my account, and every table's rows I own."""
+
+    model_config = ConfigDict(extra="allow")
+    exported_at: str
+    format: str
+    account: dict[str, Any]
+
+
+OPENAPI = [
+    (
+        "get",
+        "/me/export",
+        "Download all my data (JSON attachment)",
+        None,
+        None,
+        200,
+        PersonalData,
+        "application/json",
+        True,
+    ),
+    (
+        "delete",
+        "/me",
+        "Delete my account (password again)",
+        None,
+        DeleteAccountBody,
+        204,
+        None,
+        "",
+        True,
+    ),
+]

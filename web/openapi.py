@@ -161,7 +161,6 @@ OPERATIONS: list[tuple[str, str, str, Any, Any, int, Any, str, bool]] = [
         _JSON,
         True,
     ),
-    ("delete", "/me", "Delete my account and posts", None, None, 204, None, "", True),
     ("get", "/{city}/me/posts", "My posts", None, None, 200, schemas.MyPosts, _JSON, True),
     ("get", "/me/tokens", "My API tokens", None, None, 200, schemas.Tokens, _JSON, True),
     (
@@ -207,9 +206,20 @@ _PATH_PARAMETERS = {
 
 def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool]]:
     """The core operations and those of the community workflows (each module lists its own)."""
-    from web import alerts, calls, missions, notify
+    from web import alerts, calls, escalation, followup, missions, moderation, mydata, notify, relay
 
-    return [*OPERATIONS, *calls.OPENAPI, *missions.OPENAPI, *alerts.OPENAPI, *notify.OPENAPI]
+    return [
+        *OPERATIONS,
+        *calls.OPENAPI,
+        *missions.OPENAPI,
+        *alerts.OPENAPI,
+        *notify.OPENAPI,
+        *moderation.OPENAPI,
+        *followup.OPENAPI,
+        *mydata.OPENAPI,
+        *relay.OPENAPI,
+        *escalation.OPENAPI,
+    ]
 
 
 @cache

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response
+from pydantic import BaseModel
 
 from web import api, auth, schemas
 from web.problems import Problem
@@ -59,3 +60,37 @@ def my_relayed_posts() -> Response:
     return api.json_answer(
         {"posts": [{**row, "consent_at": api.iso(row["consent_at"])} for row in rows]}
     )
+
+
+# -- OpenAPI (web.openapi) -----------------------------------------------------------------
+
+
+class RelayedPost(BaseModel):
+    post_id: int
+    title: str
+    status: str
+    name: str
+    phone: str
+    consent_text: str
+    consent_at: str
+
+
+class RelayedPosts(BaseModel):
+    """The posts I relay, with whom they are for (the agent only)."""
+
+    posts: list[RelayedPost]
+
+
+OPENAPI = [
+    (
+        "get",
+        "/me/relayed",
+        "Posts I relay for someone (agents)",
+        None,
+        None,
+        200,
+        RelayedPosts,
+        "application/json",
+        True,
+    ),
+]
