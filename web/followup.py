@@ -60,6 +60,7 @@ def answer_outcome(connection_id: int) -> Response:
             f"this connection is {row['status']}: only accepted ones have an outcome",
             [("connection_id", f"{row['status']}, not accepted")],
         )
+    api._write_limit(account)
     outcome = store().record_outcome(connection_id, account["id"], body.outcome)
     return api.json_answer({"id": connection_id, "your_answer": body.outcome, "outcome": outcome})
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from flask import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from web import api, auth, schemas
+from web import api, auth, ratelimit, schemas
 from web.problems import Problem
 from web.store import current as store
 
@@ -47,6 +47,7 @@ def delete_me() -> Response:
     """Delete the account for good, after the password is typed again."""
     account = auth.require_account(write=True)
     body = api.parse_body(DeleteAccountBody)
+    ratelimit.check("login")  # a password guess, like a login
     if not auth.verify_password(account["password_hash"], body.password):
         raise Problem(
             403, "Forbidden", "wrong password", [("password", "type your password again")]

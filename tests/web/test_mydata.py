@@ -5,7 +5,15 @@ import json
 
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD, Session, make_moderator, sign_up
+from tests.web.conftest import (
+    CENTRE,
+    PASSWORD,
+    Session,
+    add_city,
+    make_app,
+    make_moderator,
+    sign_up,
+)
 
 
 def delete_me(session: Session, body):
@@ -96,3 +104,12 @@ def test_deleting_my_account_takes_my_posts_out_at_once_and_keeps_anonymous_coun
 @pytest.mark.parametrize("body", [{"password": 12}, {"password": "x", "more": 1}])
 def test_the_deletion_body_is_checked(alice, body):
     assert delete_me(alice, body).status_code == 422
+
+
+def test_password_guesses_on_deletion_are_rate_limited(tmp_path):
+    database = tmp_path / "limited.sqlite"
+    app = make_app(database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_LOGIN="3/60")
+    add_city(database)
+    session = sign_up(app, "guesser@example.org")  # sign-up counts as one login
+    statuses = [delete_me(session, {"password": f"guess {n}"}).status_code for n in range(3)]
+    assert statuses == [403, 403, 429]
