@@ -25,6 +25,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from web.auth import csrf_token
 from web.store import current as current_store
 
 bp = Blueprint("pages", __name__)
@@ -114,15 +115,6 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
     return response
-
-
-def csrf_token() -> str:
-    """The session's CSRF token, from the API's auth module (empty until it exists)."""
-    try:
-        from web.auth import csrf_token as auth_csrf_token
-    except ImportError:
-        return ""
-    return auth_csrf_token()
 
 
 def page_context() -> dict:
