@@ -230,6 +230,8 @@ def ui_strings() -> dict[str, str]:
         "remote": _("remote help"),
         "view_post": _("View this post"),
         "map_of_post": _("Where the post is: {precision}"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
         "geo_unsupported": _("Your browser cannot tell where you are. Type an address instead."),
         "geo_denied": _(
             "You did not allow access to your location. Type an address instead, "

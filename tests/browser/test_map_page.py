@@ -100,6 +100,7 @@ def test_a_district_search_finds_posts_on_the_map(page, server, spot):
     assert_page_shows(page, answer)
     entry = page.locator("#results > li").first
     expect(entry.locator(".post-meta")).to_contain_text(re.compile(r"il y a|maintenant|hier"))
+    expect(page.get_by_role("button", name="Zoom avant", exact=True)).to_be_visible()
 
 
 def test_filter_by_category_and_kind(page, server, spot):
@@ -256,6 +257,7 @@ def test_english_is_one_click_away_and_remembered(page, server, spot):
         f"{len(answer['features'])} posts found. More posts are available."
     )
     expect(page.locator("#results time").first).to_have_text(re.compile(r"ago|now|yesterday"))
+    expect(page.get_by_role("button", name="Zoom in", exact=True)).to_be_visible()
     page.goto(f"/{CITY}/login")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()

@@ -1,6 +1,6 @@
 // What both maps share: Leaflet set up from the page's tile configuration (none by default:
 // a plain background, so no request leaves the site) and the posts' category markers.
-import { categoryIcon } from "./common.js";
+import { categoryIcon, t } from "./common.js";
 
 export const MAX_ZOOM = 19;
 export const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -14,8 +14,10 @@ export function makeMap(element, options = {}) {
     zoomAnimation: !REDUCED_MOTION,
     fadeAnimation: !REDUCED_MOTION,
     markerZoomAnimation: !REDUCED_MOTION,
+    zoomControl: false,
     ...options,
   });
+  L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
   if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: MAX_ZOOM,
