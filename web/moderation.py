@@ -45,6 +45,11 @@ class ActionBody(schemas._Body):
     reason: schemas.text(0, 500) = Field("", description="required to hide or warn")
 
 
+class RoleBody(schemas._Body):
+    email: schemas.Email
+    role: Literal["resident", "moderator", "social_worker", "admin"]
+
+
 class AuditQuery(schemas._Query):
     before: Annotated[int, Field(ge=1, le=schemas.INT64_MAX)] | None = None
     limit: Annotated[int, Field(ge=1, le=500)] = 100
@@ -195,6 +200,28 @@ def audit(city: str) -> Response:
     )
 
 
+@bp.post("/api/v1/<city>/roles")
+def set_role(city: str) -> Response:
+    """An admin of the city makes an account of the city a moderator, social worker or
+    admin (or a resident again); audited."""
+    account = auth.require_account(write=True)
+    city_id = api.city_index(city).city["id"]
+    if account["role"] != "admin" or account["city_id"] != city_id:
+        raise Problem(403, "Forbidden", f"only the admins of {city} give roles")
+    body = api.parse_body(RoleBody)
+    target = store().account_by_email(body.email)
+    if target is None or target["city_id"] != city_id:
+        raise Problem(
+            404, "Not found", f"no account {body.email!r} in {city}", [("email", "unknown")]
+        )
+    if target["id"] == account["id"]:
+        raise Problem(
+            409, "Conflict", "an admin does not change their own role", [("email", "yourself")]
+        )
+    store().set_role(city_id, target["id"], body.role, account)
+    return api.json_answer({"id": target["id"], "email": target["email"], "role": body.role})
+
+
 @bp.get("/<city>/moderation")
 def queue_page(city: str) -> str:
     """The queue page (the script reads the queue API; moderators only, it says so)."""
@@ -272,6 +299,12 @@ class Audit(BaseModel):
     next_before: int | None
 
 
+class RoleSet(BaseModel):
+    id: int
+    email: str
+    role: str
+
+
 class Notices(BaseModel):
     """What moderators said about my posts."""
 
@@ -332,6 +365,17 @@ OPENAPI = [
         None,
         200,
         Audit,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        "/{city}/roles",
+        "Give an account a role (admins)",
+        None,
+        RoleBody,
+        200,
+        RoleSet,
         _JSON,
         True,
     ),

@@ -947,6 +947,15 @@ class Store:
                 )
             self._audit(city_id, post_id, actor, action, reason)
 
+    def set_role(self, city_id: int, account_id: int, role: str, actor: dict[str, Any]) -> None:
+        """An admin gives an account of the city a role; audited with the account's id."""
+        with self.write():
+            self.conn.execute(
+                "UPDATE accounts SET role = ? WHERE id = ? AND city_id = ?",
+                (role, account_id, city_id),
+            )
+            self._audit(city_id, None, actor, f"role_{role}", f"account {account_id}")
+
     def _audit(
         self, city_id: int, post_id: int | None, actor: dict[str, Any], action: str, reason: str
     ) -> None:

@@ -76,3 +76,24 @@ def test_the_poster_sees_no_report_button_and_residents_no_queue(
     page.goto("/grenoble/moderation")
     expect(page.locator("#moderation-status")).not_to_be_empty()
     expect(page.locator("#queue > li")).to_have_count(0)
+
+
+@needs_chromium
+def test_an_admin_makes_a_resident_a_moderator_from_the_page(
+    community,  # noqa: F811
+    logged_in,  # noqa: F811
+):
+    community.account("future-mod@example.org", *SPOT)
+    community.account("admin-ville@ville.example", *SPOT, role="admin")
+    admin = logged_in("admin-ville@ville.example")
+    admin.goto("/grenoble/moderation")
+    admin.fill("#f-email", "future-mod@example.org")
+    admin.select_option("#f-role", "moderator")
+    admin.click("#role-form button[type=submit]")
+    expect(admin.locator("#role-status")).to_contain_text("future-mod@example.org")
+
+    moderator = logged_in("future-mod@example.org")
+    moderator.goto("/grenoble/moderation")
+    expect(moderator.locator("#roles-section")).to_be_hidden()
+    answer = moderator.context.request.get("/api/v1/grenoble/moderation/queue")
+    assert answer.status == 200

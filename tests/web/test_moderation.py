@@ -293,3 +293,26 @@ def test_a_moderators_patch_of_the_status_is_audited_too(alice, moderator, admin
         ("publish", "mod"),
         ("hide", "mod"),
     ]
+
+
+def test_an_admin_gives_roles_and_the_audit_log_says_so(app, alice, admin, client):
+    roles = "/api/v1/grenoble/roles"
+    answer = admin.post(roles, {"email": "alice@example.org", "role": "moderator"})
+    assert answer.status_code == 200 and answer.json["role"] == "moderator"
+    assert alice.get(QUEUE).status_code == 200  # alice moderates now
+    [entry] = admin.get(AUDIT).json["entries"]
+    assert (entry["action"], entry["actor_name"]) == ("role_moderator", "admin")
+    assert admin.post(roles, {"email": "alice@example.org", "role": "resident"}).status_code == 200
+    assert alice.get(QUEUE).status_code == 403
+
+
+def test_only_admins_give_roles_to_their_citys_accounts(app, alice, admin, moderator, client):
+    roles = "/api/v1/grenoble/roles"
+    body = {"email": "alice@example.org", "role": "admin"}
+    assert client.post(roles, json=body).status_code == 401
+    assert moderator.post(roles, body).status_code == 403
+    assert alice.post(roles, body).status_code == 403
+    assert admin.post(roles, {**body, "email": "nobody@example.org"}).status_code == 404
+    assert admin.post(roles, {**body, "email": "admin@example.org"}).status_code == 409
+    bad = admin.post(roles, {**body, "role": "king"})
+    assert bad.status_code == 422 and bad.json["errors"][0]["param"] == "role"

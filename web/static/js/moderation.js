@@ -1,6 +1,7 @@
 // The moderation queue: pending, reported and flagged posts, each with its reports and
-// history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...).
-import { api, ApiError, city, el, formatDate } from "./common.js";
+// history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...);
+// for admins, a form giving roles.
+import { api, ApiError, city, el, formatDate, handleForm, session } from "./common.js";
 import { tc, tcCount } from "./community.js";
 
 const list = document.getElementById("queue");
@@ -62,6 +63,19 @@ async function act(postId, action, reason, error) {
     });
     status.textContent = tc(`done.${action}`);
     await load();
+
+// Admins give roles (moderator, social worker, admin, resident) to the city's accounts.
+const roleForm = document.getElementById("role-form");
+handleForm(roleForm, async () => {
+  const answer = await api(`/${city}/roles`, {
+    method: "POST",
+    body: { email: roleForm.elements.email.value.trim(), role: roleForm.elements.role.value },
+  });
+  document.getElementById("role-status").textContent = tc("role_given", answer);
+});
+session().then(({ account }) => {
+  document.getElementById("roles-section").hidden = account?.role !== "admin";
+});
   } catch (problem) {
     const details = problem instanceof ApiError ? problem.problem : {};
     error.textContent = details.errors?.map((e) => e.message).join(" ") || details.detail || "";
@@ -83,3 +97,16 @@ async function load() {
 }
 
 load();
+
+// Admins give roles (moderator, social worker, admin, resident) to the city's accounts.
+const roleForm = document.getElementById("role-form");
+handleForm(roleForm, async () => {
+  const answer = await api(`/${city}/roles`, {
+    method: "POST",
+    body: { email: roleForm.elements.email.value.trim(), role: roleForm.elements.role.value },
+  });
+  document.getElementById("role-status").textContent = tc("role_given", answer);
+});
+session().then(({ account }) => {
+  document.getElementById("roles-section").hidden = account?.role !== "admin";
+});
