@@ -123,7 +123,11 @@ def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[A
     nearest numbers first (12 on a street numbered 10, 14, ... gives 10 or 14)."""
     query = fts_query(text)
     rows = store.search_addresses(city_id, query, limit) if query else []
-    numbers = [int(word) for word in _WORD.findall(text) if word.isdigit() and len(word) < 7]
+    numbers = [
+        int(word)
+        for word in _WORD.findall(text)
+        if word.isdecimal() and word.isascii() and len(word) < 7
+    ]
     street_only = fts_query(text, numbers=False)
     if not rows and numbers and street_only:
         wanted = numbers[0]

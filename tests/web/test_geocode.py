@@ -96,6 +96,13 @@ def test_search_of_nothing_finds_nothing(store):
     assert geocode.search_embedded(store, 1, "zzzz", 5) == []
 
 
+@pytest.mark.parametrize("text", ["¹ place grenette", "٣ place grenette", "12³"])
+def test_digits_that_are_not_decimal_numbers_are_words(store, text):
+    # "¹".isdigit() is true but int("¹") fails: such text must not break the search.
+    geocode.import_ban(store, 1, ADDRESSES)
+    assert isinstance(geocode.search_embedded(store, 1, text, 3), list)
+
+
 def test_geocode_endpoint(client):
     response = client.get(GEOCODE, query_string={"q": "2 place grenette", "limit": "3"})
     assert response.status_code == 200
