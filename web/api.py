@@ -216,9 +216,11 @@ def match(city: str) -> Response:
         lat, lon = float(query.lat), float(query.lon)  # type: ignore[arg-type]
     radius_m = float(query.radius or schemas.SCALE_RADIUS_M[query.scale or "street"])
     building_only = query.scale == "building"
+    # Remote help (distance does not apply) is searched city-wide only when its category
+    # is asked for; otherwise it would crowd the nearby posts out of every first page.
     wanted = set(categories) or set(index.category_slugs)
-    citywide = sorted(wanted & index.remote_categories)
-    nearby = sorted(wanted - index.remote_categories)
+    citywide = sorted(set(categories) & index.remote_categories)
+    nearby = sorted(wanted - set(citywide))
     fingerprint = _fingerprint(city, lat, lon, radius_m, categories, query.kind, building_only)
     before = _read_cursor(query.cursor, fingerprint) if query.cursor else None
 

@@ -94,7 +94,7 @@ def test_match_answers_geojson_newest_first_with_rounded_distances(app, client):
         "category": [],
         "kind": None,
         "limit": 20,
-        "citywide_categories": ["conversation", "it-admin"],
+        "citywide_categories": [],
     }
     for feature in body["features"]:
         lon, lat = feature["geometry"]["coordinates"]
@@ -184,13 +184,17 @@ def test_default_scale_is_street(app, client):
     assert body["query"]["radius_m"] == 250
 
 
-def test_remote_categories_match_across_the_city(app, client):
+def test_remote_categories_asked_for_match_across_the_city(app, client):
     alice = sign_up(app)
     far_north = (45.225, 5.70)  # inside the boundary, ~5 km from the centre
     remote = alice.create_post(category="conversation", lat=far_north[0], lon=far_north[1])
     alice.create_post(category="shopping", lat=far_north[0], lon=far_north[1])
-    body = client.get(MATCH, query_string={**VALID, "scale": "street"}).json
+    asked = {**VALID, "scale": "street", "category": ["conversation", "shopping"]}
+    body = client.get(MATCH, query_string=asked).json
     assert [f["id"] for f in body["features"]] == [remote["id"]]
+    assert body["query"]["citywide_categories"] == ["conversation"]
+    # Not asked for, remote help keeps the radius, so it cannot crowd nearby posts out.
+    assert client.get(MATCH, query_string={**VALID, "scale": "street"}).json["features"] == []
     properties = body["features"][0]["properties"]
     assert properties["remote"] is True
     assert "distance_m" not in properties
@@ -242,7 +246,8 @@ def test_paging_merges_nearby_and_citywide_posts_exactly(app, client):
             alice.create_post(category="shopping", **far)  # never matched
     seen, cursor = [], None
     while True:
-        args = {**VALID, "limit": "2", **({"cursor": cursor} if cursor else {})}
+        args = {**VALID, "limit": "2", "category": ["conversation", "it-admin", "shopping"]}
+        args |= {"cursor": cursor} if cursor else {}
         body = client.get(MATCH, query_string=args).json
         seen += [f["id"] for f in body["features"]]
         cursor = body["next_cursor"]

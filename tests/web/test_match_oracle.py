@@ -60,7 +60,8 @@ def _oracle(rows, query, now):
         _, _, distance_m = GEOD.inv(
             query["lon"], query["lat"], row["public_lon"], row["public_lat"]
         )
-        if row["category"] in REMOTE or distance_m <= radius_m:
+        citywide = row["category"] in REMOTE and row["category"] in query["category"]
+        if citywide or distance_m <= radius_m:
             found.append(row)
     found.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
     return [row["id"] for row in found]
