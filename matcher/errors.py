@@ -1,7 +1,7 @@
 """The engine's one exception.
 
-    ValueError
-     └── InvalidQuery     a parameter is out of its domain; the message names it and the fix
+ValueError
+ └── InvalidQuery     a parameter is out of its domain; the message names it and the fix
 """
 
 
