@@ -52,7 +52,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """One verdict per design target: what was measured, PASS, FAIL or n/a."""
     judged = _judged_sizes(results)
     at = "at " + " and ".join(_size_label(size) for size in judged)
-    verdicts = []
+    verdicts = [
+        _verdict(
+            "every answer equals the oracle's (search, within_box, churn, subscriptions)",
+            f"{results['mismatches']} of {results['answers_checked']:,} differ",
+            results["mismatches"] == 0,
+        )
+    ]
 
     for stat, limit in (("p50_us", P50_US), ("p99_us", P99_US)):
         worst = max(
@@ -208,7 +214,12 @@ def markdown(results: dict[str, Any]) -> str:
         "Measured in rotation: engine and baselines answer each query in turn, in one "
         "process, so other work runs between two searches of a method (as in a server). "
         "*Warm*: the engine alone, the same queries again. Every answer was checked "
-        f"against the geodesic oracle ({results['answers_checked']:,} answers, no mismatch).",
+        f"against the geodesic oracle ({results['answers_checked']:,} answers, "
+        + (
+            f"**{results['mismatches']} mismatches**: see results.json)."
+            if results["mismatches"]
+            else "no mismatch)."
+        ),
         "",
         "| posts | radius | engine | engine warm | " + " | ".join(baselines) + " |",
         "|---:|---:|---:|---:|" + "---:|" * len(baselines),

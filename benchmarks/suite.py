@@ -4,12 +4,14 @@ server interleaves work), check every answer against the oracle, and measure bui
 memory, add/remove under churn, viewports and reverse matching.
 
 Timings use ``time.perf_counter_ns`` with the garbage collector off inside timing loops.
-Any answer that differs from the oracle's raises ``Mismatch``: a fast wrong answer is
-not a result."""
+Any answer that differs from the oracle's is printed at once and recorded; the run then
+goes on measuring, and fails at the end (a fast wrong answer is not a result, but the
+other figures still tell where the time goes)."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
 import tracemalloc
 from collections.abc import Iterable
@@ -21,7 +23,7 @@ from tqdm import tqdm
 
 from benchmarks import city
 from benchmarks.baselines import BASELINES
-from benchmarks.oracle import Answer, Oracle, check, geodesic_m
+from benchmarks.oracle import Answer, Mismatch, Oracle, check, geodesic_m
 from matcher import Index, Post, Subscription, Subscriptions
 
 ENGINE = "engine"
@@ -72,6 +74,7 @@ def percentiles(samples_ns: Iterable[int]) -> dict[str, float]:
 class Suite:
     config: Config
     checked: int = 0
+    mismatches: list[str] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
 
     def run(self) -> dict[str, Any]:
@@ -81,6 +84,8 @@ class Suite:
         self.results["sizes"] = sizes
         self.results["subscriptions"] = self.run_subscriptions()
         self.results["answers_checked"] = self.checked
+        self.results["mismatches"] = len(self.mismatches)
+        self.results["mismatch_examples"] = self.mismatches[:20]
         return self.results
 
     def _bar(self, iterable: Iterable[Any], description: str, total: int | None = None) -> Any:
@@ -230,8 +235,18 @@ class Suite:
         category: str | None,
     ) -> None:
         query = f"search({lat!r}, {lon!r}, {radius_m!r}, category={category!r}, limit={LIMIT})"
-        check(expected, got, f"{name} at {size:,} posts, {query}")
+        self._verify(expected, got, f"{name} at {size:,} posts, {query}")
+
+    def _verify(self, expected: Answer, got: list[Any], what: str) -> None:
         self.checked += 1
+        try:
+            check(expected, got, what)
+        except Mismatch as mismatch:
+            self._mismatch(str(mismatch))
+
+    def _mismatch(self, message: str) -> None:
+        print(f"\nMISMATCH against the oracle: {message}", file=sys.stderr, flush=True)
+        self.mismatches.append(message)
 
     def _within_box(
         self, size: int, dataset: city.Dataset, engine: Any, oracle: Oracle
@@ -253,12 +268,11 @@ class Suite:
                 got = engine.within_box(*box, category=category, limit=500)
                 samples.append(time.perf_counter_ns() - started)
                 gc.enable()
-                check(
+                self._verify(
                     oracle.within_box(*box, category, 500),
                     got,
                     f"engine at {size:,} posts, within_box{box!r}, category={category!r}",
                 )
-                self.checked += 1
             result[label] = {"side_m": side_m, **percentiles(samples)}
         return result
 
@@ -408,12 +422,12 @@ class Suite:
             match_ns.append(time.perf_counter_ns() - started)
             gc.enable()
             expected = _containing_circles(homes, radius_m, wants, kinds, post)
+            self.checked += 1
             if got != expected:
-                raise AssertionError(
+                self._mismatch(
                     f"Subscriptions.matching({post!r}): {len(got)} ids, brute force "
                     f"{len(expected)}; got {got[:10]}, expected {expected[:10]}"
                 )
-            self.checked += 1
             matches += len(got)
         return {
             "count": config.subscriptions,

@@ -54,7 +54,8 @@ def test_the_suite_writes_the_report_and_the_plots(run):
 
 
 def test_a_wrong_answer_fails_the_run(tmp_path, monkeypatch, capsys):
-    """A baseline that drops its last result must make the run fail, naming the query."""
+    """A baseline that drops its last result makes the run fail, naming the query; the
+    figures are still written, with the failure in them."""
     real = suite_module.BASELINES[0]
 
     class Lossy(real):
@@ -80,4 +81,6 @@ def test_a_wrong_answer_fails_the_run(tmp_path, monkeypatch, capsys):
     assert status == 1
     error = capsys.readouterr().err
     assert "MISMATCH" in error and "numpy scan at 2,000 posts, search(" in error
-    assert not (tmp_path / "results.json").exists()
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["mismatches"] == 5  # every query of the lossy baseline, recorded
+    assert "**FAIL**" in (tmp_path / "results.md").read_text(encoding="utf-8")
