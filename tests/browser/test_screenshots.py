@@ -8,8 +8,6 @@ from tests.browser.test_map_page import assert_page_shows
 
 pytestmark = needs_chromium
 
-CATEGORIES = ["shopping", "food-aid", "pet-walking"]  # help given in person: on the map
-
 
 @pytest.fixture(scope="module")
 def shown_place(server):
@@ -17,15 +15,14 @@ def shown_place(server):
     found = server.api(f"/{CITY}/geocode", {"q": "1 cours de la Libération", "limit": 1})
     place = found["features"][0]
     lon, lat = place["geometry"]["coordinates"]
-    answer = server.match(lat=lat, lon=lon, scale="neighbourhood", category=CATEGORIES, limit=20)
+    answer = server.match(lat=lat, lon=lon, scale="neighbourhood", limit=20)
     return place["properties"]["label"], lat, lon, answer
 
 
 def open_search(new_context, shown_place, **options):
     label, lat, lon, answer = shown_place
     page = new_context(**options).new_page()
-    categories = "".join(f"&category={slug}" for slug in CATEGORIES)
-    page.goto(f"/{CITY}/?address={label}&lat={lat}&lon={lon}&scale=neighbourhood{categories}")
+    page.goto(f"/{CITY}/?address={label}&lat={lat}&lon={lon}&scale=neighbourhood")
     assert_page_shows(page, answer)
     page.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
     return page
