@@ -211,13 +211,13 @@ class _Box:
         centre_lon = west + width / 2
         self.centre_lon = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
         # in units, a stored position is within half a unit of the true one: surely
-        # inside past one unit within the box, surely outside past one unit beyond it
+        # inside a whole unit within the box's edges, surely outside beyond them
         units = grid.UNITS_PER_DEG
         self._inner = (
-            math.floor(south * units) + 1,
-            math.floor(west * units) + 1,
-            math.ceil(north * units) - 1,
-            math.ceil(east * units) - 1,
+            math.ceil(south * units) + 1,
+            math.ceil(west * units) + 1,
+            math.floor(north * units) - 1,
+            math.floor(east * units) - 1,
         )
         self._outer = (
             math.floor(south * units) - 1,
