@@ -266,16 +266,29 @@ def verify(port: int, outcomes: list[Outcome], workers: int) -> dict[str, int]:
         params = {"lat": f"{outcome.point[0]:.7f}", "lon": f"{outcome.point[1]:.7f}",
                   "radius": 5, "category": outcome.category, "limit": 100}  # fmt: skip
         for _ in range(workers + 1):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.request("GET", f"/api/v1/{CITY_SLUG}/match?{urlencode(params)}")
-            response = connection.getresponse()
-            ids = {f["id"] for f in json.loads(response.read()).get("features", [])}
-            connection.close()
-            if outcome.post_id not in ids:
+            if not _found_by_search(port, params, outcome.post_id):
                 lost_in_index += 1
                 break
     return {"acknowledged": len(written), "not_found_by_id": lost_rows,
             "not_found_by_search": lost_in_index}  # fmt: skip
+
+
+def _found_by_search(port: int, params: dict[str, Any], post_id: int | None) -> bool:
+    """Whether ``/match`` lists the post, following ``next_cursor`` (help given at a
+    distance is matched city-wide, so the newest hundred may not reach an older post)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        page = dict(params)
+        while True:
+            connection.request("GET", f"/api/v1/{CITY_SLUG}/match?{urlencode(page)}")
+            answer = json.loads(connection.getresponse().read())
+            if post_id in {feature["id"] for feature in answer.get("features", [])}:
+                return True
+            if not answer.get("next_cursor"):
+                return False
+            page["cursor"] = answer["next_cursor"]
+    finally:
+        connection.close()
 
 
 def summary(outcomes: list[Outcome], kind: str, duration_s: float) -> dict[str, Any]:
@@ -334,7 +347,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=3_000, help="demo city posts")
     parser.add_argument("--threads", type=int, default=32, help="client threads")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--out", type=Path, help="also write the results here (JSON, and .md)")
     return parser.parse_args(argv)
 
 
@@ -385,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        args.out.with_suffix(".md").write_text(report(results) + "\n", encoding="utf-8")
     return 0 if errors == 0 and lost == 0 else 1
 
 
