@@ -358,7 +358,10 @@ def create_post(city: str) -> Response:
     relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
     if relayed and body.lat is None and body.address is None:
         raise invalid("address", "give the address of the person you post for")
-    lat, lon, address = _post_location(index, account, body)
+    home = None
+    if account["home_lat"] is not None:
+        home = (account["home_lat"], account["home_lon"], account["home_address"])
+    lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
     precision = body.precision or account["precision"]
     public_lat, public_lon = public_point(lat, lon, precision)
     now = time.time()
@@ -387,24 +390,27 @@ def create_post(city: str) -> Response:
     return answer
 
 
-def _post_location(
-    index: CityIndex, account: dict[str, Any], body: schemas.PostCreate
+def place_in_city(
+    index: CityIndex,
+    address: str | None,
+    lat: float | None,
+    lon: float | None,
+    home: tuple[float, float, str] | None = None,
 ) -> tuple[float, float, str]:
-    """``(lat, lon, address text)`` of a new post, inside the city, or 422 naming why."""
-    if (body.lat is None) != (body.lon is None):
-        raise invalid("lon" if body.lon is None else "lat", "lat and lon go together")
-    if body.lat is not None and body.address is not None:
+    """``(lat, lon, address text)`` given by an address or by lat and lon, else ``home``;
+    inside the city, or 422 naming the field at fault."""
+    if (lat is None) != (lon is None):
+        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
+    if lat is not None and address is not None:
         raise invalid("address", "give lat/lon or address, not both")
-    if body.address is not None:
-        lat, lon = _address_point(index, body.address)
-        params, address = ["address"], body.address
-    elif body.lat is not None and body.lon is not None:
-        lat, lon, params, address = body.lat, body.lon, ["lat", "lon"], ""
-    elif account["home_lat"] is not None:
-        lat, lon = account["home_lat"], account["home_lon"]
-        params, address = ["lat", "lon"], account["home_address"]
+    if address is not None:
+        (lat, lon), params = _address_point(index, address), ["address"]
+    elif lat is not None and lon is not None:
+        params, address = ["lat", "lon"], ""
+    elif home is not None:
+        (lat, lon, address), params = home, ["lat", "lon"]
     else:
-        raise invalid("lat", "give lat and lon, or address (your account has no home point)")
+        raise invalid("address", "give the address (or lat and lon)")
     if not index.region.contains(lat, lon):
         message = f"this place is outside {index.city['name']}"
         raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
@@ -614,18 +620,7 @@ def create_account(city: str) -> Response:
     body = parse_body(schemas.AccountCreate)
     index = city_index(city)
     ratelimit.check("login")
-    if (body.lat is None) != (body.lon is None):
-        raise invalid("lon" if body.lon is None else "lat", "lat and lon go together")
-    if body.address is not None:
-        lat, lon = _address_point(index, body.address)
-        params = ["address"]
-    elif body.lat is not None and body.lon is not None:
-        lat, lon, params = body.lat, body.lon, ["lat", "lon"]
-    else:
-        raise invalid("address", "give your address (or lat and lon)")
-    if not index.region.contains(lat, lon):
-        message = f"this place is outside {index.city['name']}"
-        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
+    lat, lon, address = place_in_city(index, body.address, body.lat, body.lon)
     if store().account_by_email(body.email) is not None:
         raise Problem(
             409, "Conflict", "an account with this e-mail exists", [("email", "already registered")]
@@ -638,7 +633,7 @@ def create_account(city: str) -> Response:
         poster_type=body.poster_type,
         display_name=body.display_name,
         phone=body.phone,
-        home_address=body.address or "",
+        home_address=address,
         home_lat=lat,
         home_lon=lon,
         precision=body.precision,

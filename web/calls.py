@@ -218,23 +218,6 @@ def _needs(index: CityIndex, slugs: list[str]) -> list[str]:
     return sorted(set(slugs))
 
 
-def _place(index: CityIndex, address: str | None, lat: float | None, lon: float | None):
-    """``(lat, lon, address text)`` inside the city, or 422 naming the field."""
-    if (lat is None) != (lon is None):
-        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
-    if address is not None:
-        lat, lon = api._address_point(index, address)
-        params = ["address"]
-    elif lat is not None and lon is not None:
-        params = ["lat", "lon"]
-    else:
-        raise invalid("address", "give the address (or lat and lon)")
-    if not index.region.contains(lat, lon):
-        message = f"this place is outside {index.city['name']}"
-        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
-    return lat, lon, address or ""
-
-
 def _volunteer_view(row: dict[str, Any] | None) -> dict[str, Any] | None:
     if row is None or row.get("id") is None:
         return None
@@ -300,7 +283,7 @@ def add_person(city: str) -> Response:
     if body.consent_on > datetime.now(UTC).date():
         raise invalid("consent_on", "the consent date cannot be in the future")
     needs = _needs(index, body.needs)
-    lat, lon, address = _place(index, body.address, body.lat, body.lon)
+    lat, lon, address = api.place_in_city(index, body.address, body.lat, body.lon)
     api._write_limit(account)
     person_id = store().create_call_person(
         index.city["id"],
@@ -336,7 +319,7 @@ def change_person(city: str, person_id: int) -> Response:
     if "needs" in changes:
         changes["needs"] = _needs(index, changes["needs"])
     if "address" in changes:
-        changes["lat"], changes["lon"], changes["address"] = _place(
+        changes["lat"], changes["lon"], changes["address"] = api.place_in_city(
             index, changes["address"], None, None
         )
     store().update_call_person(index.city["id"], person_id, account["id"], **changes)

@@ -154,22 +154,6 @@ def _mission_view(row: dict[str, Any], my_answer: str | None = None) -> dict[str
     }
 
 
-def _place(index: CityIndex, body: MissionCreate) -> tuple[float, float, str]:
-    if (body.lat is None) != (body.lon is None):
-        raise invalid("lon" if body.lon is None else "lat", "lat and lon go together")
-    if body.address is not None:
-        lat, lon = api._address_point(index, body.address)
-        params = ["address"]
-    elif body.lat is not None and body.lon is not None:
-        lat, lon, params = body.lat, body.lon, ["lat", "lon"]
-    else:
-        raise invalid("address", "give the mission's address (or lat and lon)")
-    if not index.region.contains(lat, lon):
-        message = f"this place is outside {index.city['name']}"
-        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
-    return lat, lon, body.address or ""
-
-
 @bp.post("/api/v1/<city>/missions")
 def create_mission(city: str) -> Response:
     """Post a mission; the volunteers around it are notified at once."""
@@ -178,7 +162,7 @@ def create_mission(city: str) -> Response:
     now = datetime.now(UTC)
     if not now < body.starts_at <= now + MAX_AHEAD:
         raise invalid("starts_at", "the mission must start in the future, within a year")
-    lat, lon, address = _place(index, body)
+    lat, lon, address = api.place_in_city(index, body.address, body.lat, body.lon)
     api._write_limit(account)
     rows = [
         row for row in store().mission_volunteers(index.city["id"]) if row["id"] != account["id"]
