@@ -111,3 +111,38 @@ def test_within_box_over_crowds_agrees_with_brute_force(scene, data, category, k
         scene.posts, south, west, north, east, category=category, kind=kind, limit=limit
     )
     oracle.assert_same_matches(got, expected)
+
+
+@given(scene=crowds(), data=st.data())
+def test_box_edges_a_hair_from_posts(scene, data):
+    """Edges exactly on a post's coordinates, or one float step, or 1e-9 degree, to
+    either side: what an index keeping positions in integer units must not round away."""
+    index = build_index(scene.posts, bulk=True)
+    corner_a, corner_b = (
+        data.draw(st.sampled_from(scene.posts)),
+        data.draw(st.sampled_from(scene.posts)),
+    )
+    nudges = st.sampled_from(["exact", "up", "down", "plus", "minus"])
+
+    def nudge(value, low, high):
+        how = data.draw(nudges)
+        if how == "up":
+            value = float(np.nextafter(value, np.inf))
+        elif how == "down":
+            value = float(np.nextafter(value, -np.inf))
+        elif how == "plus":
+            value += 1e-9
+        elif how == "minus":
+            value -= 1e-9
+        return min(high, max(low, value))
+
+    south, north = sorted((corner_a.lat, corner_b.lat))
+    south, north = nudge(south, -90.0, 90.0), nudge(north, -90.0, 90.0)
+    if south > north:
+        return
+    west = nudge(corner_a.lon, -180.0, 180.0)  # either order: wrapping boxes too
+    east = nudge(corner_b.lon, -180.0, 180.0)
+    got = index.within_box(south, west, north, east, limit=1000)
+    oracle.assert_same_matches(
+        got, oracle.within_box(scene.posts, south, west, north, east, limit=1000)
+    )
