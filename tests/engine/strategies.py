@@ -148,22 +148,21 @@ def columns(posts: list[Post]) -> tuple[np.ndarray, ...]:
     )
 
 
-@st.composite
-def crowds(draw: st.DrawFn) -> Scene:
-    """Hundreds to thousands of posts around a circle, placed by a seeded generator:
-    enough for the index's choices between its plans (gather the cells, or walk newest
-    first) to matter. Times may have few distinct values, or follow the distance from
-    the centre (older nearer, or newer nearer), so that time and place are correlated."""
-    lat, lon = draw(centres)
-    radius_m = draw(radii)
-    size = draw(st.sampled_from([200, 1000, 3000]))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+TIMINGS = ("ties", "spread", "older_nearer", "newer_nearer")
+
+
+def crowd_posts(
+    lat: float, lon: float, radius_m: float, size: int, seed: int, timing: str
+) -> list[Post]:
+    """``size`` posts within twice ``radius_m`` of a centre, placed by a seeded
+    generator; ``timing`` (one of TIMINGS) says how their times relate to each other
+    and to their distance from the centre."""
+    rng = np.random.default_rng(seed)
     distance_m = 2.0 * radius_m * np.sqrt(rng.random(size))
     azimuth = rng.uniform(-180.0, 180.0, size)
     post_lon, post_lat, _ = GEOD.fwd(np.full(size, lon), np.full(size, lat), azimuth, distance_m)
     post_lon = (np.asarray(post_lon) + 180.0) % 360.0 - 180.0
     post_lat = np.clip(np.asarray(post_lat), -90.0, 90.0)
-    timing = draw(st.sampled_from(["ties", "spread", "older_nearer", "newer_nearer"]))
     if timing == "ties":
         created_at = rng.integers(0, 3, size).astype(float)
     elif timing == "spread":
@@ -173,7 +172,7 @@ def crowds(draw: st.DrawFn) -> Scene:
         created_at = np.round(sign * distance_m / radius_m * 100.0)
     post_ids = rng.choice(2**62, size, replace=False) - 2**61
     zipf = np.array([0.5, 0.25, 0.15, 0.1])
-    posts = [
+    return [
         Post(int(i), float(a), float(o), CATEGORIES[int(c)], KINDS[int(k)], float(t))
         for i, a, o, c, k, t in zip(
             post_ids,
@@ -185,4 +184,16 @@ def crowds(draw: st.DrawFn) -> Scene:
             strict=True,
         )
     ]
-    return Scene(posts, lat, lon, radius_m)
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> Scene:
+    """Hundreds to thousands of posts around a circle (``crowd_posts``): enough for the
+    index's choices between its plans (gather the cells, or walk newest first) to
+    matter, with time and place sometimes correlated."""
+    lat, lon = draw(centres)
+    radius_m = draw(radii)
+    size = draw(st.sampled_from([200, 1000, 3000]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    timing = draw(st.sampled_from(TIMINGS))
+    return Scene(crowd_posts(lat, lon, radius_m, size, seed, timing), lat, lon, radius_m)

@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from matcher import Post
 from tests.engine import oracle
-from tests.engine.strategies import build_index, category_filters, crowds, kind_filters, scenes
+from tests.engine.strategies import (
+    build_index,
+    category_filters,
+    crowd_posts,
+    crowds,
+    kind_filters,
+    scenes,
+)
 
 
 @st.composite
@@ -146,3 +153,12 @@ def test_box_edges_a_hair_from_posts(scene, data):
     oracle.assert_same_matches(
         got, oracle.within_box(scene.posts, south, west, north, east, limit=1000)
     )
+
+
+def test_a_post_just_inside_a_wrapping_box_edge_is_kept():
+    """Found by the crowd test: the post at (74.99951846892799, 179.99805688578203) was
+    dropped, its position rounded to the wrong side of the box's edge."""
+    posts = crowd_posts(75.0, 179.9999, 76.08024258475659, 1000, 777238, "older_nearer")
+    box = (74.99948792392561, 179.9970579777871, 75.00051207607439, -179.99725797778717)
+    got = build_index(posts, bulk=True).within_box(*box, limit=50)
+    oracle.assert_same_matches(got, oracle.within_box(posts, *box, limit=50))
