@@ -381,11 +381,7 @@ def unsubscribe_link(city: str, token: str):
 @bp.get("/<city>/alerts")
 def alerts_page(city: str):
     """Create and stop alerts around one's home."""
-    return render_template(
-        "alerts.html",
-        city=pages.city_or_404(city),
-        ui_strings={**pages.ui_strings(), **_strings()},
-    )
+    return pages.render_city_page("alerts.html", city, _strings())
 
 
 def _strings() -> dict[str, str]:

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
@@ -423,9 +423,7 @@ def access_log(city: str) -> Response:
 @bp.get("/<city>/calls")
 def calls_page(city: str):
     """The social workers' page: the list, a form to add someone, volunteers, calls."""
-    return render_template(
-        "calls.html", city=pages.city_or_404(city), ui_strings={**pages.ui_strings(), **_strings()}
-    )
+    return pages.render_city_page("calls.html", city, _strings())
 
 
 def _strings() -> dict[str, str]:

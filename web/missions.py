@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -297,11 +297,7 @@ def mission_answers(city: str, mission_id: int) -> Response:
 @bp.get("/<city>/missions")
 def missions_page(city: str):
     """Volunteers answer missions near them; associations post missions and see answers."""
-    return render_template(
-        "missions.html",
-        city=pages.city_or_404(city),
-        ui_strings={**pages.ui_strings(), **_strings()},
-    )
+    return pages.render_city_page("missions.html", city, _strings())
 
 
 def _strings() -> dict[str, str]:

@@ -24,7 +24,6 @@ from flask import (
     current_app,
     g,
     has_request_context,
-    render_template,
     request,
 )
 from flask_babel import force_locale
@@ -233,11 +232,7 @@ def mark_all_read() -> Response:
 @bp.get("/<city>/notifications")
 def inbox_page(city: str):
     """The inbox and the alert subscriptions."""
-    return render_template(
-        "notifications.html",
-        city=pages.city_or_404(city),
-        ui_strings={**pages.ui_strings(), **_strings()},
-    )
+    return pages.render_city_page("notifications.html", city, _strings())
 
 
 def _strings() -> dict[str, str]:

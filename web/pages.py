@@ -193,6 +193,11 @@ def new_post_page(city: str):
     return render_template("new.html", city=city_or_404(city))
 
 
+def render_city_page(template: str, city: str, strings: dict[str, str]) -> str:
+    """A city's page whose script needs ``strings`` beside the common ones."""
+    return render_template(template, city=city_or_404(city), ui_strings={**ui_strings(), **strings})
+
+
 def ui_strings() -> dict[str, str]:
     """Strings the scripts show, translated here and handed over as a JSON data block.
 
