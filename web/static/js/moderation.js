@@ -63,19 +63,6 @@ async function act(postId, action, reason, error) {
     });
     status.textContent = tc(`done.${action}`);
     await load();
-
-// Admins give roles (moderator, social worker, admin, resident) to the city's accounts.
-const roleForm = document.getElementById("role-form");
-handleForm(roleForm, async () => {
-  const answer = await api(`/${city}/roles`, {
-    method: "POST",
-    body: { email: roleForm.elements.email.value.trim(), role: roleForm.elements.role.value },
-  });
-  document.getElementById("role-status").textContent = tc("role_given", answer);
-});
-session().then(({ account }) => {
-  document.getElementById("roles-section").hidden = account?.role !== "admin";
-});
   } catch (problem) {
     const details = problem instanceof ApiError ? problem.problem : {};
     error.textContent = details.errors?.map((e) => e.message).join(" ") || details.detail || "";
