@@ -2,12 +2,16 @@
 ``grenoble`` (shipped boundary, categories and BAN sample), and helpers to sign up and post."""
 
 import json
+from email import message_from_bytes, policy
+from email.message import Message
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from web import create_app, geocode
 from web.store import Store
+from web.testing import free_port
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 BOUNDARY = json.loads((DATA / "grenoble-boundary.geojson").read_text(encoding="utf-8"))
@@ -159,3 +163,23 @@ def oracle_app(tmp_path_factory):
     """One app for many hypothesis examples (each makes its own city): ``(app, database)``."""
     database = tmp_path_factory.mktemp("oracle") / "oracle.sqlite"
     return make_app(database), database
+
+
+class Sink:
+    """A local SMTP server's inbox: every message it accepted, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield sink, controller.port
+    controller.stop()

@@ -9,7 +9,7 @@ import pytest
 from pyproj import Geod
 
 from tests.web.conftest import CENTRE, add_city, make_app, make_moderator, sign_up
-from tests.web.test_notify import Sink, outbox
+from tests.web.test_notify import outbox
 
 GEOD = Geod(ellps="WGS84")
 ALERTS = "/api/v1/grenoble/alerts"
@@ -29,19 +29,6 @@ def subscriber(app, email: str, metres: float = 0, **alert):
     answer = session.post(ALERTS, {"kind": "request", "radius_m": 500, **alert})
     assert answer.status_code == 201, answer.json
     return session
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    from web.testing import free_port
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
 
 
 @pytest.fixture

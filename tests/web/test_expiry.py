@@ -9,7 +9,6 @@ import time
 import pytest
 
 from tests.web.conftest import CENTRE, add_city, make_app, sign_up
-from tests.web.test_alerts import smtp  # noqa: F401 (fixture)
 
 DAY_S = 86400.0
 

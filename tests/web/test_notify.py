@@ -2,33 +2,10 @@
 write, never failing it; kept in the outbox while the server is down; sent by the CLI."""
 
 import sqlite3
-from email import message_from_bytes, policy
-from email.message import Message
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from tests.web.conftest import add_city, make_app, sign_up
 from tests.web.test_missions import MISSIONS, mission_body, volunteer
 from web.testing import free_port
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
 
 
 def mail_app(database, port: int):
