@@ -149,13 +149,16 @@ def bob(app) -> Session:
     )
 
 
-def make_moderator(database: Path, email: str) -> None:
+def set_role(database: Path, email: str, role: str) -> None:
     store = Store(database)
     try:
-        account = store.account_by_email(email)
-        store.update_account(account["id"], role="moderator")
+        store.update_account(store.account_by_email(email)["id"], role=role)
     finally:
         store.close()
+
+
+def make_moderator(database: Path, email: str) -> None:
+    set_role(database, email, "moderator")
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from datetime import date, timedelta
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, INSIDE, add_city, sign_up
-from web.store import Store
+from tests.web.conftest import CENTRE, INSIDE, add_city, set_role, sign_up
 
 GEOD = Geod(ellps="WGS84")
 PEOPLE = "/api/v1/grenoble/calls/people"
@@ -20,14 +19,6 @@ PERSON = {
     "notes": "Appeler le matin",
     "consent_on": "2026-11-02",
 }
-
-
-def set_role(database, email: str, role: str) -> None:
-    store = Store(database)
-    try:
-        store.update_account(store.account_by_email(email)["id"], role=role)
-    finally:
-        store.close()
 
 
 @pytest.fixture

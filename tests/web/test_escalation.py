@@ -4,8 +4,7 @@ import sqlite3
 
 import pytest
 
-from tests.web.conftest import Session, sign_up
-from tests.web.test_moderation import set_role
+from tests.web.conftest import Session, set_role, sign_up
 
 QUEUE = "/api/v1/grenoble/escalations"
 HOUR_S = 3600.0

@@ -5,19 +5,11 @@ import sqlite3
 
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD, Session, add_city, sign_up
+from tests.web.conftest import CENTRE, PASSWORD, Session, add_city, set_role, sign_up
 from web.store import Store
 
 QUEUE = "/api/v1/grenoble/moderation/queue"
 AUDIT = "/api/v1/grenoble/moderation/audit"
-
-
-def set_role(database, email: str, role: str) -> None:
-    store = Store(database)
-    try:
-        store.update_account(store.account_by_email(email)["id"], role=role)
-    finally:
-        store.close()
 
 
 def actions(post_id: int) -> str:

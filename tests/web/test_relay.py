@@ -3,8 +3,7 @@ sees a resident's post relayed by the city, and contact requests reach the agent
 
 import pytest
 
-from tests.web.conftest import CENTRE, Session, sign_up
-from tests.web.test_moderation import set_role
+from tests.web.conftest import CENTRE, Session, set_role, sign_up
 
 POSTS = "/api/v1/grenoble/posts"
 PERSON = {"name": "Mme Odette Ferrand", "phone": "04 76 12 34 56", "consent": True}
