@@ -19,6 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pyproj import Geod
 
+from matcher._jit import compiled
+
 GEOD = Geod(ellps="WGS84")
 EQUATORIAL_RADIUS_M = 6_378_137.0
 FLATTENING = 1 / 298.257223563
@@ -59,9 +61,10 @@ def geodesic_m(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> Fl
     return distance
 
 
-def extent_deg(lat: float, radius_m: float) -> tuple[float, float | None]:
+@compiled
+def extent_deg(lat: float, radius_m: float) -> tuple[float, float]:
     """Half-sizes ``(dlat, dlon)`` in degrees of a box that holds every point within
-    ``radius_m`` of a point at latitude ``lat``; ``dlon`` is None when the circle may
+    ``radius_m`` of a point at latitude ``lat``; ``dlon`` is infinite when the circle may
     reach a pole (then every longitude is possible).
 
     Why it holds: the metric is ``ds^2 = M^2 dlat^2 + (N cos lat)^2 dlon^2`` with
@@ -71,12 +74,13 @@ def extent_deg(lat: float, radius_m: float) -> tuple[float, float | None]:
     dlat = radius_m / MIN_MERIDIONAL_RADIUS_M / DEG * (1 + 1e-9) + 1e-9
     lat_max = abs(lat) + dlat
     if lat_max >= 89.999:
-        return dlat, None
+        return dlat, math.inf
     dlon = radius_m / (EQUATORIAL_RADIUS_M * math.cos(lat_max * DEG)) / DEG * (1 + 1e-9) + 1e-9
     return dlat, dlon
 
 
-def plane_error_m(lat: float, radius_m: float, *, rounded: bool) -> float:
+@compiled
+def plane_error_m(lat: float, radius_m: float, rounded: bool) -> float:
     """How far the plane distance can be from the geodesic for points up to ``radius_m``
     (plus a little) from a query at ``lat``; ``rounded`` adds the rounding of positions
     stored as int32 units of 1e-7 degree. Only valid for ``|lat| <= PLANE_MAX_LAT``."""
@@ -90,24 +94,13 @@ def plane_error_m(lat: float, radius_m: float, *, rounded: bool) -> float:
     return error
 
 
-class LocalPlane:
-    """Squared plane distances in metres from one query point, for positions given in a
-    fixed angular unit (``unit`` degrees: 1.0 for float degrees, 1e-7 for int32): an
-    equirectangular projection with the ellipsoid's scales at the query latitude."""
-
-    __slots__ = ("lat0", "lon0", "ky", "kx")
-
-    def __init__(self, lat: float, lon: float, unit: float) -> None:
-        sin_lat = math.sin(lat * DEG)
-        w = 1 - E2 * sin_lat * sin_lat
-        step = DEG * unit  # radians per unit
-        self.lat0 = lat / unit
-        self.lon0 = lon / unit
-        self.ky = EQUATORIAL_RADIUS_M * (1 - E2) / w**1.5 * step  # meridional radius
-        self.kx = EQUATORIAL_RADIUS_M / math.sqrt(w) * math.cos(lat * DEG) * step
-
-    def squared_m2(self, lats: Positions, lons: Positions) -> FloatArray:
-        dy = (lats - self.lat0) * self.ky
-        dx = (lons - self.lon0) * self.kx
-        result: FloatArray = dx * dx + dy * dy
-        return result
+@compiled
+def plane_scales(lat: float) -> tuple[float, float]:
+    """Metres per degree of latitude and of longitude at ``lat`` (the ellipsoid's
+    meridional and parallel radii): the local plane of a query at that latitude is
+    ``dy = (lat' - lat) * ky``, ``dx = (lon' - lon) * kx``."""
+    sin_lat = math.sin(lat * DEG)
+    w = 1 - E2 * sin_lat * sin_lat
+    ky = EQUATORIAL_RADIUS_M * (1 - E2) / w**1.5 * DEG
+    kx = EQUATORIAL_RADIUS_M / math.sqrt(w) * math.cos(lat * DEG) * DEG
+    return ky, kx

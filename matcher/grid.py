@@ -17,9 +17,12 @@ antimeridian too.
 """
 
 import math
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+
+from matcher._jit import compiled
 
 UNITS_PER_DEG = 10_000_000
 FINEST_SHIFT = 6
@@ -27,11 +30,9 @@ LAT_OFFSET = 90 * UNITS_PER_DEG
 LON_OFFSET = 180 * UNITS_PER_DEG
 KEY_BITS = 52  # 26 bits of latitude and 26 of longitude, interleaved
 MAX_CELLS_PER_AXIS = 4
-_EVEN_BITS = int("01" * 26, 2)  # where latitude bits live
-_ODD_BITS = _EVEN_BITS << 1
-_SPREAD_BYTE = [sum(((b >> k) & 1) << (2 * k) for k in range(8)) for b in range(256)]
 
 IntArray = NDArray[np.int64]
+Bits = TypeVar("Bits", int, IntArray)
 
 
 def to_units(degrees: NDArray[np.float64]) -> NDArray[np.int32]:
@@ -39,8 +40,9 @@ def to_units(degrees: NDArray[np.float64]) -> NDArray[np.int32]:
     return np.rint(degrees * UNITS_PER_DEG).astype(np.int32)
 
 
-def _spread_array(values: IntArray) -> IntArray:
-    """Insert a zero bit above each of the 26 low bits (vectorised)."""
+@compiled
+def _spread(values: Bits) -> Bits:
+    """Insert a zero bit above each of the 26 low bits (of an integer or an array)."""
     x = values & 0x3FFFFFF
     x = (x | (x << 16)) & 0x0000FFFF0000FFFF
     x = (x | (x << 8)) & 0x00FF00FF00FF00FF
@@ -50,114 +52,74 @@ def _spread_array(values: IntArray) -> IntArray:
     return x
 
 
-def _spread(value: int) -> int:
-    t = _SPREAD_BYTE
-    return (
-        t[value & 255]
-        | t[(value >> 8) & 255] << 16
-        | t[(value >> 16) & 255] << 32
-        | t[value >> 24] << 48
-    )
-
-
 def keys(lat_units: NDArray[np.int32], lon_units: NDArray[np.int32]) -> IntArray:
     """The finest cell key of each position (52 bits, as int64)."""
     i = (lat_units.astype(np.int64) + LAT_OFFSET) >> FINEST_SHIFT
     j = (lon_units.astype(np.int64) + LON_OFFSET) >> FINEST_SHIFT
-    return _spread_array(i) | (_spread_array(j) << 1)
+    return _spread(i) | (_spread(j) << 1)
 
 
-class Covering:
-    """The sorted, disjoint key ranges of the cells covering one or two boxes, as one
-    array ``bounds = [start0, stop0, start1, stop1, ...]`` (ready to search in one call),
-    and the number and size of those cells, from which callers estimate how full the
-    region is."""
-
-    __slots__ = ("bounds", "cell_units", "cells")
-
-    def __init__(self, bounds: IntArray, cell_units: int, cells: int) -> None:
-        self.bounds = bounds
-        self.cell_units = cell_units  # side of a cell, in units of 1e-7 degree
-        self.cells = cells
-
-    @property
-    def starts(self) -> IntArray:
-        return self.bounds[0::2]
-
-    @property
-    def stops(self) -> IntArray:
-        return self.bounds[1::2]
-
-
-def _cell_index(units: int, offset: int) -> int:
-    return (units + offset) >> FINEST_SHIFT
-
-
-def cover_boxes(lat_range: tuple[int, int], lon_ranges: list[tuple[int, int]]) -> Covering:
-    """Cells covering the boxes ``lat_range x lon_range`` (inclusive unit bounds, already
-    clamped to [-90, 90] and [-180, 180] degrees), at the finest level where each box
-    spans at most ``MAX_CELLS_PER_AXIS`` cells per axis."""
-    i0, i1 = _cell_index(lat_range[0], LAT_OFFSET), _cell_index(lat_range[1], LAT_OFFSET)
-    j_ranges = [(_cell_index(lo, LON_OFFSET), _cell_index(hi, LON_OFFSET)) for lo, hi in lon_ranges]
-    widest = max([i1 - i0] + [j1 - j0 for j0, j1 in j_ranges])
-    level = max(0, widest.bit_length() - 2)
-    while (i1 >> level) - (i0 >> level) >= MAX_CELLS_PER_AXIS or any(
-        (j1 >> level) - (j0 >> level) >= MAX_CELLS_PER_AXIS for j0, j1 in j_ranges
+@compiled
+def cover(boxes: IntArray) -> tuple[IntArray, int, int]:
+    """The cells covering unit boxes (rows ``lat_lo, lat_hi, lon_lo, lon_hi``, inclusive,
+    clamped to the globe; every row has the same latitudes) at the finest level where
+    each box spans at most ``MAX_CELLS_PER_AXIS`` cells per axis: their sorted, disjoint
+    key ranges as one array ``[start0, stop0, start1, stop1, ...]``, the side of a cell
+    in units, and the number of cells (from which callers tell how full the region is).
+    Z-order neighbours are often consecutive: they make one range."""
+    i0 = (boxes[0, 0] + LAT_OFFSET) >> FINEST_SHIFT
+    i1 = (boxes[0, 1] + LAT_OFFSET) >> FINEST_SHIFT
+    j0 = (boxes[:, 2] + LON_OFFSET) >> FINEST_SHIFT
+    j1 = (boxes[:, 3] + LON_OFFSET) >> FINEST_SHIFT
+    level = 0
+    while (i1 >> level) - (i0 >> level) >= MAX_CELLS_PER_AXIS or np.any(
+        (j1 >> level) - (j0 >> level) >= MAX_CELLS_PER_AXIS
     ):
         level += 1
-    lat_bits = _dilated_run(_spread(i0 >> level), (i1 >> level) - (i0 >> level), _ODD_BITS)
-    cells = [
-        lat | (lon << 1)
-        for j0, j1 in j_ranges
-        for lon in _dilated_run(_spread(j0 >> level), (j1 >> level) - (j0 >> level), _ODD_BITS)
-        for lat in lat_bits
-    ]
-    cells = sorted(set(cells))  # two boxes may share a cell
-    # Z-order neighbours are often consecutive: one range instead of several
-    bounds = [cells[0], cells[0] + 1]
-    for cell in cells[1:]:
-        if cell == bounds[-1]:
-            bounds[-1] = cell + 1
+    cells = np.empty(MAX_CELLS_PER_AXIS**2 * len(boxes), dtype=np.int64)
+    count = 0
+    for box in range(len(boxes)):
+        for j in range(j0[box] >> level, (j1[box] >> level) + 1):
+            lon_bits = _spread(j) << 1
+            for i in range(i0 >> level, (i1 >> level) + 1):
+                cells[count] = _spread(i) | lon_bits
+                count += 1
+    cells = np.sort(cells[:count])
+    bounds = np.empty(2 * count, dtype=np.int64)
+    used = distinct = 0
+    for cell in cells:
+        if used and cell < bounds[used - 1]:
+            continue  # two boxes may share a cell
+        distinct += 1
+        if used and cell == bounds[used - 1]:
+            bounds[used - 1] = cell + 1
         else:
-            bounds += (cell, cell + 1)
-    return Covering(
-        np.array(bounds, dtype=np.int64) << (2 * level), 1 << (level + FINEST_SHIFT), len(cells)
-    )
+            bounds[used] = cell
+            bounds[used + 1] = cell + 1
+            used += 2
+    return bounds[:used] << (2 * level), 1 << (level + FINEST_SHIFT), distinct
 
 
-def _dilated_run(first: int, count: int, holes: int) -> list[int]:
-    """``first`` and the next ``count`` spread integers: adding 1 to a spread integer
-    carries through the holes once they are filled with ones."""
-    run = [first]
-    for _ in range(count):
-        run.append(((run[-1] | holes) + 1) & ~holes)
-    return run
-
-
-def box_units(
-    south: float, west: float, north: float, east: float
-) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+@compiled
+def box_units(south: float, west: float, north: float, east: float) -> IntArray:
     """Inclusive unit bounds holding every stored position of points in the box (one unit
-    of slack for rounding); a box with ``west > east`` crosses the antimeridian and
-    becomes two longitude ranges."""
-    lat_range = (
-        max(math.floor(south * UNITS_PER_DEG) - 1, -LAT_OFFSET),
-        min(math.ceil(north * UNITS_PER_DEG) + 1, LAT_OFFSET),
-    )
+    of slack for rounding), as rows ``lat_lo, lat_hi, lon_lo, lon_hi``; a box with
+    ``west > east`` crosses the antimeridian and becomes two rows."""
+    lat_lo = max(math.floor(south * UNITS_PER_DEG) - 1, -LAT_OFFSET)
+    lat_hi = min(math.ceil(north * UNITS_PER_DEG) + 1, LAT_OFFSET)
     lo = max(math.floor(west * UNITS_PER_DEG) - 1, -LON_OFFSET)
     hi = min(math.ceil(east * UNITS_PER_DEG) + 1, LON_OFFSET)
     if west <= east:
-        return lat_range, [(lo, hi)]
-    return lat_range, [(lo, LON_OFFSET), (-LON_OFFSET, hi)]
+        return np.array([[lat_lo, lat_hi, lo, hi]], dtype=np.int64)
+    return np.array([[lat_lo, lat_hi, lo, LON_OFFSET], [lat_lo, lat_hi, -LON_OFFSET, hi]])
 
 
-def circle_box_units(
-    lat: float, lon: float, dlat: float, dlon: float | None
-) -> tuple[tuple[int, int], list[tuple[int, int]]]:
-    """Unit bounds of the box ``lat +- dlat`` x ``lon +- dlon`` (``dlon`` None: every
-    longitude), split at the antimeridian when it crosses it."""
+@compiled
+def circle_box_units(lat: float, lon: float, dlat: float, dlon: float) -> IntArray:
+    """Unit bounds of the box ``lat +- dlat`` x ``lon +- dlon`` (``dlon`` 180 or more:
+    every longitude), split at the antimeridian when it crosses it."""
     south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
-    if dlon is None or dlon >= 180.0:
+    if dlon >= 180.0:
         return box_units(south, -180.0, north, 180.0)
     west, east = lon - dlon, lon + dlon
     if west < -180.0:

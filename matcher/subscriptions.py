@@ -140,7 +140,7 @@ def _bounding_boxes(lat: float, lon: float, radius_m: float) -> list[Box]:
     circle may reach a pole."""
     dlat, dlon = extent_deg(lat, radius_m)
     south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
-    if dlon is None or dlon >= 180.0:
+    if dlon >= 180.0:  # infinite when the circle may reach a pole
         return [(-180.0, south, 180.0, north)]
     west, east = lon - dlon, lon + dlon
     if west < -180.0:

@@ -10,17 +10,25 @@ from matcher.geodesy import GEOD, extent_deg
 
 
 def _covered(covering, lats, lons):
+    bounds = covering[0]
+    starts, stops = bounds[0::2], bounds[1::2]
     keys = grid.keys(grid.to_units(lats), grid.to_units(lons))
-    slot = np.searchsorted(covering.stops, keys, side="right")
-    inside = slot < len(covering.starts)
-    inside[inside] &= covering.starts[slot[inside]] <= keys[inside]
+    slot = np.searchsorted(stops, keys, side="right")
+    inside = slot < len(starts)
+    inside[inside] &= starts[slot[inside]] <= keys[inside]
     return inside
 
 
 def _check_ranges(covering):
-    assert np.all(covering.starts < covering.stops)
-    assert np.all(covering.stops[:-1] < covering.starts[1:])  # sorted, disjoint, merged
-    assert covering.cells <= 2 * grid.MAX_CELLS_PER_AXIS**2
+    bounds, _, cells = covering
+    starts, stops = bounds[0::2], bounds[1::2]
+    assert np.all(starts < stops)
+    assert np.all(stops[:-1] < starts[1:])  # sorted, disjoint, merged
+    assert cells <= 2 * grid.MAX_CELLS_PER_AXIS**2
+
+
+def _circle_covering(lat, lon, radius_m):
+    return grid.cover(grid.circle_box_units(lat, lon, *extent_deg(lat, radius_m)))
 
 
 @pytest.mark.parametrize(
@@ -36,8 +44,7 @@ def _check_ranges(covering):
 )
 def test_box_covering_holds_every_point_of_the_box(south, west, north, east):
     rng = np.random.default_rng(0)
-    lat_range, lon_ranges = grid.box_units(south, west, north, east)
-    covering = grid.cover_boxes(lat_range, lon_ranges)
+    covering = grid.cover(grid.box_units(south, west, north, east))
     _check_ranges(covering)
     lats = rng.uniform(south, north, 5_000)
     width = (east - west) % 360.0 if west > east else east - west
@@ -57,13 +64,13 @@ def test_circle_covering_holds_points_on_the_circle():
         lons, lats, _ = GEOD.fwd(
             np.full(64, lon), np.full(64, lat), np.linspace(-180, 180, 64), np.full(64, radius_m)
         )
-        covering = grid.cover_boxes(*grid.circle_box_units(lat, lon, *extent_deg(lat, radius_m)))
+        covering = _circle_covering(lat, lon, radius_m)
         _check_ranges(covering)
         assert _covered(covering, np.append(lats, lat), np.append(lons, lon)).all()
 
 
 def test_a_far_point_is_not_covered():
-    covering = grid.cover_boxes(*grid.circle_box_units(45.19, 5.72, *extent_deg(45.19, 200.0)))
+    covering = _circle_covering(45.19, 5.72, 200.0)
     assert not _covered(covering, np.array([45.3]), np.array([5.72])).any()
 
 

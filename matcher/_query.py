@@ -1,0 +1,571 @@
+"""One search, compiled: from a region and filters to the few candidates that may be the
+answer, newest first, ready for the exact geodesic.
+
+The main part (see ``index``) holds posts grouped by category in time order, and bucket
+entries sorted by ``category << 52 | Z-order cell`` (and by cell alone, for any
+category). A query in a full region (at least 1/256 of the posts inside: large
+circles, dense places) *walks* its category newest first, stopping at ``limit``.
+Otherwise it finds the cells covering the region with binary searches and either walks
+(when the cells hold many times more posts than a walk would read) or *gathers* their
+entries and keeps the newest. Recently added posts (the delta) are scanned and merged.
+
+A local plane decides every point except those within its error bound of the circle
+(``geodesy``): those are *maybe* candidates, decided by pyproj's geodesic after this call
+with the distances returned. Candidates are given newest first up to the ``limit``-th
+*sure* one, so the exact answer is the first ``limit`` candidates that pass.
+"""
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher._density import estimate
+from matcher._jit import compiled
+from matcher.geodesy import PLANE_MAX_LAT, extent_deg, plane_error_m, plane_scales
+from matcher.grid import KEY_BITS, UNITS_PER_DEG, box_units, circle_box_units, cover
+
+#: time slabs: the newest 1/64 of the posts, the next 3/64, 3/16, and the rest. Keys
+#: carry their slab, so a gather reads the newest slabs first and stops when they hold
+#: the answer (every post of a newer slab is newer than every post of an older one).
+SLAB_NEWEST_SHARES = (1 / 4, 1 / 16, 1 / 64)
+SLABS = len(SLAB_NEWEST_SHARES) + 1
+SLAB_SHIFT = KEY_BITS
+CATEGORY_SHIFT = SLAB_SHIFT + 2
+MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
+#: a region estimated to hold this share of the posts (and at least FULL_MIN) is walked
+#: without a look at the grid; past WALK_BUDGET blocks' worth, the walk gathers instead
+FULL_SHARE = 1 / 256
+FULL_MIN = 64
+WALK_BUDGET = 8
+#: a walk reads posts in order, a gather jumps between ranges: per post it costs about this
+#: many times less, so a walk is chosen while its block is under this many gathered posts.
+WALK_ADVANTAGE = 2.0
+#: regions
+CIRCLE, BOX = 0, 1
+#: how the region screens a point: a plane with its error band, a latitude band (near a
+#: pole or across the antimeridian, where the plane does not hold), or a box
+_PLANE, _BAND, _BOX = 0, 1, 2
+#: a point is outside, perhaps inside (the geodesic decides), or surely inside
+OUT, MAYBE, SURE = 0, 1, 2
+#: state bits of a post in the main part
+REQUEST, DEAD = 1, 2
+UNIT = 1.0 / UNITS_PER_DEG
+METRES_PER_DEG = 111_195.0
+MEAN_RADIUS_M = 6_371_000.0
+
+I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
+I16 = NDArray[np.int16]
+I8 = NDArray[np.int8]
+F64 = NDArray[np.float64]
+
+
+@compiled
+def _region(kind: int, a: float, b: float, c: float, d: float) -> tuple[F64, I64, F64]:
+    """The screen parameters, the unit boxes to cover, and ``[centre lat, centre lon,
+    density box south, west, north, east (NaN: none), area in square degrees, area in
+    square metres (NaN for a box)]`` of a circle ``(lat, lon, radius)`` or a box."""
+    screen = np.zeros(8)
+    facts = np.full(8, np.nan)
+    if kind == CIRCLE:
+        lat, lon, radius_m = a, b, c
+        dlat, dlon = extent_deg(lat, radius_m)
+        boxes = circle_box_units(lat, lon, dlat, dlon)
+        cos_lat = max(math.cos(math.radians(lat)), 1e-6)
+        facts[0], facts[1] = lat, lon
+        facts[6] = math.pi * radius_m**2 / (METRES_PER_DEG**2 * cos_lat)
+        facts[7] = math.pi * radius_m**2
+        if abs(lat) <= PLANE_MAX_LAT and lon - dlon >= -180.0 and lon + dlon <= 180.0:
+            band_m = plane_error_m(lat, radius_m, True)
+            ky, kx = plane_scales(lat)
+            screen[0], screen[1], screen[2], screen[3], screen[4] = _PLANE, lat, lon, ky, kx
+            screen[5] = max(radius_m - band_m, 0.0) ** 2
+            screen[6] = (radius_m + band_m) ** 2
+            facts[2], facts[3], facts[4], facts[5] = lat - dlat, lon - dlon, lat + dlat, lon + dlon
+        else:
+            # a prefilter only: a unit of slack for positions stored in units
+            screen[0], screen[1], screen[2] = _BAND, lat - dlat - UNIT, lat + dlat + UNIT
+    else:
+        south, west, north, east = a, b, c, d
+        boxes = box_units(south, west, north, east)
+        width = east - west if west <= east else east - west + 360.0
+        centre_lon = west + width / 2
+        facts[0] = (south + north) / 2
+        facts[1] = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
+        screen[0], screen[1], screen[2], screen[3], screen[4] = _BOX, south, west, north, east
+        if west <= east:
+            facts[2], facts[3], facts[4], facts[5] = south, west, north, east
+            facts[6] = (north - south) * (east - west)
+    return screen, boxes, facts
+
+
+@compiled
+def _screen(screen: F64, lat: float, lon: float) -> int:
+    """OUT, MAYBE or SURE for a point in degrees (exact, or stored units times UNIT:
+    the plane's band covers that rounding, a box's test is then redone on the floats)."""
+    shape = screen[0]
+    if shape == _PLANE:
+        dy = (lat - screen[1]) * screen[3]
+        dx = (lon - screen[2]) * screen[4]
+        d2 = dx * dx + dy * dy
+        if d2 <= screen[5]:
+            return SURE
+        return MAYBE if d2 <= screen[6] else OUT
+    if shape == _BAND:
+        return MAYBE if screen[1] <= lat <= screen[2] else OUT
+    south, west, north, east = screen[1], screen[2], screen[3], screen[4]
+    if not south <= lat <= north:
+        return OUT
+    if west <= east:
+        return SURE if west <= lon <= east else OUT
+    return SURE if lon >= west or lon <= east else OUT
+
+
+@compiled
+def _screen_entry(screen: F64, lat_u: int, lon_u: int, lat: F64, lon: F64, pos: int) -> int:
+    """``_screen`` for a bucket entry in units. A stored position is within half a unit
+    of the true one: the plane's band covers that; a box decides points more than a
+    unit from its edges, and reads the floats of the others."""
+    y, x = lat_u * UNIT, lon_u * UNIT
+    if screen[0] != _BOX:
+        return _screen(screen, y, x)
+    south, west, north, east = screen[1], screen[2], screen[3], screen[4]
+    if y < south - UNIT or y > north + UNIT:
+        return OUT
+    if west <= east:
+        if x < west - UNIT or x > east + UNIT:
+            return OUT
+        lon_sure = west + UNIT <= x <= east - UNIT
+    else:
+        if east + UNIT < x < west - UNIT:
+            return OUT
+        lon_sure = x >= west + UNIT or x <= east - UNIT
+    if lon_sure and south + UNIT <= y <= north - UNIT:
+        return SURE
+    return _screen(screen, lat[pos], lon[pos])
+
+
+@compiled
+def _push(values: I64, count: int, value: int) -> I64:
+    """``values`` with ``value`` at ``count`` (grown when full)."""
+    if count == len(values):
+        grown = np.empty(2 * len(values), dtype=np.int64)
+        grown[:count] = values
+        values = grown
+    values[count] = value
+    return values
+
+
+@compiled
+def _ranges(keys: I64, bounds: I64, prefixes: I64) -> tuple[I64, I64]:
+    """Where each covering range of each prefix (a slab and a category) lies in
+    ``keys``: two binary searches over the whole array per prefix, the others within
+    their span."""
+    pairs = len(bounds) // 2
+    starts = np.empty(len(prefixes) * pairs, dtype=np.int64)
+    stops = np.empty(len(prefixes) * pairs, dtype=np.int64)
+    k = 0
+    for prefix in prefixes:
+        low = np.searchsorted(keys, prefix + bounds[0])
+        span = keys[low : np.searchsorted(keys, prefix + bounds[-1])]
+        for pair in range(pairs):
+            starts[k] = low + np.searchsorted(span, prefix + bounds[2 * pair])
+            stops[k] = low + np.searchsorted(span, prefix + bounds[2 * pair + 1])
+            k += 1
+    return starts, stops
+
+
+@compiled
+def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
+    """The candidates (``order << 2 | verdict``) newest first up to the ``need``-th sure
+    one: the top ``need`` plus every maybe, selected before sorting."""
+    maybes = count - sure
+    top = need + maybes
+    chosen = candidates[:count]
+    if top < count:
+        chosen = np.partition(chosen, count - top)[count - top :]
+    chosen = np.sort(chosen)[::-1].copy()
+    found = 0
+    for k in range(len(chosen)):
+        if chosen[k] & 3 == SURE:
+            found += 1
+            if found == need:
+                return chosen[: k + 1]
+    return chosen
+
+
+@compiled
+def _gather(
+    entries: I32,
+    via: I32,
+    starts: I64,
+    stops: I64,
+    group: int,
+    screen: F64,
+    lat: F64,
+    lon: F64,
+    rank: I32,
+    state: I8,
+    single: bool,
+    kind: int,
+    cut: int,
+    need: int,
+) -> I64:
+    """The newest candidates among the entries of the ranges (entry ``i`` is row
+    ``via[i]`` of ``entries`` when ``via`` is not empty), with order keys below ``cut``.
+    Ranges come in groups of ``group``, one per slab, newest first: once a slab has
+    given ``need`` sure candidates, older slabs cannot change the answer."""
+    candidates = np.empty(64, dtype=np.int64)
+    count = sure = 0
+    for r in range(len(starts)):
+        if r % group == 0 and sure >= need:
+            break
+        for i in range(starts[r], stops[r]):
+            row = via[i] if len(via) else i
+            pos = entries[row, 2]
+            verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
+            if verdict == OUT:
+                continue
+            order = pos if single else rank[pos]
+            flags = state[pos]
+            if order >= cut or flags & DEAD or (kind >= 0 and flags & REQUEST != kind):
+                continue
+            candidates = _push(candidates, count, order << 2 | verdict)
+            count += 1
+            sure += verdict == SURE
+    return _newest(candidates, count, sure, need)
+
+
+@compiled
+def _walk(
+    first: int,
+    cut: int,
+    budget: int,
+    single: bool,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    screen: F64,
+    lat: F64,
+    lon: F64,
+    time_order: I32,
+    state: I8,
+    cat_stop: I64,
+    kind: int,
+    need: int,
+) -> tuple[I64, int, int]:
+    """Newest first through the category (or through time, across categories) from
+    ``cut - 1``, until ``need`` sure candidates or ``budget`` posts read: the candidates,
+    how many are sure, and the order key where the walk stopped."""
+    found = np.empty(64, dtype=np.int64)
+    count = sure = 0
+    order = cut - 1
+    end = max(first, cut - budget)
+    while order >= end and sure < need:
+        pos = order if single else time_order[order]
+        verdict = _screen(screen, lat[pos], lon[pos])
+        flags = state[pos]
+        if (
+            verdict != OUT
+            and not flags & DEAD
+            and (kind < 0 or flags & REQUEST == kind)
+            and (single or any_category or table[np.searchsorted(cat_stop, pos, side="right")])
+        ):
+            found = _push(found, count, order << 2 | verdict)
+            count += 1
+            sure += verdict == SURE
+        order -= 1
+    return found[:count], sure, order + 1
+
+
+@compiled
+def _main_candidates(
+    keys: I64,
+    entries: I32,
+    any_keys: I64,
+    any_order: I32,
+    lat: F64,
+    lon: F64,
+    time: I32,
+    state: I8,
+    cat_stop: I64,
+    density_table: I64,
+    density_frame: F64,
+    region: int,
+    screen: F64,
+    boxes: I64,
+    facts: F64,
+    codes: I64,
+    table: NDArray[np.bool_],
+    kind: int,
+    limit: int,
+    cut: int,
+    n_dead: int,
+    kind_share: float,
+) -> I64:
+    """The main part's candidates (``order << 2 | verdict``), newest first."""
+    n = len(lat)
+    any_category = len(codes) == 0
+    single = len(codes) == 1
+    first, stop = 0, n
+    if single:
+        first, stop = (cat_stop[codes[0] - 1] if codes[0] else 0), cat_stop[codes[0]]
+    if cut < 0:
+        cut = stop
+    if n == 0 or cut <= first:
+        return np.empty(0, dtype=np.int64)
+    segment = n
+    if not any_category:
+        segment = 0
+        for code in codes:
+            segment += cat_stop[code] - (cat_stop[code - 1] if code else 0)
+    kind_factor = 1.0 if kind < 0 else (kind_share if kind == 1 else 1 - kind_share)
+    match_factor = kind_factor * (1 - n_dead / n)
+    # a full region: walk at once, without looking at the grid
+    budget = -1
+    if not np.isnan(facts[2]):
+        inside = estimate(
+            density_table, density_frame, facts[2], facts[3], facts[4], facts[5], facts[6]
+        )
+        if inside >= max(n * FULL_SHARE, FULL_MIN):
+            share = max(inside / n * match_factor, 1e-12)
+            budget = WALK_BUDGET * (int(1.5 * limit / share) + 32)
+    found = np.empty(0, dtype=np.int64)
+    sure = 0
+    if budget >= 0:
+        found, sure, cut = _walk(
+            first,
+            cut,
+            budget,
+            single,
+            table,
+            any_category,
+            screen,
+            lat,
+            lon,
+            time[1],
+            state,
+            cat_stop,
+            kind,
+            limit,
+        )
+        if sure == limit or cut == first:
+            return found
+    bounds, cell_units, cells = cover(boxes)
+    slab_bits = np.arange(SLABS - 1, -1, -1, dtype=np.int64) << SLAB_SHIFT  # newest first
+    if any_category:
+        starts, stops = _ranges(any_keys, bounds, slab_bits)
+        via = any_order
+    else:
+        prefixes = (slab_bits.reshape(-1, 1) + (codes << CATEGORY_SHIFT)).ravel()
+        starts, stops = _ranges(keys, bounds, prefixes)
+        via = np.empty(0, dtype=np.int32)
+    group = len(starts) // SLABS
+    if budget < 0:
+        covered = (stops - starts).sum()
+        if region == CIRCLE:
+            per_unit = MEAN_RADIUS_M * math.pi / 180 / UNITS_PER_DEG
+            cos_lat = max(math.cos(math.radians(facts[0])), 1e-6)
+            fill = min(1.0, facts[7] / (cell_units**2 * per_unit**2 * cos_lat * cells))
+        else:
+            units = (boxes[0, 1] - boxes[0, 0] + 1) * (boxes[:, 3] - boxes[:, 2] + 1).sum()
+            fill = min(1.0, units / (cell_units**2 * cells))
+        # the entries a gather reads: the newest slabs that should hold the answer
+        wanted = (2 * limit + 8) / max(fill * match_factor, 1e-12)
+        gathered = 0
+        for r in range(len(starts)):
+            if r % group == 0 and gathered >= wanted:
+                break
+            gathered += stops[r] - starts[r]
+        share = max(covered / max(segment, 1) * fill * match_factor, 1e-12)
+        if (int(1.5 * limit / share) + 32) * WALK_ADVANTAGE < gathered:
+            found, sure, cut = _walk(
+                first,
+                cut,
+                gathered,
+                single,
+                table,
+                any_category,
+                screen,
+                lat,
+                lon,
+                time[1],
+                state,
+                cat_stop,
+                kind,
+                limit,
+            )
+            if sure == limit or cut == first:
+                return found
+    older = _gather(
+        entries,
+        via,
+        starts,
+        stops,
+        group,
+        screen,
+        lat,
+        lon,
+        time[0],
+        state,
+        single,
+        kind,
+        cut,
+        limit - sure,
+    )
+    return np.concatenate((found, older))
+
+
+@compiled
+def _delta_candidates(
+    floats: F64,
+    ids: I64,
+    codes: I16,
+    used: int,
+    screen: F64,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    kind: int,
+    before_at: float,
+    before_id: int,
+) -> I64:
+    """The delta's slots in the region, newest first (``floats`` rows: lat, lon,
+    created_at; ``codes`` rows: category, kind, live)."""
+    slots = np.empty(16, dtype=np.int64)
+    found = 0
+    for slot in range(used):
+        if not codes[2, slot] or not (any_category or table[codes[0, slot]]):
+            continue
+        if kind >= 0 and codes[1, slot] != kind:
+            continue
+        at = floats[2, slot]
+        if not np.isnan(before_at) and (
+            at > before_at or (at == before_at and ids[slot] >= before_id)
+        ):
+            continue
+        if _screen(screen, floats[0, slot], floats[1, slot]) != OUT:
+            slots = _push(slots, found, slot)
+            found += 1
+    slots = slots[:found]
+    slots = slots[np.argsort(ids[slots], kind="mergesort")]
+    return slots[np.argsort(floats[2, slots], kind="mergesort")][::-1].copy()
+
+
+@compiled
+def search(
+    keys: I64,
+    entries: I32,
+    any_keys: I64,
+    any_order: I32,
+    lat: F64,
+    lon: F64,
+    ids: I64,
+    created_at: F64,
+    time: I32,
+    state: I8,
+    cat_stop: I64,
+    density_table: I64,
+    density_frame: F64,
+    delta_floats: F64,
+    delta_ids: I64,
+    delta_codes: I16,
+    delta_used: int,
+    region: int,
+    a: float,
+    b: float,
+    c: float,
+    d: float,
+    codes: I64,
+    kind: int,
+    limit: int,
+    cut: int,
+    before_at: float,
+    before_id: int,
+    n_dead: int,
+    kind_share: float,
+) -> tuple[I64, F64]:
+    """Candidates for a circle ``(lat=a, lon=b, radius=c)`` or a box ``(south=a, west=b,
+    north=c, east=d)``: their ids and rows ``centre lon, centre lat, lon, lat,
+    created_at`` (the arguments of pyproj's inverse, then the time).
+
+    ``codes``: the wanted categories, sorted (empty: any); ``kind``: -1 (any), 0 or 1;
+    ``cut``: the order key below which main posts are older than ``before`` (-1: no
+    ``before``); ``before_at, before_id``: the same bound for the delta (NaN: none)."""
+    screen, boxes, facts = _region(region, a, b, c, d)
+    any_category = len(codes) == 0
+    table = np.zeros(MAX_CATEGORIES, dtype=np.bool_)
+    table[codes] = True
+    main_codes = codes[codes < len(cat_stop)]
+    main = np.empty(0, dtype=np.int64)
+    if any_category or len(main_codes):
+        main = _main_candidates(
+            keys,
+            entries,
+            any_keys,
+            any_order,
+            lat,
+            lon,
+            time,
+            state,
+            cat_stop,
+            density_table,
+            density_frame,
+            region,
+            screen,
+            boxes,
+            facts,
+            main_codes,
+            table,
+            kind,
+            limit,
+            cut,
+            n_dead,
+            kind_share,
+        )
+    positions = main >> 2
+    if len(main_codes) != 1:
+        positions = time[1][positions].astype(np.int64)
+    verdicts = main & 3
+    recent = np.empty(0, dtype=np.int64)
+    if delta_used:
+        recent = _delta_candidates(
+            delta_floats,
+            delta_ids,
+            delta_codes,
+            delta_used,
+            screen,
+            table,
+            any_category,
+            kind,
+            before_at,
+            before_id,
+        )
+    # merge, newest first, up to the limit-th sure candidate
+    total = len(positions) + len(recent)
+    found_ids = np.empty(total, dtype=np.int64)
+    out = np.empty((5, total))
+    out[0, :] = facts[1]
+    out[1, :] = facts[0]
+    i = j = emitted = sure = 0
+    while emitted < total and sure < limit:
+        take_main = j == len(recent)
+        if not take_main and i < len(positions):
+            pos, slot = positions[i], recent[j]
+            main_at, recent_at = created_at[pos], delta_floats[2, slot]
+            take_main = main_at > recent_at or (main_at == recent_at and ids[pos] > delta_ids[slot])
+        if take_main:
+            pos = positions[i]
+            found_ids[emitted] = ids[pos]
+            out[2, emitted], out[3, emitted], out[4, emitted] = lon[pos], lat[pos], created_at[pos]
+            sure += verdicts[i] == SURE
+            i += 1
+        else:
+            slot = recent[j]
+            found_ids[emitted] = delta_ids[slot]
+            out[2, emitted] = delta_floats[1, slot]
+            out[3, emitted] = delta_floats[0, slot]
+            out[4, emitted] = delta_floats[2, slot]
+            sure += _screen(screen, delta_floats[0, slot], delta_floats[1, slot]) == SURE
+            j += 1
+        emitted += 1
+    return found_ids[:emitted], out[:, :emitted].copy()
