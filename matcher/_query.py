@@ -33,6 +33,10 @@ SLABS = len(SLAB_NEWEST_SHARES) + 1
 SLAB_SHIFT = KEY_BITS
 CATEGORY_SHIFT = SLAB_SHIFT + 2
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
+#: the directory over sorted keys keeps one key in STRIDE, at two levels
+STRIDE = 64
+#: up to this many candidates are sorted by the few lines of an insertion sort
+SMALL = 64
 #: a region estimated to hold this share of the posts (and at least FULL_MIN) is walked
 #: without a look at the grid; past WALK_BUDGET blocks' worth, the walk gathers instead
 FULL_SHARE = 1 / 256
@@ -61,47 +65,51 @@ I8 = NDArray[np.int8]
 F64 = NDArray[np.float64]
 
 
+Screen = tuple[float, float, float, float, float, float, float]
+Facts = tuple[float, float, float, float, float, float, float, float]
+
+
 @compiled
-def _region(kind: int, a: float, b: float, c: float, d: float) -> tuple[F64, I64, F64]:
-    """The screen parameters, the unit boxes to cover, and ``[centre lat, centre lon,
-    density box south, west, north, east (NaN: none), area in square degrees, area in
-    square metres (NaN for a box)]`` of a circle ``(lat, lon, radius)`` or a box."""
-    screen = np.zeros(8)
-    facts = np.full(8, np.nan)
+def _region(kind: int, a: float, b: float, c: float, d: float) -> tuple[Screen, I64, Facts]:
+    """The screen parameters, the unit boxes to cover, and the facts ``(centre lat,
+    centre lon, density box south, west, north, east (NaN: none), area in square
+    degrees, area in square metres)`` of a circle ``(lat, lon, radius)`` or a box."""
+    nan = np.nan
     if kind == CIRCLE:
         lat, lon, radius_m = a, b, c
         dlat, dlon = extent_deg(lat, radius_m)
         boxes = circle_box_units(lat, lon, dlat, dlon)
         cos_lat = max(math.cos(math.radians(lat)), 1e-6)
-        facts[0], facts[1] = lat, lon
-        facts[6] = math.pi * radius_m**2 / (METRES_PER_DEG**2 * cos_lat)
-        facts[7] = math.pi * radius_m**2
+        area_deg2 = math.pi * radius_m**2 / (METRES_PER_DEG**2 * cos_lat)
+        area_m2 = math.pi * radius_m**2
         if abs(lat) <= PLANE_MAX_LAT and lon - dlon >= -180.0 and lon + dlon <= 180.0:
             band_m = plane_error_m(lat, radius_m, True)
             ky, kx = plane_scales(lat)
-            screen[0], screen[1], screen[2], screen[3], screen[4] = _PLANE, lat, lon, ky, kx
-            screen[5] = max(radius_m - band_m, 0.0) ** 2
-            screen[6] = (radius_m + band_m) ** 2
-            facts[2], facts[3], facts[4], facts[5] = lat - dlat, lon - dlon, lat + dlat, lon + dlon
+            inner, outer = max(radius_m - band_m, 0.0) ** 2, (radius_m + band_m) ** 2
+            screen = (float(_PLANE), lat, lon, ky, kx, inner, outer)
+            south, west, north, east = lat - dlat, lon - dlon, lat + dlat, lon + dlon
         else:
             # a prefilter only: a unit of slack for positions stored in units
-            screen[0], screen[1], screen[2] = _BAND, lat - dlat - UNIT, lat + dlat + UNIT
+            screen = (float(_BAND), lat - dlat - UNIT, lat + dlat + UNIT, 0.0, 0.0, 0.0, 0.0)
+            south = west = north = east = nan
+        facts = (lat, lon, south, west, north, east, area_deg2, area_m2)
     else:
         south, west, north, east = a, b, c, d
         boxes = box_units(south, west, north, east)
         width = east - west if west <= east else east - west + 360.0
         centre_lon = west + width / 2
-        facts[0] = (south + north) / 2
-        facts[1] = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
-        screen[0], screen[1], screen[2], screen[3], screen[4] = _BOX, south, west, north, east
+        centre_lon = centre_lon - 360.0 if centre_lon > 180.0 else centre_lon
+        screen = (float(_BOX), south, west, north, east, 0.0, 0.0)
         if west <= east:
-            facts[2], facts[3], facts[4], facts[5] = south, west, north, east
-            facts[6] = (north - south) * (east - west)
+            box_area = (north - south) * (east - west)
+            facts = ((south + north) / 2, centre_lon, south, west, north, east, box_area, nan)
+        else:
+            facts = ((south + north) / 2, centre_lon, nan, nan, nan, nan, nan, nan)
     return screen, boxes, facts
 
 
 @compiled
-def _screen(screen: F64, lat: float, lon: float) -> int:
+def _screen(screen: Screen, lat: float, lon: float) -> int:
     """OUT, MAYBE or SURE for a point in degrees (exact, or stored units times UNIT:
     the plane's band covers that rounding, a box's test is then redone on the floats)."""
     shape = screen[0]
@@ -123,7 +131,7 @@ def _screen(screen: F64, lat: float, lon: float) -> int:
 
 
 @compiled
-def _screen_entry(screen: F64, lat_u: int, lon_u: int, lat: F64, lon: F64, pos: int) -> int:
+def _screen_entry(screen: Screen, lat_u: int, lon_u: int, lat: F64, lon: F64, pos: int) -> int:
     """``_screen`` for a bucket entry in units. A stored position is within half a unit
     of the true one: the plane's band covers that; a box decides points more than a
     unit from its edges, and reads the floats of the others."""
@@ -157,18 +165,40 @@ def _push(values: I64, count: int, value: int) -> I64:
     return values
 
 
+def directory(keys: I64) -> I64:
+    """Every ``STRIDE``-th key, then every ``STRIDE``-th of those: a search reads a few
+    cache lines of these small arrays and one of ``keys``, where a binary search over
+    millions of keys waits for some twenty misses in a row."""
+    middle = keys[::STRIDE]
+    return np.concatenate((middle, middle[::STRIDE]))
+
+
 @compiled
-def _ranges(keys: I64, bounds: I64, prefixes: I64) -> tuple[I64, I64]:
+def _lower_bound(keys: I64, index: I64, needle: int) -> int:
+    """The first position of ``keys`` holding ``needle`` or more (``index`` is
+    ``directory(keys)``)."""
+    middle_size = (len(keys) + STRIDE - 1) // STRIDE
+    top = np.searchsorted(index[middle_size:], needle)
+    if top == 0:
+        return 0
+    low = (top - 1) * STRIDE  # index[low] < needle <= index[low + STRIDE]
+    middle = low + np.searchsorted(index[low : min(low + STRIDE + 1, middle_size)], needle)
+    low = (middle - 1) * STRIDE
+    return low + int(np.searchsorted(keys[low : low + STRIDE + 1], needle))
+
+
+@compiled
+def _ranges(keys: I64, index: I64, bounds: I64, prefixes: I64) -> tuple[I64, I64]:
     """Where each covering range of each prefix (a slab and a category) lies in
-    ``keys``: two binary searches over the whole array per prefix, the others within
-    their span."""
+    ``keys``: two searches through the directory per prefix, the others within their
+    span."""
     pairs = len(bounds) // 2
     starts = np.empty(len(prefixes) * pairs, dtype=np.int64)
     stops = np.empty(len(prefixes) * pairs, dtype=np.int64)
     k = 0
     for prefix in prefixes:
-        low = np.searchsorted(keys, prefix + bounds[0])
-        span = keys[low : np.searchsorted(keys, prefix + bounds[-1])]
+        low = _lower_bound(keys, index, prefix + bounds[0])
+        span = keys[low : _lower_bound(keys, index, prefix + bounds[-1])]
         for pair in range(pairs):
             starts[k] = low + np.searchsorted(span, prefix + bounds[2 * pair])
             stops[k] = low + np.searchsorted(span, prefix + bounds[2 * pair + 1])
@@ -180,19 +210,34 @@ def _ranges(keys: I64, bounds: I64, prefixes: I64) -> tuple[I64, I64]:
 def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
     """The candidates (``order << 2 | verdict``) newest first up to the ``need``-th sure
     one: the top ``need`` plus every maybe, selected before sorting."""
-    maybes = count - sure
-    top = need + maybes
-    chosen = candidates[:count]
-    if top < count:
-        chosen = np.partition(chosen, count - top)[count - top :]
-    chosen = np.sort(chosen)[::-1].copy()
+    top = need + count - sure
+    if count <= SMALL:
+        chosen = _sorted_newest_first(candidates[:count])
+    elif top < count:
+        chosen = np.sort(np.partition(candidates[:count], count - top)[count - top :])[::-1]
+    else:
+        chosen = np.sort(candidates[:count])[::-1]
     found = 0
     for k in range(len(chosen)):
         if chosen[k] & 3 == SURE:
             found += 1
             if found == need:
-                return chosen[: k + 1]
-    return chosen
+                return chosen[: k + 1].copy()
+    return chosen.copy()
+
+
+@compiled
+def _sorted_newest_first(values: I64) -> I64:
+    """A copy of a few values, largest first (an insertion sort: little code to load)."""
+    result = values.copy()
+    for k in range(1, len(result)):
+        value = result[k]
+        j = k
+        while j and result[j - 1] < value:
+            result[j] = result[j - 1]
+            j -= 1
+        result[j] = value
+    return result
 
 
 @compiled
@@ -202,7 +247,7 @@ def _gather(
     starts: I64,
     stops: I64,
     group: int,
-    screen: F64,
+    screen: Screen,
     lat: F64,
     lon: F64,
     rank: I32,
@@ -245,7 +290,7 @@ def _walk(
     single: bool,
     table: NDArray[np.bool_],
     any_category: bool,
-    screen: F64,
+    screen: Screen,
     lat: F64,
     lon: F64,
     time_order: I32,
@@ -281,8 +326,10 @@ def _walk(
 @compiled
 def _main_candidates(
     keys: I64,
+    key_index: I64,
     entries: I32,
     any_keys: I64,
+    any_index: I64,
     any_order: I32,
     lat: F64,
     lon: F64,
@@ -292,9 +339,9 @@ def _main_candidates(
     density_table: I64,
     density_frame: F64,
     region: int,
-    screen: F64,
+    screen: Screen,
     boxes: I64,
-    facts: F64,
+    facts: Facts,
     codes: I64,
     table: NDArray[np.bool_],
     kind: int,
@@ -352,23 +399,33 @@ def _main_candidates(
         if sure == limit or cut == first:
             return found
     bounds, cell_units, cells = cover(boxes)
-    slab_bits = np.arange(SLABS - 1, -1, -1, dtype=np.int64) << SLAB_SHIFT  # newest first
+    # one prefix per slab (newest first) and category
+    prefixes = np.empty(SLABS * max(len(codes), 1), dtype=np.int64)
+    for slab in range(SLABS):
+        for k in range(max(len(codes), 1)):
+            code = codes[k] if len(codes) else 0
+            prefixes[slab * max(len(codes), 1) + k] = (code << CATEGORY_SHIFT) + (
+                (SLABS - 1 - slab) << SLAB_SHIFT
+            )
     if any_category:
-        starts, stops = _ranges(any_keys, bounds, slab_bits)
+        starts, stops = _ranges(any_keys, any_index, bounds, prefixes)
         via = any_order
     else:
-        prefixes = (slab_bits.reshape(-1, 1) + (codes << CATEGORY_SHIFT)).ravel()
-        starts, stops = _ranges(keys, bounds, prefixes)
+        starts, stops = _ranges(keys, key_index, bounds, prefixes)
         via = np.empty(0, dtype=np.int32)
     group = len(starts) // SLABS
     if budget < 0:
-        covered = (stops - starts).sum()
+        covered = 0
+        for r in range(len(starts)):
+            covered += stops[r] - starts[r]
         if region == CIRCLE:
             per_unit = MEAN_RADIUS_M * math.pi / 180 / UNITS_PER_DEG
             cos_lat = max(math.cos(math.radians(facts[0])), 1e-6)
             fill = min(1.0, facts[7] / (cell_units**2 * per_unit**2 * cos_lat * cells))
         else:
-            units = (boxes[0, 1] - boxes[0, 0] + 1) * (boxes[:, 3] - boxes[:, 2] + 1).sum()
+            units = 0
+            for box in range(len(boxes)):
+                units += (boxes[box, 1] - boxes[box, 0] + 1) * (boxes[box, 3] - boxes[box, 2] + 1)
             fill = min(1.0, units / (cell_units**2 * cells))
         # the entries a gather reads: the newest slabs that should hold the answer
         wanted = (2 * limit + 8) / max(fill * match_factor, 1e-12)
@@ -413,7 +470,10 @@ def _main_candidates(
         cut,
         limit - sure,
     )
-    return np.concatenate((found, older))
+    both = np.empty(len(found) + len(older), dtype=np.int64)
+    both[: len(found)] = found
+    both[len(found) :] = older
+    return both
 
 
 @compiled
@@ -422,7 +482,7 @@ def _delta_candidates(
     ids: I64,
     codes: I16,
     used: int,
-    screen: F64,
+    screen: Screen,
     table: NDArray[np.bool_],
     any_category: bool,
     kind: int,
@@ -454,8 +514,10 @@ def _delta_candidates(
 @compiled
 def search(
     keys: I64,
+    key_index: I64,
     entries: I32,
     any_keys: I64,
+    any_index: I64,
     any_order: I32,
     lat: F64,
     lon: F64,
@@ -494,14 +556,20 @@ def search(
     screen, boxes, facts = _region(region, a, b, c, d)
     any_category = len(codes) == 0
     table = np.zeros(MAX_CATEGORIES, dtype=np.bool_)
-    table[codes] = True
-    main_codes = codes[codes < len(cat_stop)]
+    for code in codes:
+        table[code] = True
+    known = 0  # codes are sorted: those of the main part come first
+    while known < len(codes) and codes[known] < len(cat_stop):
+        known += 1
+    main_codes = codes[:known]
     main = np.empty(0, dtype=np.int64)
     if any_category or len(main_codes):
         main = _main_candidates(
             keys,
+            key_index,
             entries,
             any_keys,
+            any_index,
             any_order,
             lat,
             lon,
@@ -522,10 +590,6 @@ def search(
             n_dead,
             kind_share,
         )
-    positions = main >> 2
-    if len(main_codes) != 1:
-        positions = time[1][positions].astype(np.int64)
-    verdicts = main & 3
     recent = np.empty(0, dtype=np.int64)
     if delta_used:
         recent = _delta_candidates(
@@ -540,32 +604,41 @@ def search(
             before_at,
             before_id,
         )
-    # merge, newest first, up to the limit-th sure candidate
-    total = len(positions) + len(recent)
-    found_ids = np.empty(total, dtype=np.int64)
-    out = np.empty((5, total))
-    out[0, :] = facts[1]
-    out[1, :] = facts[0]
+    # merge newest first up to the limit-th sure candidate: main positions as k >= 0,
+    # delta slots as -1 - k
+    picks = np.empty(len(main) + len(recent), dtype=np.int64)
     i = j = emitted = sure = 0
-    while emitted < total and sure < limit:
+    while emitted < len(picks) and sure < limit:
         take_main = j == len(recent)
-        if not take_main and i < len(positions):
-            pos, slot = positions[i], recent[j]
-            main_at, recent_at = created_at[pos], delta_floats[2, slot]
-            take_main = main_at > recent_at or (main_at == recent_at and ids[pos] > delta_ids[slot])
+        pos = 0
+        if i < len(main):
+            pos = main[i] >> 2 if len(main_codes) == 1 else time[1][main[i] >> 2]
+            if not take_main:
+                slot = recent[j]
+                main_at, recent_at = created_at[pos], delta_floats[2, slot]
+                take_main = main_at > recent_at or (
+                    main_at == recent_at and ids[pos] > delta_ids[slot]
+                )
         if take_main:
-            pos = positions[i]
-            found_ids[emitted] = ids[pos]
-            out[2, emitted], out[3, emitted], out[4, emitted] = lon[pos], lat[pos], created_at[pos]
-            sure += verdicts[i] == SURE
+            picks[emitted] = pos
+            sure += main[i] & 3 == SURE
             i += 1
         else:
-            slot = recent[j]
-            found_ids[emitted] = delta_ids[slot]
-            out[2, emitted] = delta_floats[1, slot]
-            out[3, emitted] = delta_floats[0, slot]
-            out[4, emitted] = delta_floats[2, slot]
-            sure += _screen(screen, delta_floats[0, slot], delta_floats[1, slot]) == SURE
+            picks[emitted] = -1 - recent[j]
+            sure += _screen(screen, delta_floats[0, recent[j]], delta_floats[1, recent[j]]) == SURE
             j += 1
         emitted += 1
-    return found_ids[:emitted], out[:, :emitted].copy()
+    found_ids = np.empty(emitted, dtype=np.int64)
+    out = np.empty((5, emitted))
+    for k in range(emitted):
+        out[0, k], out[1, k] = facts[1], facts[0]
+        pick = picks[k]
+        if pick >= 0:
+            found_ids[k] = ids[pick]
+            out[2, k], out[3, k], out[4, k] = lon[pick], lat[pick], created_at[pick]
+        else:
+            slot = -1 - pick
+            found_ids[k] = delta_ids[slot]
+            out[2, k], out[3, k] = delta_floats[1, slot], delta_floats[0, slot]
+            out[4, k] = delta_floats[2, slot]
+    return found_ids, out

@@ -97,6 +97,7 @@ class _Main:
         del cats, slabs
         bucket_order = np.argsort(keys)
         self.bucket_key = keys[bucket_order]
+        self.bucket_index = _query.directory(self.bucket_key)
         del keys
         # one row per bucket entry, so that a gather reads one place per post
         self.bucket_rows = np.empty((self.size, 3), dtype=np.int32)
@@ -109,6 +110,7 @@ class _Main:
         cells = cells[self.bucket_rows[:, 2]]
         self.any_order = np.argsort(cells).astype(np.int32)
         self.any_key = cells[self.any_order]
+        self.any_index = _query.directory(self.any_key)
         self.density = Density(self.lat, self.lon)
 
     @property
@@ -119,8 +121,10 @@ class _Main:
             self.id_order,
             self.id_sample,
             self.bucket_key,
+            self.bucket_index,
             self.bucket_rows,
             self.any_key,
+            self.any_index,
             self.any_order,
             self.cat_stop,
         )
@@ -433,8 +437,10 @@ class Index:
         main, delta = self._main, self._delta
         ids, rows = _query.search(
             main.bucket_key,
+            main.bucket_index,
             main.bucket_rows,
             main.any_key,
+            main.any_index,
             main.any_order,
             main.lat,
             main.lon,
