@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
 
-.PHONY: run test bench bench-full lint browser clean
+.PHONY: run test bench bench-full lint browser kernels clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# numba compiles the engine once per machine and source (about 20 s), then loads it from
+# its cache: compiled here so that no server or test waits for it on a first search.
+kernels: $(STAMP)
+	$(BIN)/python -m matcher
+
+run: kernels
 	mkdir -p instance
 	$(BIN)/flask --app web demo --if-absent
 	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --call web:create_app
@@ -27,13 +32,13 @@ browser:
 	  || echo "chromium could not be installed: the browser tests will be skipped"; }
 
 # pytest exits 5 when it collects no test; that is not a failure of the code.
-test: $(STAMP) browser
+test: kernels browser
 	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
-bench: $(STAMP)
+bench: kernels
 	$(BIN)/python -m benchmarks --quick
 
-bench-full: $(STAMP)
+bench-full: kernels
 	$(BIN)/python -m benchmarks
 
 lint: $(STAMP)

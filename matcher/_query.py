@@ -184,7 +184,7 @@ def _lower_bound(keys: I64, index: I64, needle: int) -> int:
     low = (top - 1) * STRIDE  # index[low] < needle <= index[low + STRIDE]
     middle = low + np.searchsorted(index[low : min(low + STRIDE + 1, middle_size)], needle)
     low = (middle - 1) * STRIDE
-    return low + int(np.searchsorted(keys[low : low + STRIDE + 1], needle))
+    return int(low) + int(np.searchsorted(keys[low : low + STRIDE + 1], needle))
 
 
 @compiled
