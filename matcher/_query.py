@@ -188,20 +188,31 @@ def _lower_bound(keys: I64, index: I64, needle: int) -> int:
 
 
 @compiled
+def _gallop(keys: I64, low: int, needle: int) -> int:
+    """The first position from ``low`` on holding ``needle`` or more, found by steps
+    doubling from ``low``: a few reads of nearby cache lines when it is close."""
+    high, step = low, 1
+    while high < len(keys) and keys[high] < needle:
+        low = high + 1
+        high += step
+        step *= 2
+    return low + int(np.searchsorted(keys[low : min(high, len(keys))], needle))
+
+
+@compiled
 def _ranges(keys: I64, index: I64, bounds: I64, prefixes: I64) -> tuple[I64, I64]:
     """Where each covering range of each prefix (a slab and a category) lies in
-    ``keys``: two searches through the directory per prefix, the others within their
-    span."""
+    ``keys``: one search through the directory per prefix, then onwards by steps (the
+    bounds are sorted and close together)."""
     pairs = len(bounds) // 2
     starts = np.empty(len(prefixes) * pairs, dtype=np.int64)
     stops = np.empty(len(prefixes) * pairs, dtype=np.int64)
     k = 0
     for prefix in prefixes:
-        low = _lower_bound(keys, index, prefix + bounds[0])
-        span = keys[low : _lower_bound(keys, index, prefix + bounds[-1])]
+        position = _lower_bound(keys, index, prefix + bounds[0])
         for pair in range(pairs):
-            starts[k] = low + np.searchsorted(span, prefix + bounds[2 * pair])
-            stops[k] = low + np.searchsorted(span, prefix + bounds[2 * pair + 1])
+            starts[k] = position = _gallop(keys, position, prefix + bounds[2 * pair])
+            stops[k] = position = _gallop(keys, position, prefix + bounds[2 * pair + 1])
             k += 1
     return starts, stops
 
@@ -516,14 +527,9 @@ def search(
     keys: I64,
     key_index: I64,
     entries: I32,
-    any_keys: I64,
-    any_index: I64,
-    any_order: I32,
-    lat: F64,
-    lon: F64,
+    orders: I32,
+    floats: F64,
     ids: I64,
-    created_at: F64,
-    time: I32,
     state: I8,
     cat_stop: I64,
     density_table: I64,
@@ -552,7 +558,14 @@ def search(
 
     ``codes``: the wanted categories, sorted (empty: any); ``kind``: -1 (any), 0 or 1;
     ``cut``: the order key below which main posts are older than ``before`` (-1: no
-    ``before``); ``before_at, before_id``: the same bound for the delta (NaN: none)."""
+    ``before``); ``before_at, before_id``: the same bound for the delta (NaN: none).
+
+    The main part comes as few arrays (fewer arguments: each costs time to check on a
+    call): ``keys`` and ``key_index`` rows by category or for any category, ``orders``
+    rows time rank, time order and order of the keys for any category, ``floats`` rows
+    lat, lon, created_at."""
+    lat, lon, created_at = floats[0], floats[1], floats[2]
+    time = orders[:2]
     screen, boxes, facts = _region(region, a, b, c, d)
     any_category = len(codes) == 0
     table = np.zeros(MAX_CATEGORIES, dtype=np.bool_)
@@ -565,12 +578,12 @@ def search(
     main = np.empty(0, dtype=np.int64)
     if any_category or len(main_codes):
         main = _main_candidates(
-            keys,
-            key_index,
+            keys[0],
+            key_index[0],
             entries,
-            any_keys,
-            any_index,
-            any_order,
+            keys[1],
+            key_index[1],
+            orders[2],
             lat,
             lon,
             time,

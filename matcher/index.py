@@ -67,12 +67,13 @@ class _Main:
         n_categories: int,
     ) -> None:
         order = np.lexsort((ids, created_at, cats))
+        size = self.size = len(order)
         self.id = ids[order]
-        self.lat = lats[order]
-        self.lon = lons[order]
-        self.created_at = created_at[order]
+        # lat, lon, created_at: the raw columns, as rows of one array for the kernel
+        self.floats = np.empty((3, size))
+        self.lat, self.lon, self.created_at = self.floats
+        self.lat[:], self.lon[:], self.created_at[:] = lats[order], lons[order], created_at[order]
         self.state = kinds[order]  # REQUEST bit; DEAD is set on removal
-        self.size = len(order)
         self.cat_stop = np.cumsum(np.bincount(cats, minlength=n_categories))
         cats = cats[order]
         del order
@@ -80,27 +81,30 @@ class _Main:
         starts: list[int] = [0, *self.cat_stop.tolist()]
         self.cat_ranges = list(zip(starts[:-1], starts[1:], strict=True))
         self.n_dead = 0
-        self.kind_share = float(self.state.mean()) if self.size else 0.5
-        # across categories: each position's time rank, and the positions in time order
-        self.time = np.empty((2, self.size), dtype=np.int32)
-        self.time[1] = np.lexsort((self.id, self.created_at))
-        self.time[0, self.time[1]] = np.arange(self.size, dtype=np.int32)
+        self.kind_share = float(self.state.mean()) if size else 0.5
+        # rows: each position's time rank, the positions in time order, and the bucket
+        # entries in the order of the keys of any category (below)
+        self.orders = np.empty((3, size), dtype=np.int32)
+        rank, time_order, any_order = self.orders
+        time_order[:] = np.lexsort((self.id, self.created_at))
+        rank[time_order] = np.arange(size, dtype=np.int32)
         self.id_order = np.argsort(self.id).astype(np.int32)
         # every ID_SAMPLE-th id in id order: a small array to search first, because
         # searchsorted with an int32 sorter converts the whole sorter on every call
         self.id_sample = self.id[self.id_order[::ID_SAMPLE]]
         lat_u, lon_u = grid.to_units(self.lat), grid.to_units(self.lon)
-        thresholds = [self.size - int(self.size * share) for share in SLAB_NEWEST_SHARES]
-        slabs = np.searchsorted(np.array(thresholds, dtype=np.int32), self.time[0], "right")
+        thresholds = [size - int(size * share) for share in SLAB_NEWEST_SHARES]
+        slabs = np.searchsorted(np.array(thresholds, dtype=np.int32), rank, "right")
         cells = grid.keys(lat_u, lon_u) | (slabs.astype(np.int64) << SLAB_SHIFT)
         keys = cells | (cats.astype(np.int64) << CATEGORY_SHIFT)
         del cats, slabs
+        # rows: the keys by category, slab and cell, then by slab and cell alone
+        self.keys = np.empty((2, size), dtype=np.int64)
         bucket_order = np.argsort(keys)
-        self.bucket_key = keys[bucket_order]
-        self.bucket_index = _query.directory(self.bucket_key)
+        self.keys[0] = keys[bucket_order]
         del keys
         # one row per bucket entry, so that a gather reads one place per post
-        self.bucket_rows = np.empty((self.size, 3), dtype=np.int32)
+        self.bucket_rows = np.empty((size, 3), dtype=np.int32)
         self.bucket_rows[:, 0] = lat_u[bucket_order]
         self.bucket_rows[:, 1] = lon_u[bucket_order]
         self.bucket_rows[:, 2] = bucket_order
@@ -108,24 +112,35 @@ class _Main:
         # the same entries in cell order, for queries of any category: one range per cell
         # rather than one per cell and category
         cells = cells[self.bucket_rows[:, 2]]
-        self.any_order = np.argsort(cells).astype(np.int32)
-        self.any_key = cells[self.any_order]
-        self.any_index = _query.directory(self.any_key)
+        any_order[:] = np.argsort(cells)
+        self.keys[1] = cells[any_order]
+        del cells
+        self.key_index = np.stack([_query.directory(keys) for keys in self.keys])
         self.density = Density(self.lat, self.lon)
+        # what every search passes to the kernel, in its order
+        self.arrays = (
+            self.keys,
+            self.key_index,
+            self.bucket_rows,
+            self.orders,
+            self.floats,
+            self.id,
+            self.state,
+            self.cat_stop,
+            self.density.table,
+            self.density.frame,
+        )
 
     @property
     def nbytes(self) -> int:
         arrays = (
             self.state,
-            self.time,
+            self.orders,
             self.id_order,
             self.id_sample,
-            self.bucket_key,
-            self.bucket_index,
+            self.keys,
+            self.key_index,
             self.bucket_rows,
-            self.any_key,
-            self.any_index,
-            self.any_order,
             self.cat_stop,
         )
         return sum(a.nbytes for a in arrays) + self.density.nbytes
@@ -181,6 +196,7 @@ class _Delta:
         self.floats = np.zeros((3, capacity))
         self.id = np.zeros(capacity, dtype=np.int64)
         self.codes = np.zeros((3, capacity), dtype=np.int16)
+        self.arrays = (self.floats, self.id, self.codes)
         self.used = 0
         self.slot: dict[int, int] = {}
 
@@ -436,24 +452,8 @@ class Index:
             cut = self._main.cut(codes.tolist(), key)
         main, delta = self._main, self._delta
         ids, rows = _query.search(
-            main.bucket_key,
-            main.bucket_index,
-            main.bucket_rows,
-            main.any_key,
-            main.any_index,
-            main.any_order,
-            main.lat,
-            main.lon,
-            main.id,
-            main.created_at,
-            main.time,
-            main.state,
-            main.cat_stop,
-            main.density.table,
-            main.density.frame,
-            delta.floats,
-            delta.id,
-            delta.codes,
+            *main.arrays,
+            *delta.arrays,
             delta.used,
             region,
             *shape,
@@ -467,14 +467,13 @@ class Index:
             main.kind_share,
         )
         if len(ids):
-            # distances written over the third row (pyproj's Geod.inv without its copies)
-            GEOD._inv(rows[0], rows[1], rows[2], rows[3], radians=False, return_back_azimuth=True)
+            # distances over the third row: pyproj's Geod.inv without its copies
+            GEOD._inv(rows[0], rows[1], rows[2], rows[3], False, True)
         found = zip(ids.tolist(), rows[2].tolist(), rows[4].tolist(), strict=True)
         if region == _query.BOX:
-            return [Match(*match) for match in found]
+            return list(map(Match._make, found))
         radius_m = shape[2]
-        matches = [Match(*match) for match in found if match[1] <= radius_m]
-        return matches[:limit]
+        return [Match._make(match) for match in found if match[1] <= radius_m][:limit]
 
 
 def _int64_column(values: object, name: str) -> I64:

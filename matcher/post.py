@@ -1,7 +1,7 @@
 """The records the engine takes in and gives back."""
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Kind = Literal["offer", "request"]
 KINDS: tuple[Kind, ...] = ("offer", "request")
@@ -21,9 +21,10 @@ class Post:
     created_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One search result: the post id, its WGS84 geodesic distance, its time."""
+class Match(NamedTuple):
+    """One search result: the post id, its WGS84 geodesic distance, its time. A named
+    tuple rather than a frozen dataclass: a search makes twenty of them, and a tuple is
+    made in half the time."""
 
     id: int
     distance_m: float
