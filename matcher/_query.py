@@ -277,20 +277,49 @@ def _gather(
     for r in range(len(starts)):
         if r % group == 0 and sure >= need:
             break
-        for i in range(starts[r], stops[r]):
-            row = via[i] if len(via) else i
-            pos = entries[row, 2]
-            verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
-            if verdict == OUT:
-                continue
+        i = starts[r]
+        while True:
+            i, candidate = _next_entry(
+                entries, via, i, stops[r], screen, lat, lon, rank, state, single, kind, cut
+            )
+            if i == stops[r]:
+                break
+            candidates = _push(candidates, count, candidate)
+            count += 1
+            sure += candidate & 3 == SURE
+            i += 1
+    return _newest(candidates, count, sure, need)
+
+
+@compiled
+def _next_entry(
+    entries: I32,
+    via: I32,
+    i: int,
+    stop: int,
+    screen: Screen,
+    lat: F64,
+    lon: F64,
+    rank: I32,
+    state: I8,
+    single: bool,
+    kind: int,
+    cut: int,
+) -> tuple[int, int]:
+    """The first candidate among entries ``i`` to ``stop``: its entry and ``order << 2 |
+    verdict``, or ``stop``. Apart from the loop that keeps candidates, because a loop
+    that replaces an array costs ten times more per turn."""
+    while i < stop:
+        row = via[i] if len(via) else i
+        pos = entries[row, 2]
+        verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
+        if verdict != OUT:
             order = pos if single else rank[pos]
             flags = state[pos]
-            if order >= cut or flags & DEAD or (kind >= 0 and flags & REQUEST != kind):
-                continue
-            candidates = _push(candidates, count, order << 2 | verdict)
-            count += 1
-            sure += verdict == SURE
-    return _newest(candidates, count, sure, need)
+            if order < cut and not flags & DEAD and (kind < 0 or flags & REQUEST == kind):
+                return i, order << 2 | verdict
+        i += 1
+    return stop, 0
 
 
 @compiled
@@ -317,21 +346,60 @@ def _walk(
     count = sure = 0
     order = cut - 1
     end = max(first, cut - budget)
-    while order >= end and sure < need:
-        pos = order if single else time_order[order]
-        verdict = _screen(screen, lat[pos], lon[pos])
-        flags = state[pos]
-        if (
-            verdict != OUT
-            and not flags & DEAD
-            and (kind < 0 or flags & REQUEST == kind)
-            and (single or any_category or table[np.searchsorted(cat_stop, pos, side="right")])
-        ):
-            found = _push(found, count, order << 2 | verdict)
-            count += 1
-            sure += verdict == SURE
+    while sure < need:
+        order, candidate = _next_in_time(
+            order,
+            end,
+            single,
+            table,
+            any_category,
+            screen,
+            lat,
+            lon,
+            time_order,
+            state,
+            cat_stop,
+            kind,
+        )
+        if order < end:
+            break
+        found = _push(found, count, candidate)
+        count += 1
+        sure += candidate & 3 == SURE
         order -= 1
     return found[:count], sure, order + 1
+
+
+@compiled
+def _next_in_time(
+    order: int,
+    end: int,
+    single: bool,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    screen: Screen,
+    lat: F64,
+    lon: F64,
+    time_order: I32,
+    state: I8,
+    cat_stop: I64,
+    kind: int,
+) -> tuple[int, int]:
+    """The first candidate from order key ``order`` down to ``end``: its order key and
+    ``order << 2 | verdict``, or ``end - 1`` (see ``_next_entry`` for why apart)."""
+    while order >= end:
+        pos = order if single else time_order[order]
+        verdict = _screen(screen, lat[pos], lon[pos])
+        if verdict != OUT:
+            flags = state[pos]
+            if (
+                not flags & DEAD
+                and (kind < 0 or flags & REQUEST == kind)
+                and (single or any_category or table[np.searchsorted(cat_stop, pos, "right")])
+            ):
+                return order, order << 2 | verdict
+        order -= 1
+    return end - 1, 0
 
 
 @compiled
@@ -488,6 +556,37 @@ def _main_candidates(
 
 
 @compiled
+def _next_slot(
+    floats: F64,
+    ids: I64,
+    codes: I16,
+    slot: int,
+    used: int,
+    screen: Screen,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    kind: int,
+    before_at: float,
+    before_id: int,
+) -> tuple[int, int]:
+    """The first delta slot from ``slot`` on that may match, and its verdict, or
+    ``used`` (see ``_next_entry`` for why apart)."""
+    while slot < used:
+        verdict = _screen(screen, floats[0, slot], floats[1, slot])
+        if (
+            verdict != OUT
+            and codes[2, slot]
+            and (any_category or table[codes[0, slot]])
+            and (kind < 0 or codes[1, slot] == kind)
+        ):
+            at = floats[2, slot]
+            if np.isnan(before_at) or at < before_at or (at == before_at and ids[slot] < before_id):
+                return slot, verdict
+        slot += 1
+    return used, OUT
+
+
+@compiled
 def _delta_candidates(
     floats: F64,
     ids: I64,
@@ -499,25 +598,38 @@ def _delta_candidates(
     kind: int,
     before_at: float,
     before_id: int,
+    need: int,
 ) -> I64:
-    """The delta's slots in the region, newest first (``floats`` rows: lat, lon,
-    created_at; ``codes`` rows: category, kind, live)."""
+    """The delta's slots in the region, newest first, enough for ``need`` sure ones
+    (``floats`` rows: lat, lon, created_at; ``codes`` rows: category, kind, live). The
+    place is tested first: it reads two rows, and few slots pass it."""
     slots = np.empty(16, dtype=np.int64)
-    found = 0
-    for slot in range(used):
-        if not codes[2, slot] or not (any_category or table[codes[0, slot]]):
-            continue
-        if kind >= 0 and codes[1, slot] != kind:
-            continue
-        at = floats[2, slot]
-        if not np.isnan(before_at) and (
-            at > before_at or (at == before_at and ids[slot] >= before_id)
-        ):
-            continue
-        if _screen(screen, floats[0, slot], floats[1, slot]) != OUT:
-            slots = _push(slots, found, slot)
-            found += 1
+    found = sure = slot = 0
+    while True:
+        slot, verdict = _next_slot(
+            floats,
+            ids,
+            codes,
+            slot,
+            used,
+            screen,
+            table,
+            any_category,
+            kind,
+            before_at,
+            before_id,
+        )
+        if slot == used:
+            break
+        slots = _push(slots, found, slot)
+        found += 1
+        sure += verdict == SURE
+        slot += 1
     slots = slots[:found]
+    top = need + found - sure
+    if top < found:  # keep the newest: those from the top-th newest time on
+        newest_at = np.partition(floats[2, slots], found - top)[found - top]
+        slots = slots[floats[2, slots] >= newest_at]
     slots = slots[np.argsort(ids[slots], kind="mergesort")]
     return slots[np.argsort(floats[2, slots], kind="mergesort")][::-1].copy()
 
@@ -616,6 +728,7 @@ def search(
             kind,
             before_at,
             before_id,
+            limit,
         )
     # merge newest first up to the limit-th sure candidate: main positions as k >= 0,
     # delta slots as -1 - k
