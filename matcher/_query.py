@@ -23,7 +23,14 @@ from numpy.typing import NDArray
 from matcher._density import estimate
 from matcher._jit import compiled
 from matcher.geodesy import PLANE_MAX_LAT, extent_deg, plane_error_m, plane_scales
-from matcher.grid import KEY_BITS, UNITS_PER_DEG, box_units, circle_box_units, cover
+from matcher.grid import (
+    KEY_BITS,
+    UNITS_PER_DEG,
+    box_units,
+    circle_box_units,
+    cover,
+    insertion_sorted,
+)
 
 #: time slabs: the newest 1/64 of the posts, the next 3/64, 3/16, and the rest. Keys
 #: carry their slab, so a gather reads the newest slabs first and stops when they hold
@@ -35,7 +42,7 @@ CATEGORY_SHIFT = SLAB_SHIFT + 2
 MAX_CATEGORIES = 1 << (63 - CATEGORY_SHIFT)
 #: the directory over sorted keys keeps one key in STRIDE, at two levels
 STRIDE = 64
-#: up to this many candidates are sorted by the few lines of an insertion sort
+#: up to this many candidates are sorted by an insertion sort (little code to load)
 SMALL = 64
 #: a region estimated to hold this share of the posts (and at least FULL_MIN) is walked
 #: without a look at the grid; past WALK_BUDGET blocks' worth, the walk gathers instead
@@ -223,7 +230,7 @@ def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
     one: the top ``need`` plus every maybe, selected before sorting."""
     top = need + count - sure
     if count <= SMALL:
-        chosen = _sorted_newest_first(candidates[:count])
+        chosen = insertion_sorted(candidates[:count])[::-1]
     elif top < count:
         chosen = np.sort(np.partition(candidates[:count], count - top)[count - top :])[::-1]
     else:
@@ -235,20 +242,6 @@ def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
             if found == need:
                 return chosen[: k + 1].copy()
     return chosen.copy()
-
-
-@compiled
-def _sorted_newest_first(values: I64) -> I64:
-    """A copy of a few values, largest first (an insertion sort: little code to load)."""
-    result = values.copy()
-    for k in range(1, len(result)):
-        value = result[k]
-        j = k
-        while j and result[j - 1] < value:
-            result[j] = result[j - 1]
-            j -= 1
-        result[j] = value
-    return result
 
 
 @compiled

@@ -50,6 +50,8 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 _ANY = np.empty(0, dtype=np.int64)
+#: makes a Match from a checked (id, distance_m, created_at) tuple without a Python call
+_new_tuple = tuple.__new__
 
 
 class _Main:
@@ -471,9 +473,9 @@ class Index:
             GEOD._inv(rows[0], rows[1], rows[2], rows[3], False, True)
         found = zip(ids.tolist(), rows[2].tolist(), rows[4].tolist(), strict=True)
         if region == _query.BOX:
-            return list(map(Match._make, found))
+            return [_new_tuple(Match, match) for match in found]
         radius_m = shape[2]
-        return [Match._make(match) for match in found if match[1] <= radius_m][:limit]
+        return [_new_tuple(Match, match) for match in found if match[1] <= radius_m][:limit]
 
 
 def _int64_column(values: object, name: str) -> I64:
