@@ -244,23 +244,13 @@ def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
     return chosen.copy()
 
 
+#: what a gather needs to tell a candidate: entries, their order (empty: in place),
+#: screen, lat, lon, time rank, state, single category, kind, cut
+GatherFilter = tuple[I32, I32, Screen, F64, F64, I32, I8, bool, int, int]
+
+
 @compiled
-def _gather(
-    entries: I32,
-    via: I32,
-    starts: I64,
-    stops: I64,
-    group: int,
-    screen: Screen,
-    lat: F64,
-    lon: F64,
-    rank: I32,
-    state: I8,
-    single: bool,
-    kind: int,
-    cut: int,
-    need: int,
-) -> I64:
+def _gather(starts: I64, stops: I64, group: int, need: int, gather: GatherFilter) -> I64:
     """The newest candidates among the entries of the ranges (entry ``i`` is row
     ``via[i]`` of ``entries`` when ``via`` is not empty), with order keys below ``cut``.
     Ranges come in groups of ``group``, one per slab, newest first: once a slab has
@@ -272,9 +262,7 @@ def _gather(
             break
         i = starts[r]
         while True:
-            i, candidate = _next_entry(
-                entries, via, i, stops[r], screen, lat, lon, rank, state, single, kind, cut
-            )
+            i, candidate = _next_entry(i, stops[r], gather)
             if i == stops[r]:
                 break
             candidates = _push(candidates, count, candidate)
@@ -285,23 +273,11 @@ def _gather(
 
 
 @compiled
-def _next_entry(
-    entries: I32,
-    via: I32,
-    i: int,
-    stop: int,
-    screen: Screen,
-    lat: F64,
-    lon: F64,
-    rank: I32,
-    state: I8,
-    single: bool,
-    kind: int,
-    cut: int,
-) -> tuple[int, int]:
+def _next_entry(i: int, stop: int, gather: GatherFilter) -> tuple[int, int]:
     """The first candidate among entries ``i`` to ``stop``: its entry and ``order << 2 |
     verdict``, or ``stop``. Apart from the loop that keeps candidates, because a loop
     that replaces an array costs ten times more per turn."""
+    entries, via, screen, lat, lon, rank, state, single, kind, cut = gather
     while i < stop:
         row = via[i] if len(via) else i
         pos = entries[row, 2]
@@ -315,23 +291,13 @@ def _next_entry(
     return stop, 0
 
 
+#: what a walk needs to tell a candidate: single category, category table, any category,
+#: screen, lat, lon, time order, state, category stops, kind
+WalkFilter = tuple[bool, NDArray[np.bool_], bool, Screen, F64, F64, I32, I8, I64, int]
+
+
 @compiled
-def _walk(
-    first: int,
-    cut: int,
-    budget: int,
-    single: bool,
-    table: NDArray[np.bool_],
-    any_category: bool,
-    screen: Screen,
-    lat: F64,
-    lon: F64,
-    time_order: I32,
-    state: I8,
-    cat_stop: I64,
-    kind: int,
-    need: int,
-) -> tuple[I64, int, int]:
+def _walk(first: int, cut: int, budget: int, need: int, walk: WalkFilter) -> tuple[I64, int, int]:
     """Newest first through the category (or through time, across categories) from
     ``cut - 1``, until ``need`` sure candidates or ``budget`` posts read: the candidates,
     how many are sure, and the order key where the walk stopped."""
@@ -340,20 +306,7 @@ def _walk(
     order = cut - 1
     end = max(first, cut - budget)
     while sure < need:
-        order, candidate = _next_in_time(
-            order,
-            end,
-            single,
-            table,
-            any_category,
-            screen,
-            lat,
-            lon,
-            time_order,
-            state,
-            cat_stop,
-            kind,
-        )
+        order, candidate = _next_in_time(order, end, walk)
         if order < end:
             break
         found = _push(found, count, candidate)
@@ -364,22 +317,10 @@ def _walk(
 
 
 @compiled
-def _next_in_time(
-    order: int,
-    end: int,
-    single: bool,
-    table: NDArray[np.bool_],
-    any_category: bool,
-    screen: Screen,
-    lat: F64,
-    lon: F64,
-    time_order: I32,
-    state: I8,
-    cat_stop: I64,
-    kind: int,
-) -> tuple[int, int]:
+def _next_in_time(order: int, end: int, walk: WalkFilter) -> tuple[int, int]:
     """The first candidate from order key ``order`` down to ``end``: its order key and
     ``order << 2 | verdict``, or ``end - 1`` (see ``_next_entry`` for why apart)."""
+    single, table, any_category, screen, lat, lon, time_order, state, cat_stop, kind = walk
     while order >= end:
         pos = order if single else time_order[order]
         verdict = _screen(screen, lat[pos], lon[pos])
@@ -393,6 +334,24 @@ def _next_in_time(
                 return order, order << 2 | verdict
         order -= 1
     return end - 1, 0
+
+
+@compiled
+def _covering(
+    keys: I64, key_index: I64, any_keys: I64, any_index: I64, bounds: I64, codes: I64
+) -> tuple[I64, I64]:
+    """The ranges of entries in the covering cells (``bounds``), for each slab (newest
+    first) and wanted category, or for each slab across categories (``codes`` empty)."""
+    prefixes = np.empty(SLABS * max(len(codes), 1), dtype=np.int64)
+    for slab in range(SLABS):
+        for k in range(max(len(codes), 1)):
+            code = codes[k] if len(codes) else 0
+            prefixes[slab * max(len(codes), 1) + k] = (code << CATEGORY_SHIFT) + (
+                (SLABS - 1 - slab) << SLAB_SHIFT
+            )
+    if len(codes):
+        return _ranges(keys, key_index, bounds, prefixes)
+    return _ranges(any_keys, any_index, bounds, prefixes)
 
 
 @compiled
@@ -449,44 +408,10 @@ def _main_candidates(
         if inside >= max(n * FULL_SHARE, FULL_MIN):
             share = max(inside / n * match_factor, 1e-12)
             budget = WALK_BUDGET * (int(1.5 * limit / share) + 32)
-    found = np.empty(0, dtype=np.int64)
-    sure = 0
-    if budget >= 0:
-        found, sure, cut = _walk(
-            first,
-            cut,
-            budget,
-            single,
-            table,
-            any_category,
-            screen,
-            lat,
-            lon,
-            time[1],
-            state,
-            cat_stop,
-            kind,
-            limit,
-        )
-        if sure == limit or cut == first:
-            return found
     bounds, cell_units, cells = cover(boxes)
-    # one prefix per slab (newest first) and category
-    prefixes = np.empty(SLABS * max(len(codes), 1), dtype=np.int64)
-    for slab in range(SLABS):
-        for k in range(max(len(codes), 1)):
-            code = codes[k] if len(codes) else 0
-            prefixes[slab * max(len(codes), 1) + k] = (code << CATEGORY_SHIFT) + (
-                (SLABS - 1 - slab) << SLAB_SHIFT
-            )
-    if any_category:
-        starts, stops = _ranges(any_keys, any_index, bounds, prefixes)
-        via = any_order
-    else:
-        starts, stops = _ranges(keys, key_index, bounds, prefixes)
-        via = np.empty(0, dtype=np.int32)
-    group = len(starts) // SLABS
-    if budget < 0:
+    looked = budget < 0  # at the grid: walk if its cells hold many times what a walk reads
+    if looked:
+        starts, stops = _covering(keys, key_index, any_keys, any_index, bounds, codes)
         covered = 0
         for r in range(len(starts)):
             covered += stops[r] - starts[r]
@@ -501,6 +426,7 @@ def _main_candidates(
             fill = min(1.0, units / (cell_units**2 * cells))
         # the entries a gather reads: the newest slabs that should hold the answer
         wanted = (2 * limit + 8) / max(fill * match_factor, 1e-12)
+        group = len(starts) // SLABS
         gathered = 0
         for r in range(len(starts)):
             if r % group == 0 and gathered >= wanted:
@@ -508,62 +434,36 @@ def _main_candidates(
             gathered += stops[r] - starts[r]
         share = max(covered / max(segment, 1) * fill * match_factor, 1e-12)
         if (int(1.5 * limit / share) + 32) * WALK_ADVANTAGE < gathered:
-            found, sure, cut = _walk(
-                first,
-                cut,
-                gathered,
-                single,
-                table,
-                any_category,
-                screen,
-                lat,
-                lon,
-                time[1],
-                state,
-                cat_stop,
-                kind,
-                limit,
-            )
-            if sure == limit or cut == first:
-                return found
-    older = _gather(
-        entries,
-        via,
-        starts,
-        stops,
-        group,
-        screen,
-        lat,
-        lon,
-        time[0],
-        state,
-        single,
-        kind,
-        cut,
-        limit - sure,
-    )
+            budget = gathered
+    found = np.empty(0, dtype=np.int64)
+    sure = 0
+    if budget >= 0:
+        walk = (single, table, any_category, screen, lat, lon, time[1], state, cat_stop, kind)
+        found, sure, cut = _walk(first, cut, budget, limit, walk)
+        if sure == limit or cut == first:
+            return found
+    if not looked:
+        starts, stops = _covering(keys, key_index, any_keys, any_index, bounds, codes)
+    via = any_order if any_category else np.empty(0, dtype=np.int32)
+    group = len(starts) // SLABS
+    gather = (entries, via, screen, lat, lon, time[0], state, single, kind, cut)
+    older = _gather(starts, stops, group, limit - sure, gather)
     both = np.empty(len(found) + len(older), dtype=np.int64)
     both[: len(found)] = found
     both[len(found) :] = older
     return both
 
 
+#: what a scan of the delta needs to tell a candidate: floats (lat, lon, created_at),
+#: ids, codes (category, kind, live), screen, category table, any category, kind, before
+DeltaFilter = tuple[F64, I64, I16, Screen, NDArray[np.bool_], bool, int, float, int]
+
+
 @compiled
-def _next_slot(
-    floats: F64,
-    ids: I64,
-    codes: I16,
-    slot: int,
-    used: int,
-    screen: Screen,
-    table: NDArray[np.bool_],
-    any_category: bool,
-    kind: int,
-    before_at: float,
-    before_id: int,
-) -> tuple[int, int]:
+def _next_slot(slot: int, used: int, delta: DeltaFilter) -> tuple[int, int]:
     """The first delta slot from ``slot`` on that may match, and its verdict, or
     ``used`` (see ``_next_entry`` for why apart)."""
+    floats, ids, codes, screen, table, any_category, kind, before_at, before_id = delta
     while slot < used:
         verdict = _screen(screen, floats[0, slot], floats[1, slot])
         if (
@@ -580,38 +480,15 @@ def _next_slot(
 
 
 @compiled
-def _delta_candidates(
-    floats: F64,
-    ids: I64,
-    codes: I16,
-    used: int,
-    screen: Screen,
-    table: NDArray[np.bool_],
-    any_category: bool,
-    kind: int,
-    before_at: float,
-    before_id: int,
-    need: int,
-) -> I64:
+def _delta_candidates(used: int, need: int, delta: DeltaFilter) -> I64:
     """The delta's slots in the region, newest first, enough for ``need`` sure ones
     (``floats`` rows: lat, lon, created_at; ``codes`` rows: category, kind, live). The
     place is tested first: it reads two rows, and few slots pass it."""
+    floats, ids = delta[0], delta[1]
     slots = np.empty(16, dtype=np.int64)
     found = sure = slot = 0
     while True:
-        slot, verdict = _next_slot(
-            floats,
-            ids,
-            codes,
-            slot,
-            used,
-            screen,
-            table,
-            any_category,
-            kind,
-            before_at,
-            before_id,
-        )
+        slot, verdict = _next_slot(slot, used, delta)
         if slot == used:
             break
         slots = _push(slots, found, slot)
@@ -710,19 +587,18 @@ def search(
         )
     recent = np.empty(0, dtype=np.int64)
     if delta_used:
-        recent = _delta_candidates(
+        delta = (
             delta_floats,
             delta_ids,
             delta_codes,
-            delta_used,
             screen,
             table,
             any_category,
             kind,
             before_at,
             before_id,
-            limit,
         )
+        recent = _delta_candidates(delta_used, limit, delta)
     # merge newest first up to the limit-th sure candidate: main positions as k >= 0,
     # delta slots as -1 - k
     picks = np.empty(len(main) + len(recent), dtype=np.int64)
