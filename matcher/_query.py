@@ -161,23 +161,21 @@ def _screen_entry(screen: Screen, lat_u: int, lon_u: int, lat: F64, lon: F64, po
     return _screen(screen, lat[pos], lon[pos])
 
 
-@compiled
-def _push(values: I64, count: int, value: int) -> I64:
-    """``values`` with ``value`` at ``count`` (grown when full)."""
-    if count == len(values):
-        grown = np.empty(2 * len(values), dtype=np.int64)
-        grown[:count] = values
-        values = grown
-    values[count] = value
-    return values
-
-
 def directory(keys: I64) -> I64:
     """Every ``STRIDE``-th key, then every ``STRIDE``-th of those: a search reads a few
     cache lines of these small arrays and one of ``keys``, where a binary search over
     millions of keys waits for some twenty misses in a row."""
     middle = keys[::STRIDE]
     return np.concatenate((middle, middle[::STRIDE]))
+
+
+@compiled
+def _grown(values: I64) -> I64:
+    """``values`` in an array twice as long. Scans fill an array in an inner loop and
+    grow it in the outer one: a loop that may replace an array runs ten times slower."""
+    grown = np.empty(2 * len(values), dtype=np.int64)
+    grown[: len(values)] = values
+    return grown
 
 
 @compiled
@@ -244,13 +242,23 @@ def _newest(candidates: I64, count: int, sure: int, need: int) -> I64:
     return chosen.copy()
 
 
-#: what a gather needs to tell a candidate: entries, their order (empty: in place),
-#: screen, lat, lon, time rank, state, single category, kind, cut
-GatherFilter = tuple[I32, I32, Screen, F64, F64, I32, I8, bool, int, int]
-
-
 @compiled
-def _gather(starts: I64, stops: I64, group: int, need: int, gather: GatherFilter) -> I64:
+def _gather(
+    entries: I32,
+    via: I32,
+    starts: I64,
+    stops: I64,
+    group: int,
+    screen: Screen,
+    lat: F64,
+    lon: F64,
+    rank: I32,
+    state: I8,
+    single: bool,
+    kind: int,
+    cut: int,
+    need: int,
+) -> I64:
     """The newest candidates among the entries of the ranges (entry ``i`` is row
     ``via[i]`` of ``entries`` when ``via`` is not empty), with order keys below ``cut``.
     Ranges come in groups of ``group``, one per slab, newest first: once a slab has
@@ -261,43 +269,41 @@ def _gather(starts: I64, stops: I64, group: int, need: int, gather: GatherFilter
         if r % group == 0 and sure >= need:
             break
         i = starts[r]
-        while True:
-            i, candidate = _next_entry(i, stops[r], gather)
-            if i == stops[r]:
-                break
-            candidates = _push(candidates, count, candidate)
-            count += 1
-            sure += candidate & 3 == SURE
-            i += 1
+        while i < stops[r]:
+            while i < stops[r] and count < len(candidates):
+                row = via[i] if len(via) else i
+                pos = entries[row, 2]
+                verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
+                if verdict != OUT:
+                    order = pos if single else rank[pos]
+                    flags = state[pos]
+                    if order < cut and not flags & DEAD and (kind < 0 or flags & REQUEST == kind):
+                        candidates[count] = order << 2 | verdict
+                        count += 1
+                        sure += verdict == SURE
+                i += 1
+            if count == len(candidates):
+                candidates = _grown(candidates)
     return _newest(candidates, count, sure, need)
 
 
 @compiled
-def _next_entry(i: int, stop: int, gather: GatherFilter) -> tuple[int, int]:
-    """The first candidate among entries ``i`` to ``stop``: its entry and ``order << 2 |
-    verdict``, or ``stop``. Apart from the loop that keeps candidates, because a loop
-    that replaces an array costs ten times more per turn."""
-    entries, via, screen, lat, lon, rank, state, single, kind, cut = gather
-    while i < stop:
-        row = via[i] if len(via) else i
-        pos = entries[row, 2]
-        verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
-        if verdict != OUT:
-            order = pos if single else rank[pos]
-            flags = state[pos]
-            if order < cut and not flags & DEAD and (kind < 0 or flags & REQUEST == kind):
-                return i, order << 2 | verdict
-        i += 1
-    return stop, 0
-
-
-#: what a walk needs to tell a candidate: single category, category table, any category,
-#: screen, lat, lon, time order, state, category stops, kind
-WalkFilter = tuple[bool, NDArray[np.bool_], bool, Screen, F64, F64, I32, I8, I64, int]
-
-
-@compiled
-def _walk(first: int, cut: int, budget: int, need: int, walk: WalkFilter) -> tuple[I64, int, int]:
+def _walk(
+    first: int,
+    cut: int,
+    budget: int,
+    single: bool,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    screen: Screen,
+    lat: F64,
+    lon: F64,
+    time_order: I32,
+    state: I8,
+    cat_stop: I64,
+    kind: int,
+    need: int,
+) -> tuple[I64, int, int]:
     """Newest first through the category (or through time, across categories) from
     ``cut - 1``, until ``need`` sure candidates or ``budget`` posts read: the candidates,
     how many are sure, and the order key where the walk stopped."""
@@ -305,35 +311,24 @@ def _walk(first: int, cut: int, budget: int, need: int, walk: WalkFilter) -> tup
     count = sure = 0
     order = cut - 1
     end = max(first, cut - budget)
-    while sure < need:
-        order, candidate = _next_in_time(order, end, walk)
-        if order < end:
-            break
-        found = _push(found, count, candidate)
-        count += 1
-        sure += candidate & 3 == SURE
-        order -= 1
+    while order >= end and sure < need:
+        while order >= end and sure < need and count < len(found):
+            pos = order if single else time_order[order]
+            verdict = _screen(screen, lat[pos], lon[pos])
+            if verdict != OUT:
+                flags = state[pos]
+                if (
+                    not flags & DEAD
+                    and (kind < 0 or flags & REQUEST == kind)
+                    and (single or any_category or table[np.searchsorted(cat_stop, pos, "right")])
+                ):
+                    found[count] = order << 2 | verdict
+                    count += 1
+                    sure += verdict == SURE
+            order -= 1
+        if count == len(found):
+            found = _grown(found)
     return found[:count], sure, order + 1
-
-
-@compiled
-def _next_in_time(order: int, end: int, walk: WalkFilter) -> tuple[int, int]:
-    """The first candidate from order key ``order`` down to ``end``: its order key and
-    ``order << 2 | verdict``, or ``end - 1`` (see ``_next_entry`` for why apart)."""
-    single, table, any_category, screen, lat, lon, time_order, state, cat_stop, kind = walk
-    while order >= end:
-        pos = order if single else time_order[order]
-        verdict = _screen(screen, lat[pos], lon[pos])
-        if verdict != OUT:
-            flags = state[pos]
-            if (
-                not flags & DEAD
-                and (kind < 0 or flags & REQUEST == kind)
-                and (single or any_category or table[np.searchsorted(cat_stop, pos, "right")])
-            ):
-                return order, order << 2 | verdict
-        order -= 1
-    return end - 1, 0
 
 
 @compiled
@@ -438,63 +433,90 @@ def _main_candidates(
     found = np.empty(0, dtype=np.int64)
     sure = 0
     if budget >= 0:
-        walk = (single, table, any_category, screen, lat, lon, time[1], state, cat_stop, kind)
-        found, sure, cut = _walk(first, cut, budget, limit, walk)
+        found, sure, cut = _walk(
+            first,
+            cut,
+            budget,
+            single,
+            table,
+            any_category,
+            screen,
+            lat,
+            lon,
+            time[1],
+            state,
+            cat_stop,
+            kind,
+            limit,
+        )
         if sure == limit or cut == first:
             return found
     if not looked:
         starts, stops = _covering(keys, key_index, any_keys, any_index, bounds, codes)
     via = any_order if any_category else np.empty(0, dtype=np.int32)
     group = len(starts) // SLABS
-    gather = (entries, via, screen, lat, lon, time[0], state, single, kind, cut)
-    older = _gather(starts, stops, group, limit - sure, gather)
+    older = _gather(
+        entries,
+        via,
+        starts,
+        stops,
+        group,
+        screen,
+        lat,
+        lon,
+        time[0],
+        state,
+        single,
+        kind,
+        cut,
+        limit - sure,
+    )
     both = np.empty(len(found) + len(older), dtype=np.int64)
     both[: len(found)] = found
     both[len(found) :] = older
     return both
 
 
-#: what a scan of the delta needs to tell a candidate: floats (lat, lon, created_at),
-#: ids, codes (category, kind, live), screen, category table, any category, kind, before
-DeltaFilter = tuple[F64, I64, I16, Screen, NDArray[np.bool_], bool, int, float, int]
-
-
 @compiled
-def _next_slot(slot: int, used: int, delta: DeltaFilter) -> tuple[int, int]:
-    """The first delta slot from ``slot`` on that may match, and its verdict, or
-    ``used`` (see ``_next_entry`` for why apart)."""
-    floats, ids, codes, screen, table, any_category, kind, before_at, before_id = delta
-    while slot < used:
-        verdict = _screen(screen, floats[0, slot], floats[1, slot])
-        if (
-            verdict != OUT
-            and codes[2, slot]
-            and (any_category or table[codes[0, slot]])
-            and (kind < 0 or codes[1, slot] == kind)
-        ):
-            at = floats[2, slot]
-            if np.isnan(before_at) or at < before_at or (at == before_at and ids[slot] < before_id):
-                return slot, verdict
-        slot += 1
-    return used, OUT
-
-
-@compiled
-def _delta_candidates(used: int, need: int, delta: DeltaFilter) -> I64:
+def _delta_candidates(
+    floats: F64,
+    ids: I64,
+    codes: I16,
+    used: int,
+    screen: Screen,
+    table: NDArray[np.bool_],
+    any_category: bool,
+    kind: int,
+    before_at: float,
+    before_id: int,
+    need: int,
+) -> I64:
     """The delta's slots in the region, newest first, enough for ``need`` sure ones
     (``floats`` rows: lat, lon, created_at; ``codes`` rows: category, kind, live). The
     place is tested first: it reads two rows, and few slots pass it."""
-    floats, ids = delta[0], delta[1]
     slots = np.empty(16, dtype=np.int64)
     found = sure = slot = 0
-    while True:
-        slot, verdict = _next_slot(slot, used, delta)
-        if slot == used:
-            break
-        slots = _push(slots, found, slot)
-        found += 1
-        sure += verdict == SURE
-        slot += 1
+    while slot < used:
+        while slot < used and found < len(slots):
+            verdict = _screen(screen, floats[0, slot], floats[1, slot])
+            at = floats[2, slot]
+            if (
+                verdict != OUT
+                and codes[2, slot]
+                and (any_category or table[codes[0, slot]])
+                and (kind < 0 or codes[1, slot] == kind)
+                and (
+                    np.isnan(before_at)
+                    or at < before_at
+                    or (at == before_at and ids[slot] < before_id)
+                )
+            ):
+                slots[found] = slot
+                found += 1
+                sure += verdict == SURE
+            slot += 1
+        if found == len(slots):
+            slots = _grown(slots)
     slots = slots[:found]
     top = need + found - sure
     if top < found:  # keep the newest: those from the top-th newest time on
@@ -587,18 +609,19 @@ def search(
         )
     recent = np.empty(0, dtype=np.int64)
     if delta_used:
-        delta = (
+        recent = _delta_candidates(
             delta_floats,
             delta_ids,
             delta_codes,
+            delta_used,
             screen,
             table,
             any_category,
             kind,
             before_at,
             before_id,
+            limit,
         )
-        recent = _delta_candidates(delta_used, limit, delta)
     # merge newest first up to the limit-th sure candidate: main positions as k >= 0,
     # delta slots as -1 - k
     picks = np.empty(len(main) + len(recent), dtype=np.int64)
