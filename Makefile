@@ -15,9 +15,16 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 # numba compiles the engine once per machine and source (about 20 s), then loads it from
-# its cache: compiled here so that no server or test waits for it on a first search.
-kernels: $(STAMP)
+# its cache: compiled here so that no server or test waits for it on a first search. Its
+# cache notices a change to a function's own file, not to the compiled functions it calls
+# from other files: any change to the engine's sources clears it.
+KERNELS := $(VENV)/.kernels
+$(KERNELS): $(STAMP) $(wildcard matcher/*.py)
+	find matcher -name '*.nbi' -delete -o -name '*.nbc' -delete
 	$(BIN)/python -m matcher
+	touch $@
+
+kernels: $(KERNELS)
 
 run: kernels
 	mkdir -p instance
