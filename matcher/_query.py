@@ -2,12 +2,13 @@
 answer, newest first, ready for the exact geodesic.
 
 The main part (see ``index``) holds posts grouped by category in time order, and bucket
-entries sorted by ``category << 52 | Z-order cell`` (and by cell alone, for any
-category). A query in a full region (at least 1/256 of the posts inside: large
-circles, dense places) *walks* its category newest first, stopping at ``limit``.
-Otherwise it finds the cells covering the region with binary searches and either walks
-(when the cells hold many times more posts than a walk would read) or *gathers* their
-entries and keeps the newest. Recently added posts (the delta) are scanned and merged.
+entries sorted by ``category << 54 | time slab << 52 | Z-order cell`` (and by slab and
+cell alone, for any category). A query in a full region (at least 1/256 of the posts
+inside: large circles, dense places) *walks* its category newest first, stopping at
+``limit``. Otherwise it finds the entries in the cells covering the region, slab by slab,
+and either walks (when those hold many times more posts than a walk would read) or
+*gathers* them, newest slab first, and keeps the newest. Recently added posts (the
+delta) are scanned and merged.
 
 A local plane decides every point except those within its error bound of the circle
 (``geodesy``): those are *maybe* candidates, decided by pyproj's geodesic after this call
@@ -337,13 +338,13 @@ def _covering(
 ) -> tuple[I64, I64]:
     """The ranges of entries in the covering cells (``bounds``), for each slab (newest
     first) and wanted category, or for each slab across categories (``codes`` empty)."""
-    prefixes = np.empty(SLABS * max(len(codes), 1), dtype=np.int64)
+    per_slab = max(len(codes), 1)
+    prefixes = np.empty(SLABS * per_slab, dtype=np.int64)
     for slab in range(SLABS):
-        for k in range(max(len(codes), 1)):
+        for k in range(per_slab):
             code = codes[k] if len(codes) else 0
-            prefixes[slab * max(len(codes), 1) + k] = (code << CATEGORY_SHIFT) + (
-                (SLABS - 1 - slab) << SLAB_SHIFT
-            )
+            newest_first = (SLABS - 1 - slab) << SLAB_SHIFT
+            prefixes[slab * per_slab + k] = (code << CATEGORY_SHIFT) + newest_first
     if len(codes):
         return _ranges(keys, key_index, bounds, prefixes)
     return _ranges(any_keys, any_index, bounds, prefixes)

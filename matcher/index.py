@@ -37,7 +37,7 @@ from matcher import _query, grid, validate
 from matcher._density import Density
 from matcher._query import CATEGORY_SHIFT, SLAB_NEWEST_SHARES, SLAB_SHIFT
 from matcher.errors import InvalidQuery
-from matcher.geodesy import GEOD
+from matcher.geodesy import inverse_in_place
 from matcher.post import KINDS, Kind, Match, Post
 
 MAX_CATEGORIES = _query.MAX_CATEGORIES
@@ -48,7 +48,6 @@ ID_SAMPLE = 64
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-I32 = NDArray[np.int32]
 _ANY = np.empty(0, dtype=np.int64)
 #: makes a Match from a checked (id, distance_m, created_at) tuple without a Python call
 _new_tuple = tuple.__new__
@@ -468,9 +467,7 @@ class Index:
             main.n_dead,
             main.kind_share,
         )
-        if len(ids):
-            # distances over the third row: pyproj's Geod.inv without its copies
-            GEOD._inv(rows[0], rows[1], rows[2], rows[3], False, True)
+        inverse_in_place(rows)
         found = zip(ids.tolist(), rows[2].tolist(), rows[4].tolist(), strict=True)
         if region == _query.BOX:
             return [_new_tuple(Match, match) for match in found]
