@@ -255,6 +255,7 @@ def _gather(
     lon: F64,
     rank: I32,
     state: I8,
+    filtered: bool,
     single: bool,
     kind: int,
     cut: int,
@@ -263,7 +264,8 @@ def _gather(
     """The newest candidates among the entries of the ranges (entry ``i`` is row
     ``via[i]`` of ``entries`` when ``via`` is not empty), with order keys below ``cut``.
     Ranges come in groups of ``group``, one per slab, newest first: once a slab has
-    given ``need`` sure candidates, older slabs cannot change the answer."""
+    given ``need`` sure candidates, older slabs cannot change the answer. ``state`` is
+    read only when ``filtered`` (a kind asked, or posts removed)."""
     candidates = np.empty(64, dtype=np.int64)
     count = sure = 0
     for r in range(len(starts)):
@@ -277,7 +279,7 @@ def _gather(
                 verdict = _screen_entry(screen, entries[row, 0], entries[row, 1], lat, lon, pos)
                 if verdict != OUT:
                     order = pos if single else rank[pos]
-                    flags = state[pos]
+                    flags = state[pos] if filtered else 0
                     if order < cut and not flags & DEAD and (kind < 0 or flags & REQUEST == kind):
                         candidates[count] = order << 2 | verdict
                         count += 1
@@ -301,6 +303,7 @@ def _walk(
     lon: F64,
     time_order: I32,
     state: I8,
+    filtered: bool,
     cat_stop: I64,
     kind: int,
     need: int,
@@ -317,7 +320,7 @@ def _walk(
             pos = order if single else time_order[order]
             verdict = _screen(screen, lat[pos], lon[pos])
             if verdict != OUT:
-                flags = state[pos]
+                flags = state[pos] if filtered else 0
                 if (
                     not flags & DEAD
                     and (kind < 0 or flags & REQUEST == kind)
@@ -393,6 +396,8 @@ def _main_candidates(
         segment = 0
         for code in codes:
             segment += cat_stop[code] - (cat_stop[code - 1] if code else 0)
+    # with no kind asked and no post removed, the state byte rejects nothing: not read
+    filtered = kind >= 0 or n_dead > 0
     kind_factor = 1.0 if kind < 0 else (kind_share if kind == 1 else 1 - kind_share)
     match_factor = kind_factor * (1 - n_dead / n)
     # a full region: walk at once, without looking at the grid
@@ -446,6 +451,7 @@ def _main_candidates(
             lon,
             time[1],
             state,
+            filtered,
             cat_stop,
             kind,
             limit,
@@ -467,6 +473,7 @@ def _main_candidates(
         lon,
         time[0],
         state,
+        filtered,
         single,
         kind,
         cut,
