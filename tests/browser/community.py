@@ -101,3 +101,13 @@ def logged_in(browser, community):
         context.close()
     seen = [e for problem in problems for e in problem.errors if not caused_on_purpose(e)]
     assert seen == [], f"the pages reported errors: {seen}"
+
+
+def publish_from_the_form(page, title: str, kind: str = "offer") -> None:
+    """Post a shopping offer or request through the "new post" page, as a person does."""
+    page.goto("/grenoble/new")
+    page.check(f"#f-kind-{kind}")
+    page.select_option("#f-category", "shopping")
+    page.fill("#f-title", title)
+    page.click("#post-form button[type=submit]")
+    page.wait_for_url("**/posts/**")

@@ -3,7 +3,11 @@ subscriber's inbox (and in the local SMTP sink)."""
 
 from pyproj import Geod
 
-from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
+from tests.browser.community import (  # noqa: F401 (fixtures)
+    community,
+    logged_in,
+    publish_from_the_form,
+)
 from tests.browser.conftest import needs_chromium
 
 GEOD = Geod(ellps="WGS84")
@@ -24,12 +28,7 @@ def test_a_subscriber_receives_an_alert_after_a_neighbour_posts(community, logge
     subscriber.locator("#my-alerts li button").wait_for()
 
     neighbour = logged_in("voisine@example.org")
-    neighbour.goto("/grenoble/new")
-    neighbour.check("#f-kind-request")
-    neighbour.select_option("#f-category", "shopping")
-    neighbour.fill("#f-title", "Qui peut me rapporter du pain ?")
-    neighbour.click("#post-form button[type=submit]")
-    neighbour.wait_for_url("**/posts/**")
+    publish_from_the_form(neighbour, "Qui peut me rapporter du pain ?", "request")
 
     subscriber.goto("/grenoble/notifications")
     alert = subscriber.locator("#inbox li", has_text="Qui peut me rapporter du pain ?")

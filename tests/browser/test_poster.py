@@ -4,7 +4,11 @@
 import io
 from urllib.parse import parse_qs, urlsplit
 
-from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
+from tests.browser.community import (  # noqa: F401 (fixtures)
+    community,
+    logged_in,
+    publish_from_the_form,
+)
 from tests.browser.conftest import needs_chromium
 
 SPOT = (45.18867, 5.72443)
@@ -17,11 +21,7 @@ def test_the_poster_qr_code_leads_to_the_search_around_the_address(community, lo
 
     community.account("affiche@example.org", *SPOT)
     page = logged_in("affiche@example.org")
-    page.goto("/grenoble/new")
-    page.select_option("#f-category", "shopping")
-    page.fill("#f-title", "Courses pour la voisine du 3e")
-    page.click("#post-form button[type=submit]")
-    page.wait_for_url("**/posts/**")
+    publish_from_the_form(page, "Courses pour la voisine du 3e")
 
     page.goto("/grenoble/poster?address=1+rue+Félix+Poulat")
     assert "Courses pour la voisine du 3e" in page.locator("#poster-posts").inner_text()
