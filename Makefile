@@ -31,12 +31,16 @@ run: kernels
 	$(BIN)/flask --app web demo --if-absent
 	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --call web:create_app
 
-# Debian's chromium for the page tests; Playwright's own browser download is never used.
+# Debian's chromium for the page tests (Playwright's own browser download is never used),
+# installed with apt-get as root or through sudo. Without it the page tests skip, saying
+# why, and under CI=true a skip is a failure.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "make: installing Debian's chromium for the page tests (apt-get)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
-	  ($$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
-	  || echo "chromium could not be installed: the browser tests will be skipped"; }
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || echo "make: chromium could not be installed (needs root or sudo): the page tests will skip"; }
 
 # pytest exits 5 when it collects no test; that is not a failure of the code.
 test: kernels browser

@@ -32,10 +32,11 @@ SERVER_START_TIMEOUT_S = 30
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"{CHROMIUM} is absent (`make test` installs Debian's chromium with apt-get)",
+CHROMIUM_ABSENT = (
+    f"{CHROMIUM} is absent: `make test` installs it (`apt-get install chromium`, "
+    "as root or with sudo)"
 )
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=CHROMIUM_ABSENT)
 
 
 def free_port() -> int:
@@ -134,7 +135,7 @@ def spot(server) -> dict:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (`make test` installs Debian's chromium)")
+        pytest.skip(CHROMIUM_ABSENT)
     from playwright.sync_api import expect, sync_playwright
 
     # Generous waits: the machine may be shared by other jobs; a passing wait returns at once.
