@@ -45,6 +45,9 @@ MAX_CATEGORIES = _query.MAX_CATEGORIES
 DELTA_MIN, DELTA_MAX = 256, 4096
 #: every ID_SAMPLE-th id in id order is kept apart, a small array to search first
 ID_SAMPLE = 64
+#: ``nearest`` reads whole circles, widened from this radius, in pages of MAX_PAGE
+NEAREST_FIRST_RADIUS_M = 250.0
+MAX_PAGE = validate.MAX_LIMIT
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -417,6 +420,50 @@ class Index:
             raise InvalidQuery(f"south must be <= north, got {south} > {north}")
         box = (south, west, north, east)
         return self._find(_query.BOX, box, category, kind, limit, None)
+
+    def nearest(
+        self,
+        lat: float,
+        lon: float,
+        k: int,
+        *,
+        radius_m: float = validate.MAX_RADIUS_M,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+    ) -> list[Match]:
+        """The ``k`` posts nearest to the point within ``radius_m``, nearest first; equal
+        distances order by ``id`` ascending.
+
+        For the few-thousand-point indexes that rank by distance (volunteers near a
+        person), not for the city's posts: ``search`` orders by time, so this searches
+        circles four times wider from ``NEAREST_FIRST_RADIUS_M`` until ``k`` are inside,
+        reading every post in the last circle. Raises InvalidQuery naming the parameter."""
+        lat = validate.latitude(lat)
+        lon = validate.longitude(lon)
+        radius_m = validate.radius(radius_m)
+        k = validate.limit(k, name="k")
+        circle_m = min(NEAREST_FIRST_RADIUS_M, radius_m)
+        while True:
+            found = self._everything_within(lat, lon, circle_m, category, kind)
+            if len(found) >= k or circle_m >= radius_m:
+                break
+            circle_m = min(circle_m * 4, radius_m)
+        found.sort(key=lambda match: (match.distance_m, match.id))
+        return found[:k]
+
+    def _everything_within(
+        self, lat: float, lon: float, radius_m: float, category: object, kind: object
+    ) -> list[Match]:
+        found: list[Match] = []
+        before = None
+        while True:
+            page = self._find(
+                _query.CIRCLE, (lat, lon, radius_m, 0.0), category, kind, MAX_PAGE, before
+            )
+            found += page
+            if len(page) < MAX_PAGE:
+                return found
+            before = (page[-1].created_at, page[-1].id)
 
     def _find(
         self,

@@ -50,6 +50,21 @@ def search(
     return _newest_first(matches)[:limit]
 
 
+def nearest(
+    posts: Iterable[Post],
+    lat: float,
+    lon: float,
+    k: int,
+    *,
+    radius_m: float = 50_000.0,
+    category: str | Collection[str] | None = None,
+    kind: str | None = None,
+) -> list[Match]:
+    """``Index.nearest`` by brute force: nearest first, equal distances by id."""
+    matches = search(posts, lat, lon, radius_m, category=category, kind=kind, limit=None)
+    return sorted(matches, key=lambda match: (match.distance_m, match.id))[:k]
+
+
 def within_box(
     posts: Iterable[Post],
     south: float,
