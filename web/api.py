@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, moderation, ratelimit, relay, schemas
+from web import auth, geocode, homes, moderation, ratelimit, relay, schemas
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -358,9 +358,7 @@ def create_post(city: str) -> Response:
     relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
     if relayed and body.lat is None and body.address is None:
         raise invalid("address", "give the address of the person you post for")
-    home = None
-    if account["home_lat"] is not None:
-        home = (account["home_lat"], account["home_lon"], account["home_address"])
+    home = homes.own_home(account)
     lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
     precision = body.precision or account["precision"]
     public_lat, public_lon = public_point(lat, lon, precision)

@@ -1103,7 +1103,7 @@ class Store:
     def call_volunteers(self, city_id: int) -> list[dict[str, Any]]:
         """Accounts of the city who accept calls, with their exact home point."""
         return self._all(
-            "SELECT id, display_name, phone, email, home_lat, home_lon FROM accounts"
+            "SELECT id, display_name, phone, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_calls = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )
@@ -1324,7 +1324,7 @@ class Store:
     def mission_volunteers(self, city_id: int) -> list[dict[str, Any]]:
         """Accounts of the city who accept missions, with their exact home point."""
         return self._all(
-            "SELECT id, display_name, email, home_lat, home_lon FROM accounts"
+            "SELECT id, display_name, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_missions = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )

@@ -45,7 +45,7 @@ def test_a_dead_smtp_server_never_fails_the_write(database, smtp):
     volunteer(app, "near@example.org", 100)
     association = sign_up(app, "asso@example.org", poster_type="association")
     created = association.post(MISSIONS, mission_body())
-    assert created.status_code == 201 and created.json["notified"] == 1
+    assert created.status_code == 201 and created.json["notified"] == 0  # fewer than 5
     assert outbox(database) == [("near@example.org", 0, 1)]  # kept for a retry
     # the server comes back: the CLI sends what waited
     _, port = smtp
