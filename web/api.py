@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, homes, moderation, ratelimit, relay, schemas
+from web import auth, geocode, homes, moderation, ratelimit, relay, schemas, verification
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -128,6 +128,7 @@ def feature(
     owned: bool | None = None,
 ) -> dict[str, Any]:
     """A post as GeoJSON: public point, public fields; ``distance_m`` rounded to 10 m."""
+    verified = bool(row["poster_verified"]) and not row["relayed"]
     properties: dict[str, Any] = {
         "kind": row["kind"],
         "category": row["category"],
@@ -136,7 +137,9 @@ def feature(
         "created_at": iso(row["created_at"]),
         "expires_at": iso(row["expires_at"]),
         "precision": row["precision"],
-        "poster_type": "individual" if row["relayed"] else row["poster_type"],
+        # an organisation's badge only once the city verified it; a relayed post is a resident's
+        "poster_type": row["poster_type"] if verified else "individual",
+        "poster_verified": verified,
         "poster_name": row["poster_name"],
         "status": _status(row, time.time()),
         "remote": row["category"] in remote,
@@ -571,7 +574,7 @@ def _summary(account: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     return {
         name: account[name]
-        for name in ("id", "email", "display_name", "role", "poster_type", "city")
+        for name in ("id", "email", "display_name", "role", "poster_type", "verification", "city")
     }
 
 
@@ -627,14 +630,13 @@ def create_account(city: str) -> Response:
         index.city["id"],
         email=body.email,
         password_hash=auth.hash_password(body.password),
-        role="resident" if body.poster_type == "individual" else "association",
+        **verification.sign_up_fields(body.poster_type, body.precision),
         poster_type=body.poster_type,
         display_name=body.display_name,
         phone=body.phone,
         home_address=address,
         home_lat=lat,
         home_lon=lon,
-        precision=body.precision,
         consent=body.consent.model_dump(),
         consent_text=CONSENT_TEXT,
         consent_at=time.time(),

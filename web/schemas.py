@@ -212,7 +212,8 @@ class PostProperties(BaseModel):
     created_at: str
     expires_at: str
     precision: PrecisionName
-    poster_type: PosterType
+    poster_type: PosterType = Field(description="individual until the city verified the poster")
+    poster_verified: bool = Field(False, description="an organisation the city verified")
     poster_name: str
     status: PostStatus
     distance_m: int | None = None
@@ -260,6 +261,9 @@ class AccountSummary(BaseModel):
     display_name: str
     role: Role
     poster_type: PosterType
+    verification: Literal["pending", "approved", "refused"] | None = Field(
+        None, description="of an organisation's account: it acts as one once approved"
+    )
     city: str
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, sign_up
+from tests.web.conftest import CENTRE, sign_up, verified_organisation
 
 GEOD = Geod(ellps="WGS84")
 MISSIONS = "/api/v1/grenoble/missions"
@@ -37,7 +37,7 @@ def north_of_centre(metres: float) -> tuple[float, float]:
 
 @pytest.fixture
 def association(app):
-    return sign_up(app, "asso@example.org", poster_type="association", display_name="Banque")
+    return verified_organisation(app, "asso@example.org", display_name="Banque")
 
 
 def volunteer(app, email: str, metres: float, accepts: bool = True, **fields):
