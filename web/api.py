@@ -364,6 +364,8 @@ def create_post(city: str) -> Response:
     home = homes.own_home(account)
     lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
     precision = body.precision or account["precision"]
+    if body.on_behalf_of:
+        precision = relay.placed(body.on_behalf_of, precision)
     public_lat, public_lon = public_point(lat, lon, precision)
     now = time.time()
     post_id = store().create_post(
@@ -449,6 +451,11 @@ def patch_post(city: str, post_id: int) -> Response:
     changes = body.model_dump(exclude_unset=True, exclude={"renew", "status"})
     if body.category is not None:
         _categories(index, [body.category])
+    if body.precision == "building" and row["relayed"] and row["precision"] != "building":
+        raise invalid(
+            "precision",
+            "a relayed post shows the exact address only if the person asked for it when posted",
+        )
     if body.precision is not None:
         changes["public_lat"], changes["public_lon"] = public_point(
             row["lat"], row["lon"], body.precision

@@ -151,6 +151,9 @@ class OnBehalfOf(_Body):
     name: text(1, 120)
     consent: Literal[True] = Field(description="the person agreed; must be true")
     phone: Phone = ""
+    exact_address: bool = Field(
+        False, description="the person asked to appear at their exact address (else: street)"
+    )
 
 
 class PostCreate(_Body):
