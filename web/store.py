@@ -386,7 +386,8 @@ _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
 
 _POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
     p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
-    a.poster_type, a.display_name AS poster_name, a.verification = 'approved' AS poster_verified,
+    a.poster_type, a.display_name AS poster_name,
+    a.role = 'association' AND a.verification = 'approved' AS poster_verified,
     EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
 _OWNER_COLUMNS = "p.address, p.lat, p.lon"
 

@@ -160,3 +160,17 @@ def test_association_accounts_made_before_verification_stay_associations(tmp_pat
     with sqlite3.connect(path) as conn:
         rows = conn.execute("SELECT email, verification FROM accounts ORDER BY id").fetchall()
     assert rows == [("asso@example.org", "approved"), ("res@example.org", None)]
+
+
+def test_an_organisation_made_a_resident_again_loses_its_mark(app, client, database, applicant):
+    admin = sign_up(app, "admin@ville.example")
+    set_role(database, "admin@ville.example", "admin")
+    path = f"{ORGANISATIONS}/{applicant.account['id']}"
+    assert admin.post(path, {"decision": "approve"}).status_code == 200
+    applicant.create_post()
+    assert badges(client) == [("association", True)]
+    demoted = admin.post(
+        "/api/v1/grenoble/roles", {"email": "asso@example.org", "role": "resident"}
+    )
+    assert demoted.status_code == 200, demoted.json
+    assert badges(client) == [("individual", False)]
