@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         problems,
         relay,
         store,
+        verification,
     )
     from web import config as settings
 
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(mydata.bp)
     app.register_blueprint(relay.bp)
     app.register_blueprint(escalation.bp)
+    app.register_blueprint(verification.bp)
     pages.init_app(app)
     problems.register(app)
     cli.register(app)

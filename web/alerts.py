@@ -38,7 +38,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel, Field
 
 from matcher import Post, Subscription, Subscriptions
-from web import api, auth, notify, pages, schemas
+from web import api, auth, homes, notify, pages, schemas
 from web.problems import Problem, invalid
 from web.store import Store
 from web.store import current as store
@@ -105,10 +105,9 @@ class CityCircles:
     def put(self, row: dict[str, Any]) -> None:
         self.drop(row["id"])
         categories = frozenset(row["categories"]) if row["categories"] else None
+        lat, lon = homes.circle_centre(row["lat"], row["lon"])
         self.circles.add(
-            Subscription(
-                row["id"], row["lat"], row["lon"], row["radius_m"], categories, row["kind"]
-            )
+            Subscription(row["id"], lat, lon, row["radius_m"], categories, row["kind"])
         )
         self.rows[row["id"]] = row
         for category in categories or ():
@@ -320,13 +319,15 @@ def my_alerts(city: str) -> Response:
 
 @bp.post("/api/v1/<city>/alerts")
 def subscribe(city: str) -> Response:
-    """Subscribe around the account's home (the circle stays private)."""
+    """Subscribe around the public point of the account's home (``web.homes``): which
+    posts alert a resident says nothing finer than the map does about where they live."""
     account = auth.require_account(write=True)
     index = api.city_index(city)
     body = api.parse_body(AlertCreate)
     if account["city_id"] != index.city["id"]:
         raise Problem(403, "Forbidden", f"your account belongs to the city {account['city']!r}")
-    if account["home_lat"] is None:
+    centre = homes.public_home(account)
+    if centre is None:
         raise Problem(409, "Conflict", "your account has no home point to alert around")
     for slug in body.categories:
         if slug not in index.category_slugs:
@@ -338,8 +339,8 @@ def subscribe(city: str) -> Response:
         kind=body.kind,
         categories=json.dumps(sorted(set(body.categories))) if body.categories else None,
         radius_m=body.radius_m,
-        lat=account["home_lat"],
-        lon=account["home_lon"],
+        lat=centre[0],
+        lon=centre[1],
         digest=int(body.digest),
     )
     answer = api.json_answer(_view(store().subscription(subscription_id)), 201)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, moderation, ratelimit, relay, schemas
+from web import auth, geocode, homes, moderation, ratelimit, relay, schemas, verification
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -128,6 +128,7 @@ def feature(
     owned: bool | None = None,
 ) -> dict[str, Any]:
     """A post as GeoJSON: public point, public fields; ``distance_m`` rounded to 10 m."""
+    verified = bool(row["poster_verified"]) and not row["relayed"]
     properties: dict[str, Any] = {
         "kind": row["kind"],
         "category": row["category"],
@@ -136,7 +137,9 @@ def feature(
         "created_at": iso(row["created_at"]),
         "expires_at": iso(row["expires_at"]),
         "precision": row["precision"],
-        "poster_type": "individual" if row["relayed"] else row["poster_type"],
+        # an organisation's badge only once the city verified it; a relayed post is a resident's
+        "poster_type": row["poster_type"] if verified else "individual",
+        "poster_verified": verified,
         "poster_name": row["poster_name"],
         "status": _status(row, time.time()),
         "remote": row["category"] in remote,
@@ -358,11 +361,11 @@ def create_post(city: str) -> Response:
     relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
     if relayed and body.lat is None and body.address is None:
         raise invalid("address", "give the address of the person you post for")
-    home = None
-    if account["home_lat"] is not None:
-        home = (account["home_lat"], account["home_lon"], account["home_address"])
+    home = homes.own_home(account)
     lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
     precision = body.precision or account["precision"]
+    if body.on_behalf_of:
+        precision = relay.placed(body.on_behalf_of, precision)
     public_lat, public_lon = public_point(lat, lon, precision)
     now = time.time()
     post_id = store().create_post(
@@ -448,6 +451,11 @@ def patch_post(city: str, post_id: int) -> Response:
     changes = body.model_dump(exclude_unset=True, exclude={"renew", "status"})
     if body.category is not None:
         _categories(index, [body.category])
+    if body.precision == "building" and row["relayed"] and row["precision"] != "building":
+        raise invalid(
+            "precision",
+            "a relayed post shows the exact address only if the person asked for it when posted",
+        )
     if body.precision is not None:
         changes["public_lat"], changes["public_lon"] = public_point(
             row["lat"], row["lon"], body.precision
@@ -573,7 +581,7 @@ def _summary(account: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     return {
         name: account[name]
-        for name in ("id", "email", "display_name", "role", "poster_type", "city")
+        for name in ("id", "email", "display_name", "role", "poster_type", "verification", "city")
     }
 
 
@@ -629,14 +637,13 @@ def create_account(city: str) -> Response:
         index.city["id"],
         email=body.email,
         password_hash=auth.hash_password(body.password),
-        role="resident" if body.poster_type == "individual" else "association",
+        **verification.sign_up_fields(body.poster_type, body.precision),
         poster_type=body.poster_type,
         display_name=body.display_name,
         phone=body.phone,
         home_address=address,
         home_lat=lat,
         home_lon=lon,
-        precision=body.precision,
         consent=body.consent.model_dump(),
         consent_text=CONSENT_TEXT,
         consent_at=time.time(),

@@ -7,8 +7,9 @@ city read or change it, and each read and change is written to ``call_access_log
 the same transaction (SQLite triggers refuse to update or delete that log).
 
 Nearest volunteers: residents who ticked "I accept to phone people isolated near me"
-(``accepts_calls``), found by the engine on their exact home points (``web.volunteers``),
-shown to the social worker alone."""
+(``accepts_calls``), found by the engine on the public points of their homes
+(``web.homes``, ``web.volunteers``), with distances rounded to 100 m: the social worker
+learns which volunteers live near, not where."""
 
 import time
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import api, auth, notify, pages, schemas, volunteers
+from web import api, auth, homes, notify, pages, schemas, volunteers
 from web.indexes import CityIndex
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -71,7 +72,9 @@ class VolunteerView(BaseModel):
 
 
 class NearVolunteer(VolunteerView):
-    distance_m: int = Field(description="from the person's home, rounded to 10 m")
+    distance_m: int = Field(
+        description="from the person's home to the volunteer's public point, rounded to 100 m"
+    )
 
 
 class NearVolunteers(BaseModel):
@@ -341,15 +344,15 @@ def remove_person(city: str, person_id: int) -> Response:
 
 @bp.get("/api/v1/<city>/calls/people/<int:person_id>/volunteers")
 def nearest_volunteers(city: str, person_id: int) -> Response:
-    """Volunteers who accepted calls, nearest to the person's home first (exact points:
-    this answer is for the social worker alone)."""
+    """Volunteers who accepted calls, nearest to the person's home first (by the public
+    points of their homes; ties by account)."""
     index, account = _social_worker(city)
     query = api.parse_query(VolunteersQuery)
     person = _person_or_404(index, account, person_id, "nearest volunteers")
-    rows = store().call_volunteers(index.city["id"])
+    rows = homes.with_public_homes(store().call_volunteers(index.city["id"]))
     found = volunteers.nearest(rows, person["lat"], person["lon"], query.radius, query.limit)
     nearest = [
-        {**_volunteer_view(row), "distance_m": int(round(distance_m / 10.0)) * 10}  # type: ignore[dict-item]
+        {**_volunteer_view(row), "distance_m": homes.rounded_distance_m(distance_m)}  # type: ignore[dict-item]
         for row, distance_m in found
     ]
     return api.json_answer({"volunteers": nearest, "radius_m": query.radius})

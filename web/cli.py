@@ -122,6 +122,7 @@ def create_user(
         role=role,
         poster_type=poster_type,
         display_name=display_name or email.split("@")[0],
+        verification="approved" if role == "association" else None,  # the operator made it
     )
     click.echo(f"created account {account_id} ({email}, {role})")
 

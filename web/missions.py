@@ -1,12 +1,14 @@
 """Missions: associations recruit volunteers (food distribution, street outreach).
 
 An association account posts a mission (title, date, place, radius, volunteers needed).
-The volunteers who ticked "I accept missions" and whose home lies within the radius are
-found by an engine search over their exact home points (``web.volunteers``) and notified
-(inbox, and e-mail when SMTP is set) in the mission's own transaction. A volunteer sees
-the upcoming missions whose circle holds their home (``matcher.Subscriptions``: each
-mission a circle, the home a point) and answers yes or no; the association sees who said
-yes, with their e-mail and phone only when they chose to share them with it."""
+The volunteers who ticked "I accept missions" and whose home's public point
+(``web.homes``) lies within the radius are found by an engine search (``web.volunteers``)
+and notified (inbox, and e-mail when SMTP is set) in the mission's own transaction. A
+volunteer sees the upcoming missions whose circle holds that same public point
+(``matcher.Subscriptions``: each mission a circle, the point a post) and answers yes or
+no; the association sees how many were notified, rounded to 5, and who said yes, with
+their e-mail and phone only when they chose to share them with it. So no sequence of
+missions locates a home more precisely than its cell."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,7 +19,7 @@ from flask_babel import gettext as _
 from pydantic import AwareDatetime, BaseModel, Field
 
 from matcher import Post, Subscription, Subscriptions
-from web import api, auth, notify, pages, schemas, volunteers
+from web import api, auth, homes, notify, pages, schemas, volunteers
 from web.indexes import CityIndex
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -61,7 +63,7 @@ class MissionView(BaseModel):
     association: str
     yes: int
     no: int
-    notified: int
+    notified: int = Field(description="volunteers notified, rounded to 5; 0: fewer than 5")
     my_answer: Literal["yes", "no"] | None
 
 
@@ -149,7 +151,7 @@ def _mission_view(row: dict[str, Any], my_answer: str | None = None) -> dict[str
         "association": row["association_name"],
         "yes": row["yes_count"],
         "no": row["no_count"],
-        "notified": row["notified"],
+        "notified": homes.rounded_count(row["notified"]),
         "my_answer": my_answer,
     }
 
@@ -164,10 +166,10 @@ def create_mission(city: str) -> Response:
         raise invalid("starts_at", "the mission must start in the future, within a year")
     lat, lon, address = api.place_in_city(index, body.address, body.lat, body.lon)
     api._write_limit(account)
-    rows = [
-        row for row in store().mission_volunteers(index.city["id"]) if row["id"] != account["id"]
-    ]
-    near = volunteers.within(volunteers.homes_index(rows), lat, lon, body.radius_m) if rows else []
+    rows = homes.with_public_homes(
+        [row for row in store().mission_volunteers(index.city["id"]) if row["id"] != account["id"]]
+    )
+    near = volunteers.within(volunteers.points_index(rows), lat, lon, body.radius_m) if rows else []
     by_id = {row["id"]: row for row in rows}
     when = body.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     link = f"/{city}/missions"
@@ -211,9 +213,11 @@ def create_mission(city: str) -> Response:
 
 
 def _missions_around(index: CityIndex, account: dict[str, Any]) -> list[dict[str, Any]]:
-    """Upcoming missions whose circle holds the account's home, soonest first (none for
-    an account that did not accept missions)."""
-    if not account["accepts_missions"] or account["home_lat"] is None:
+    """Upcoming missions whose circle holds the public point of the account's home (as
+    when they were notified), soonest first (none for an account that did not accept
+    missions)."""
+    home = homes.public_home(account)
+    if not account["accepts_missions"] or home is None:
         return []
     if account["city_id"] != index.city["id"]:
         return []
@@ -221,8 +225,7 @@ def _missions_around(index: CityIndex, account: dict[str, Any]) -> list[dict[str
     circles = Subscriptions()
     for row in rows:
         circles.add(Subscription(row["id"], row["lat"], row["lon"], row["radius_m"]))
-    home = Post(0, account["home_lat"], account["home_lon"], "home", "offer", 0.0)
-    inside = set(circles.matching(home))
+    inside = set(circles.matching(Post(0, *home, "home", "offer", 0.0)))
     return [row for row in rows if row["id"] in inside]
 
 
@@ -311,7 +314,8 @@ def _strings() -> dict[str, str]:
         "missions.answered_yes": _("You said yes."),
         "missions.answered_no": _("You said no."),
         "missions.needed": _("{yes} of {needed} volunteers"),
-        "missions.posted": _("The mission was posted; {count} volunteers were notified."),
+        "missions.posted": _("The mission was posted; about {count} volunteers were notified."),
+        "missions.posted_few": _("The mission was posted; fewer than 5 volunteers were notified."),
         "missions.show_answers": _("Who said yes"),
         "missions.nobody_yet": _("Nobody said yes yet."),
         "missions.share": _("Show my e-mail and phone to the association"),

@@ -201,12 +201,24 @@ _PATH_PARAMETERS = {
     "mission_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "subscription_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "notification_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "account_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
 }
 
 
 def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool]]:
     """The core operations and those of the community workflows (each module lists its own)."""
-    from web import alerts, calls, escalation, followup, missions, moderation, mydata, notify, relay
+    from web import (
+        alerts,
+        calls,
+        escalation,
+        followup,
+        missions,
+        moderation,
+        mydata,
+        notify,
+        relay,
+        verification,
+    )
 
     return [
         *OPERATIONS,
@@ -219,6 +231,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *mydata.OPENAPI,
         *relay.OPENAPI,
         *escalation.OPENAPI,
+        *verification.OPENAPI,
     ]
 
 

@@ -218,6 +218,7 @@ def ui_strings() -> dict[str, str]:
         "poster_type.association": _("Association"),
         "poster_type.company": _("Business"),
         "poster_type.public_body": _("Public service"),
+        "poster_verified": _("✓ verified by the city"),
         "kind.offer": _("Offer"),
         "kind.request": _("Request"),
         "precision.building": _("exact address"),

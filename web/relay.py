@@ -4,7 +4,10 @@ A moderator, social worker or admin creates a post with ``on_behalf_of`` (the pe
 name, optional phone, and ``consent: true`` once the person agreed). The agent owns the
 post, so contact requests reach the agent, who relays them by phone; the public sees a
 resident's request or offer, relayed by the city, never the person's name or phone.
-The consent is recorded with its text, time and the agent who took it."""
+The consent is recorded with its text, time and the agent who took it. The post is
+placed at street precision (or coarser) whatever the agent's own default, unless the
+agent ticks that the person asked for their exact address: an agent's form should not
+publish a door the person never chose to show."""
 
 import time
 from typing import Any
@@ -50,6 +53,13 @@ def consent_record(account: dict[str, Any], person: schemas.OnBehalfOf) -> dict[
         "consent_text": CONSENT_TEXT,
         "consent_at": time.time(),
     }
+
+
+def placed(person: schemas.OnBehalfOf, precision: str) -> str:
+    """The precision of a relayed post: ``building`` only when the person asked for it."""
+    if person.exact_address:
+        return "building"
+    return "neighbourhood" if precision == "neighbourhood" else "street"
 
 
 @bp.get("/me/relayed")

@@ -151,6 +151,9 @@ class OnBehalfOf(_Body):
     name: text(1, 120)
     consent: Literal[True] = Field(description="the person agreed; must be true")
     phone: Phone = ""
+    exact_address: bool = Field(
+        False, description="the person asked to appear at their exact address (else: street)"
+    )
 
 
 class PostCreate(_Body):
@@ -212,7 +215,8 @@ class PostProperties(BaseModel):
     created_at: str
     expires_at: str
     precision: PrecisionName
-    poster_type: PosterType
+    poster_type: PosterType = Field(description="individual until the city verified the poster")
+    poster_verified: bool = Field(False, description="an organisation the city verified")
     poster_name: str
     status: PostStatus
     distance_m: int | None = None
@@ -260,6 +264,9 @@ class AccountSummary(BaseModel):
     display_name: str
     role: Role
     poster_type: PosterType
+    verification: Literal["pending", "approved", "refused"] | None = Field(
+        None, description="of an organisation's account: it acts as one once approved"
+    )
     city: str
 
 

@@ -372,6 +372,13 @@ MIGRATIONS: list[list[str]] = [
             consent_text TEXT NOT NULL,
             consent_at REAL NOT NULL)""",
     ],
+    # Organisations verified by the city (web.verification): NULL for residents, then
+    # 'pending', 'approved' or 'refused'. Association accounts made before were made by
+    # the operator's CLI or trusted at sign-up: approved.
+    [
+        "ALTER TABLE accounts ADD COLUMN verification TEXT",
+        "UPDATE accounts SET verification = 'approved' WHERE role = 'association'",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -380,6 +387,7 @@ _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
 _POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
     p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
     a.poster_type, a.display_name AS poster_name,
+    a.role = 'association' AND a.verification = 'approved' AS poster_verified,
     EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
 _OWNER_COLUMNS = "p.address, p.lat, p.lon"
 
@@ -947,6 +955,39 @@ class Store:
                 )
             self._audit(city_id, post_id, actor, action, reason)
 
+    def organisations_to_verify(self, city_id: int) -> list[dict[str, Any]]:
+        """Accounts of the city waiting for verification as organisations, oldest first."""
+        return self._all(
+            "SELECT id, email, display_name, poster_type, phone, home_address, created_at"
+            " FROM accounts WHERE city_id = ? AND verification = 'pending' ORDER BY id",
+            (city_id,),
+        )
+
+    def decide_organisation(
+        self,
+        city_id: int,
+        account_id: int,
+        changes: dict[str, Any],
+        actor: dict[str, Any],
+        action: str,
+        reason: str,
+        notice: dict[str, Any],
+    ) -> bool:
+        """Approve or refuse a pending organisation: its account changes, the audit log
+        and the notice to the applicant in one transaction; False if it was not pending."""
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        with self.write():
+            cursor = self.conn.execute(
+                f"UPDATE accounts SET {assignments}"
+                " WHERE id = ? AND city_id = ? AND verification = 'pending'",
+                [*changes.values(), account_id, city_id],
+            )
+            if cursor.rowcount == 0:
+                return False
+            self._audit(city_id, None, actor, action, reason)
+            self.add_notifications([notice])
+        return True
+
     def set_role(self, city_id: int, account_id: int, role: str, actor: dict[str, Any]) -> None:
         """An admin gives an account of the city a role; audited with the account's id."""
         with self.write():
@@ -1103,7 +1144,7 @@ class Store:
     def call_volunteers(self, city_id: int) -> list[dict[str, Any]]:
         """Accounts of the city who accept calls, with their exact home point."""
         return self._all(
-            "SELECT id, display_name, phone, email, home_lat, home_lon FROM accounts"
+            "SELECT id, display_name, phone, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_calls = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )
@@ -1324,7 +1365,7 @@ class Store:
     def mission_volunteers(self, city_id: int) -> list[dict[str, Any]]:
         """Accounts of the city who accept missions, with their exact home point."""
         return self._all(
-            "SELECT id, display_name, email, home_lat, home_lon FROM accounts"
+            "SELECT id, display_name, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_missions = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )

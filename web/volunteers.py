@@ -1,11 +1,13 @@
-"""Volunteers' exact home points in a private ``matcher.Index``, for the social workers
+"""Volunteers' public home points in a private ``matcher.Index``, for the social workers
 (nearest volunteers who accept calls) and the associations (volunteers who accept missions
 within a mission's radius).
 
-The index is built per request from SQLite and dropped after it: a city's volunteers
-number hundreds, not millions (10 000 points build in a few milliseconds), so no process
-keeps exact homes in memory, nothing can go stale between workers, and a withdrawn tick
-applies at once. These points never enter the public indexes of ``web.indexes``."""
+The rows come through ``web.homes.with_public_homes``: ``lat``/``lon`` are the public
+points of the homes, so every list, count, order and distance derived here is the same
+wherever a home lies inside its cell. The index is built per request from SQLite and
+dropped after it: a city's volunteers number hundreds, not millions (10 000 points build
+in a few milliseconds), so nothing can go stale between workers, and a withdrawn tick
+applies at once. These points never enter the post indexes of ``web.indexes``."""
 
 from typing import Any
 
@@ -17,13 +19,13 @@ FIRST_RADIUS_M = 250.0
 PAGE = 1000  # the engine's largest page
 
 
-def homes_index(rows: list[dict[str, Any]]) -> Index:
-    """An index of the rows' ``home_lat``, ``home_lon`` under their ``id`` (category and
-    kind mean nothing here; every point has the same time, so ties order by id)."""
+def points_index(rows: list[dict[str, Any]]) -> Index:
+    """An index of the rows' ``lat``, ``lon`` under their ``id`` (category and kind mean
+    nothing here; every point has the same time, so ties order by id)."""
     return Index.from_arrays(
         np.array([row["id"] for row in rows], dtype=np.int64),
-        np.array([row["home_lat"] for row in rows], dtype=np.float64),
-        np.array([row["home_lon"] for row in rows], dtype=np.float64),
+        np.array([row["lat"] for row in rows], dtype=np.float64),
+        np.array([row["lon"] for row in rows], dtype=np.float64),
         np.array(["volunteer"] * len(rows), dtype=object),
         np.array(["offer"] * len(rows), dtype=object),
         np.zeros(len(rows), dtype=np.float64),
@@ -51,7 +53,7 @@ def nearest(
     if not rows:
         return []
     by_id = {row["id"]: row for row in rows}
-    index = homes_index(rows)
+    index = points_index(rows)
     search_radius_m = min(FIRST_RADIUS_M, radius_m)
     while True:
         found = within(index, lat, lon, search_radius_m)

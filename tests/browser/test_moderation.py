@@ -97,3 +97,31 @@ def test_an_admin_makes_a_resident_a_moderator_from_the_page(
     expect(moderator.locator("#roles-section")).to_be_hidden()
     answer = moderator.context.request.get("/api/v1/grenoble/moderation/queue")
     assert answer.status == 200
+
+
+@needs_chromium
+def test_a_moderator_verifies_an_organisation_and_its_posts_show_the_mark(
+    community,  # noqa: F811
+    logged_in,  # noqa: F811
+):
+    applicant = community.account(
+        "epicerie@example.org", *SPOT, poster_type="association", verification="pending"
+    )
+    community.account("verificatrice@ville.example", *SPOT, role="moderator")
+    organisation = logged_in("epicerie@example.org")
+    post_id = create_post(organisation, "Épicerie solidaire")
+    organisation.goto(f"/grenoble/posts/{post_id}")
+    expect(organisation.locator("#post-meta")).to_contain_text("Habitant")
+    expect(organisation.locator("#post-meta .verified")).to_have_count(0)
+
+    moderator = logged_in("verificatrice@ville.example")
+    moderator.goto("/grenoble/moderation")
+    item = moderator.locator(f'#organisations > li[data-account-id="{applicant["id"]}"]')
+    expect(item).to_contain_text("epicerie@example.org")
+    item.locator('button[data-decision="approve"]').click()
+    expect(item).to_have_count(0)
+    expect(moderator.locator("#organisations-status")).to_contain_text("organisation vérifiée")
+
+    organisation.reload()
+    expect(organisation.locator("#post-meta .verified")).to_contain_text("vérifié par la ville")
+    expect(organisation.locator("#post-meta")).to_contain_text("Association")

@@ -24,6 +24,7 @@ def test_an_agent_posts_for_someone_and_relays_the_contacts(
     agent.check("#f-place-other")
     agent.fill("#f-address", "1 rue Félix Poulat")
     agent.keyboard.press("Escape")
+    agent.check("#f-precision-building")  # the agent's choice alone: still the street
     agent.check("#f-on_behalf")
     agent.fill("#f-behalf_name", "Mme Lucienne Arnaud")
     agent.fill("#f-behalf_phone", "04 76 98 76 54")
@@ -37,6 +38,7 @@ def test_an_agent_posts_for_someone_and_relays_the_contacts(
     neighbour = logged_in("voisin-relais@example.org")
     neighbour.goto(post_path)
     expect(neighbour.locator("#relayed-note")).to_be_visible()
+    expect(neighbour.locator("#post-meta")).to_contain_text("approximatif (rue)")
     expect(neighbour.locator("main")).not_to_contain_text("Lucienne")
     expect(neighbour.locator("main")).not_to_contain_text("04 76 98 76 54")
     neighbour.fill("#f-message", "Je fais mes courses le jeudi, je peux les siennes.")

@@ -161,6 +161,18 @@ def make_moderator(database: Path, email: str) -> None:
     set_role(database, email, "moderator")
 
 
+def verified_organisation(app, email: str = "asso@example.org", **fields) -> Session:
+    """An association that signed up and that the city approved (as the moderation API
+    does, without its notice: tests/web/test_verification.py tests that)."""
+    session = sign_up(app, email, poster_type="association", **fields)
+    store = Store(app.config["DATABASE"])
+    try:
+        store.update_account(session.account["id"], role="association", verification="approved")
+    finally:
+        store.close()
+    return session
+
+
 @pytest.fixture(scope="module")
 def oracle_app(tmp_path_factory):
     """One app for many hypothesis examples (each makes its own city): ``(app, database)``."""

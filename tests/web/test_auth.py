@@ -157,7 +157,8 @@ def test_delete_account_removes_its_posts_from_every_answer(app, alice, client):
     assert login.status_code == 401
 
 
-def test_sign_up_as_association_gets_the_association_role(app):
+def test_sign_up_as_association_asks_for_verification(app):
     session = sign_up(app, "asso@example.org", poster_type="association")
-    assert session.account["role"] == "association"
+    assert session.account["role"] == "resident"
     assert session.account["poster_type"] == "association"
+    assert session.account["verification"] == "pending"

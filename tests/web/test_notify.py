@@ -3,7 +3,7 @@ write, never failing it; kept in the outbox while the server is down; sent by th
 
 import sqlite3
 
-from tests.web.conftest import add_city, make_app, sign_up
+from tests.web.conftest import add_city, make_app, verified_organisation
 from tests.web.test_missions import MISSIONS, mission_body, volunteer
 from web.testing import free_port
 
@@ -28,7 +28,7 @@ def test_a_mission_is_mailed_after_the_write(database, smtp):
     sink, port = smtp
     app = mail_app(database, port)
     volunteer(app, "near@example.org", 100)
-    association = sign_up(app, "asso@example.org", poster_type="association", display_name="Asso")
+    association = verified_organisation(app, "asso@example.org", display_name="Asso")
     assert association.post(MISSIONS, mission_body()).status_code == 201
     assert len(sink.messages) == 1
     message = sink.messages[0]
@@ -43,9 +43,9 @@ def test_a_dead_smtp_server_never_fails_the_write(database, smtp):
     sink, _ = smtp
     app = mail_app(database, free_port())  # nothing listens there
     volunteer(app, "near@example.org", 100)
-    association = sign_up(app, "asso@example.org", poster_type="association")
+    association = verified_organisation(app, "asso@example.org")
     created = association.post(MISSIONS, mission_body())
-    assert created.status_code == 201 and created.json["notified"] == 1
+    assert created.status_code == 201 and created.json["notified"] == 0  # fewer than 5
     assert outbox(database) == [("near@example.org", 0, 1)]  # kept for a retry
     # the server comes back: the CLI sends what waited
     _, port = smtp
@@ -61,7 +61,7 @@ def test_a_dead_smtp_server_never_fails_the_write(database, smtp):
 
 def test_without_smtp_notices_go_to_the_inbox_only(app, database):
     near = volunteer(app, "near@example.org", 100)
-    association = sign_up(app, "asso@example.org", poster_type="association")
+    association = verified_organisation(app, "asso@example.org")
     association.post(MISSIONS, mission_body())
     assert outbox(database) == []
     assert near.get("/api/v1/me/notifications").json["unread"] == 1

@@ -1,6 +1,8 @@
 """Agents post on behalf of someone who phoned the city: recorded consent, the public
 sees a resident's post relayed by the city, and contact requests reach the agent."""
 
+import sqlite3
+
 import pytest
 
 from tests.web.conftest import CENTRE, Session, set_role, sign_up
@@ -112,3 +114,36 @@ def test_deleting_a_relayed_post_deletes_the_persons_record(agent):
     post_id = relayed_post(agent).json["id"]
     assert agent.delete(f"{POSTS}/{post_id}").status_code == 204
     assert agent.get("/api/v1/me/relayed").json["posts"] == []
+
+
+@pytest.mark.parametrize(
+    "asked, exact, placed",
+    [
+        ("building", False, "street"),  # the agent's choice alone does not show the door
+        (None, False, "street"),  # nor the agent's account default
+        ("neighbourhood", False, "neighbourhood"),  # coarser stays coarser
+        (None, True, "building"),  # the person asked for their exact address
+    ],
+)
+def test_a_relayed_post_is_at_street_precision_unless_the_person_asked(
+    agent, database, client, asked, exact, placed
+):
+    set_precision = sqlite3.connect(database)
+    with set_precision:
+        set_precision.execute("UPDATE accounts SET precision = 'building'")  # the agent's default
+    set_precision.close()
+    fields = {"precision": asked} if asked else {}
+    answer = relayed_post(agent, on_behalf_of={**PERSON, "exact_address": exact}, **fields)
+    assert answer.status_code == 201, answer.json
+    public = client.get(f"{POSTS}/{answer.json['id']}").json
+    assert public["properties"]["precision"] == placed
+    at_door = public["geometry"]["coordinates"] == [CENTRE[1], CENTRE[0]]
+    assert at_door is (placed == "building")
+
+
+def test_a_relayed_post_is_not_moved_to_the_door_afterwards(agent):
+    post = relayed_post(agent).json
+    moved = agent.patch(f"{POSTS}/{post['id']}", {"precision": "building"})
+    assert moved.status_code == 422
+    assert moved.json["errors"][0]["param"] == "precision"
+    assert agent.patch(f"{POSTS}/{post['id']}", {"precision": "neighbourhood"}).status_code == 200

@@ -1,5 +1,5 @@
-"""The private index of volunteers' homes: every point within a radius, page after page,
-and the nearest ones, against geodesic brute force."""
+"""The private index of volunteers' (public) home points: every point within a radius,
+page after page, and the nearest ones, against geodesic brute force."""
 
 import numpy as np
 from pyproj import Geod
@@ -15,14 +15,13 @@ def homes(count: int, seed: int = 1) -> list[dict]:
     lats = CENTRE[0] + rng.uniform(-0.03, 0.03, count)
     lons = CENTRE[1] + rng.uniform(-0.04, 0.04, count)
     return [
-        {"id": i + 1, "home_lat": a, "home_lon": o}
-        for i, (a, o) in enumerate(zip(lats, lons, strict=True))
+        {"id": i + 1, "lat": a, "lon": o} for i, (a, o) in enumerate(zip(lats, lons, strict=True))
     ]
 
 
 def distances_m(rows: list[dict]) -> dict[int, float]:
-    lats = [row["home_lat"] for row in rows]
-    lons = [row["home_lon"] for row in rows]
+    lats = [row["lat"] for row in rows]
+    lons = [row["lon"] for row in rows]
     _, _, metres = GEOD.inv([CENTRE[1]] * len(rows), [CENTRE[0]] * len(rows), lons, lats)
     return {row["id"]: d for row, d in zip(rows, metres, strict=True)}
 
@@ -31,7 +30,7 @@ def test_within_pages_past_the_engine_limit():
     rows = homes(4000)
     truth = {i for i, d in distances_m(rows).items() if d <= 2500}
     assert len(truth) > volunteers.PAGE  # several pages
-    found = volunteers.within(volunteers.homes_index(rows), *CENTRE, 2500)
+    found = volunteers.within(volunteers.points_index(rows), *CENTRE, 2500)
     assert sorted(m.id for m in found) == sorted(truth)
 
 

@@ -87,6 +87,13 @@ export function el(tag, attrs = {}, ...children) {
 
 const staticRoot = document.body.dataset.static || "/static/";
 
+/** Who posted, by type; an organisation the city verified carries a visible mark. */
+export function posterType(properties) {
+  const type = t(`poster_type.${properties.poster_type}`);
+  if (!properties.poster_verified) return type;
+  return el("span", {}, type, " ", el("span", { class: "verified" }, t("poster_verified")));
+}
+
 /**
  * A category's icon: the vendored Twemoji picture of its emoji (the same on every system),
  * or the emoji itself as text if there is no picture for it. Decorative: a label follows.

@@ -13,6 +13,7 @@ import {
   el,
   formatDistance,
   formatNumber,
+  posterType,
   relativeTime,
   showProblem,
   t,
@@ -279,7 +280,7 @@ function drawSearchArea(query) {
 function describePost(feature, category) {
   const properties = feature.properties;
   return [
-    t(`poster_type.${properties.poster_type}`),
+    posterType(properties),
     el("time", { datetime: properties.created_at }, relativeTime(properties.created_at)),
     isRemote(feature)
       ? t("remote")

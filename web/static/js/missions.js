@@ -109,7 +109,8 @@ handleForm(document.getElementById("mission-form"), async (form) => {
     },
   });
   form.reset();
-  say(t("missions.posted", { count: mission.notified }));
+  // counts are rounded to 5 (web.homes); 0 means fewer than 5
+  say(mission.notified ? t("missions.posted", { count: mission.notified }) : t("missions.posted_few"));
   await load();
 });
 

@@ -1,5 +1,6 @@
 // The moderation queue: pending, reported and flagged posts, each with its reports and
 // history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...);
+// organisations waiting for verification (GET and POST .../moderation/organisations);
 // for admins, a form giving roles.
 import { api, ApiError, city, el, formatDate, handleForm, session } from "./common.js";
 import { tc, tcCount } from "./community.js";
@@ -84,6 +85,59 @@ async function load() {
 }
 
 load();
+
+// Organisations that signed up wait for a moderator's approval (web.verification).
+const organisations = document.getElementById("organisations");
+const organisationsStatus = document.getElementById("organisations-status");
+
+function applicant(entry) {
+  const reasonId = `verify-reason-${entry.id}`;
+  const reason = el("textarea", { id: reasonId, rows: "2", maxlength: "500" });
+  const buttons = ["approve", "refuse"].map((decision) => {
+    const button = el(
+      "button",
+      { type: "button", class: decision === "refuse" ? "danger" : "", "data-decision": decision },
+      tc(`verify.${decision}`),
+    );
+    button.addEventListener("click", () => decide(entry, decision, reason));
+    return button;
+  });
+  return el(
+    "li",
+    { class: "moderation-item", "data-account-id": String(entry.id) },
+    el("h3", {}, entry.display_name),
+    el("p", { class: "post-meta" }, tc("verify.asked", {
+      type: tc(`poster_type.${entry.poster_type}`),
+      email: entry.email,
+      address: entry.home_address,
+      date: formatDate(entry.created_at),
+    })),
+    el("label", { for: reasonId }, tc("verify.reason")),
+    reason,
+    el("p", { class: "actions" }, ...buttons),
+  );
+}
+
+async function decide(entry, decision, reason) {
+  await api(`/${city}/moderation/organisations/${entry.id}`, {
+    method: "POST",
+    body: { decision, reason: reason.value },
+  });
+  organisationsStatus.textContent = tc(`verify.done.${decision}`, { name: entry.display_name });
+  await loadOrganisations();
+}
+
+async function loadOrganisations() {
+  try {
+    const answer = await api(`/${city}/moderation/organisations`);
+    organisations.replaceChildren(...answer.organisations.map(applicant));
+    document.getElementById("organisations-section").hidden = false;
+  } catch (problem) {
+    if (!(problem instanceof ApiError)) throw problem;
+  }
+}
+
+loadOrganisations();
 
 // Admins give roles (moderator, social worker, admin, resident) to the city's accounts.
 const roleForm = document.getElementById("role-form");

@@ -9,6 +9,7 @@ import {
   el,
   formatDate,
   handleForm,
+  posterType,
   relativeTime,
   session,
   t,
@@ -34,7 +35,7 @@ function showPost(feature, category) {
   document.title = t("title_of", { title: properties.title });
   const meta = [
     properties.poster_name ? t("by", { name: properties.poster_name }) : null,
-    t(`poster_type.${properties.poster_type}`),
+    posterType(properties),
     el(
       "time",
       { datetime: properties.created_at, title: formatDate(properties.created_at) },

@@ -19,6 +19,7 @@ export function onBehalfOf(data) {
   const person = {
     name: String(data.get("behalf_name") || "").trim(),
     consent: data.get("behalf_consent") === "on",
+    exact_address: data.get("behalf_exact") === "on",
   };
   const phone = String(data.get("behalf_phone") || "").trim();
   if (phone) person.phone = phone;

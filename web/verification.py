@@ -1,0 +1,161 @@
+"""Organisations verified by the city: only real associations act as associations.
+
+Choosing association, company or public body at sign-up asks for verification
+(``verification = 'pending'``); until a moderator or admin of the city approves it, the
+account acts as a resident: no missions, no organisation badge on its posts, no
+building precision by default. Approving makes it an association account (posting
+missions, its posts at its address by default, ``poster_verified`` on its posts);
+refusing leaves it a resident. Either is audited and the applicant notified (inbox, and
+e-mail when SMTP is set). Accounts the operator makes with the CLI's
+``user create --role association`` are approved: the operator made them."""
+
+from typing import Any, Literal
+
+from flask import Blueprint, Response
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field
+
+from web import api, auth, notify, schemas
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("verification", __name__)
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
+    return api._private_answers_are_not_cached(response)
+
+
+ORGANISATION_TYPES = frozenset({"association", "company", "public_body"})
+
+
+def sign_up_fields(poster_type: str, precision: str) -> dict[str, Any]:
+    """Role, verification and default precision of a new account: an organisation waits
+    for the city as a resident, its posts at street precision unless it asks per post."""
+    if poster_type not in ORGANISATION_TYPES:
+        return {"role": "resident", "precision": precision}
+    return {
+        "role": "resident",
+        "verification": "pending",
+        "precision": "street" if precision == "building" else precision,
+    }
+
+
+class Decision(schemas._Body):
+    decision: Literal["approve", "refuse"]
+    reason: schemas.text(0, 500) = Field("", description="told to the applicant")
+
+
+class Applicant(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    poster_type: schemas.PosterType
+    phone: str
+    home_address: str
+    created_at: str
+
+
+class Applicants(BaseModel):
+    """Organisations waiting for verification, oldest first."""
+
+    organisations: list[Applicant]
+
+
+class Decided(BaseModel):
+    id: int
+    verification: Literal["approved", "refused"]
+    role: schemas.Role
+
+
+def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
+    account = auth.require_account(write=write)
+    city_id = api.city_index(city).city["id"]
+    if not auth.may_moderate(account, city_id):
+        raise Problem(403, "Forbidden", f"only the moderators and admins of {city} verify")
+    return account, city_id
+
+
+@bp.get("/api/v1/<city>/moderation/organisations")
+def applicants(city: str) -> Response:
+    """Organisations of the city waiting for verification."""
+    _account, city_id = _moderator(city)
+    rows = store().organisations_to_verify(city_id)
+    return api.json_answer(
+        {"organisations": [{**row, "created_at": api.iso(row["created_at"])} for row in rows]}
+    )
+
+
+@bp.post("/api/v1/<city>/moderation/organisations/<int:account_id>")
+def decide(city: str, account_id: int) -> Response:
+    """Approve or refuse an organisation; audited, the applicant notified."""
+    account, city_id = _moderator(city, write=True)
+    body = api.parse_body(Decision)
+    applicant = store().account(account_id) if account_id <= schemas.INT64_MAX else None
+    approved = body.decision == "approve"
+    changes: dict[str, Any] = {"verification": "approved" if approved else "refused"}
+    if approved:
+        changes |= {"role": "association", "precision": "building"}
+        title = _("The city verified your organisation")
+        text = _("You can now post missions; your posts show that the city verified you.")
+    else:
+        title = _("The city did not verify your organisation")
+        text = _("Your account stays a resident's account.")
+    if body.reason:
+        text += "\n\n" + body.reason
+    notice = {
+        "account_id": account_id,
+        "kind": "verification",
+        "title": title,
+        "body": text,
+        "link": f"/{city}/me",
+        "mail": notify.mail(applicant, title, text) if applicant else None,
+    }
+    action = f"organisation_{body.decision}"
+    reason = f"account {account_id}" + (f": {body.reason}" if body.reason else "")
+    if applicant is None or not store().decide_organisation(
+        city_id, account_id, changes, account, action, reason, notice
+    ):
+        raise Problem(
+            404,
+            "Not found",
+            f"no organisation {account_id} waiting for verification in {city}",
+            [("account_id", "not waiting")],
+        )
+    if notice["mail"]:
+        notify.queued()
+    role = "association" if approved else applicant["role"]
+    return api.json_answer(
+        {"id": account_id, "verification": changes["verification"], "role": role}
+    )
+
+
+_PATH = "/{city}/moderation/organisations"
+_JSON = "application/json"
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    (
+        "get",
+        _PATH,
+        "Organisations to verify (moderators)",
+        None,
+        None,
+        200,
+        Applicants,
+        _JSON,
+        True,
+    ),
+    (
+        "post",
+        _PATH + "/{account_id}",
+        "Approve or refuse an organisation",
+        None,
+        Decision,
+        200,
+        Decided,
+        _JSON,
+        True,
+    ),
+]
