@@ -35,8 +35,9 @@ def test_map_page_with_results(audited_page, server, spot):
     assert_page_shows(page, answer)
     page.locator("#categories summary").click()
     page.locator("#results > li .post-meta").first.click()
-    page.wait_for_function(  # the popup has faded in: axe measures the final colours
-        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    page.wait_for_function(  # the popup is open and faded in: axe measures the final colours
+        "() => { const popup = document.querySelector('.leaflet-popup');"
+        " return popup !== null && getComputedStyle(popup).opacity === '1'; }"
     )
     assert violations(page) == []
 
