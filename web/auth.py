@@ -9,6 +9,7 @@ write needs none (a browser never adds that header by itself)."""
 import hashlib
 import hmac
 import secrets
+import time
 from typing import Any
 
 import argon2
@@ -20,6 +21,7 @@ from web.store import current as current_store
 TOKEN_PREFIX = "vsn_"
 CSRF_HEADER = "X-CSRF-Token"
 MODERATING_ROLES = frozenset({"moderator", "admin"})
+SEEN_EVERY_S = 86400.0  # how often an account in use records it (web.retention)
 
 _HASHERS = {
     "default": argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY),
@@ -101,6 +103,8 @@ def current_account() -> dict[str, Any] | None:
         account = current_store().account(session["account_id"])
         if account is None:  # deleted meanwhile
             session.clear()
+    if account is not None and (account["last_seen_at"] or 0) < time.time() - SEEN_EVERY_S:
+        current_store().seen(account["id"], time.time())  # web.retention spares it
     g.account = account
     return account
 
