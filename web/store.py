@@ -798,22 +798,13 @@ class Store:
             (city_id, seq),
         ).fetchall()
 
-    def stats(self, city_id: int, now: float) -> dict[str, Any]:
-        rows = self._all(
+    def stats(self, city_id: int, now: float) -> list[dict[str, Any]]:
+        """Live posts by category and kind (connection counts are for the city's agents)."""
+        return self._all(
             "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
             " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
             (city_id, now),
         )
-        connections = self._all(
-            "SELECT p.category, strftime('%Y-W%W', c.created_at, 'unixepoch') AS week,"
-            " c.status, COUNT(*) AS count FROM connections c JOIN posts p ON p.id = c.post_id"
-            " WHERE p.city_id = ? GROUP BY p.category, week, c.status ORDER BY week, p.category",
-            (city_id,),
-        )
-        by_status: dict[str, int] = {}
-        for row in connections:
-            by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
-        return {"posts": rows, "connections": by_status, "connection_counts": connections}
 
     # -- connections ---------------------------------------------------------------------
 
