@@ -168,7 +168,7 @@ def posts_geojson(db: Store, city: dict[str, Any]) -> str:
                 "properties": dict(zip(names, (*key, n), strict=True)),
             }
         )
-    return json.dumps({"type": "FeatureCollection", "features": features}, indent=1) + "\n"
+    return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
 
 
 def connections_csv(db: Store, city: dict[str, Any]) -> str:
