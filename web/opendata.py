@@ -131,7 +131,7 @@ def cell_counts(posts: Iterable[tuple[float, float, float, str, str]]) -> Counte
 def post_counts(db: Store, city_id: int) -> dict[Key, int]:
     """Every count, withheld or not: live and ended posts, and those purged."""
     with db.snapshot():
-        counts = Counter(db.purged_post_counts(city_id))
+        counts: Counter[Key] = Counter(db.purged_post_counts(city_id))
         counts.update(cell_counts(db.counted_posts(city_id)))
     return counts
 

@@ -1623,16 +1623,16 @@ class Store:
             (city_id,),
         ).fetchall()
 
-    def purged_post_counts(self, city_id: int) -> dict[tuple[str, str, str, str], int]:
+    def purged_post_counts(self, city_id: int) -> dict[tuple[str, ...], int]:
         """Counts of purged posts by ``(week, h3_cell, category, kind)``."""
         rows = self.conn.execute(
             "SELECT week, h3_cell, category, kind, posts FROM purged_post_counts WHERE city_id = ?",
             (city_id,),
         )
-        return {tuple(row[:4]): row[4] for row in rows}  # type: ignore[misc]
+        return {tuple(row[:4]): row[4] for row in rows}
 
     def add_purged_post_counts(
-        self, city_id: int, counts: dict[tuple[str, str, str, str], int]
+        self, city_id: int, counts: dict[tuple[str, ...], int]
     ) -> None:
         """Inside a write: add to the anonymous counts of purged posts."""
         self.conn.executemany(
