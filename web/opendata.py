@@ -274,8 +274,11 @@ def open_data_file(city: str, name: str) -> Response:
             f"no open-data file {name!r}; there are {', '.join(FILES)}",
             [("name", "unknown file")],
         )
+    api._anonymous_search_limit()  # each answer reads every post of the city
     mimetype, render = FILES[name]
-    return Response(render(store(), row), mimetype=mimetype)  # type: ignore[arg-type]
+    answer = Response(render(store(), row), mimetype=mimetype)  # type: ignore[arg-type]
+    answer.headers["Cache-Control"] = "public, max-age=3600"  # counts by week: an hour is fine
+    return answer
 
 
 @bp.cli.command("export-open-data")

@@ -54,6 +54,7 @@ def test_rows_under_five_are_withheld(posted, client):
 def test_the_geojson_has_the_same_rows_with_their_cells(posted, client):
     answer = client.get(BASE + "posts_by_cell.geojson")
     assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
+    assert answer.headers["Cache-Control"] == "public, max-age=3600"  # the same for anyone
     [feature] = answer.json["features"]
     [row] = rows(client.get(BASE + "posts_by_cell.csv"))
     assert feature["properties"] == {**row, "posts": int(row["posts"])}
