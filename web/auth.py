@@ -6,9 +6,11 @@ once, and stored only as their SHA-256 (they are long and random: no salt needed
 A session write must carry ``X-CSRF-Token`` equal to the session's token; a Bearer
 write needs none (a browser never adds that header by itself)."""
 
+import contextlib
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import time
 from typing import Any
 
@@ -104,7 +106,8 @@ def current_account() -> dict[str, Any] | None:
         if account is None:  # deleted meanwhile
             session.clear()
     if account is not None and (account["last_seen_at"] or 0) < time.time() - SEEN_EVERY_S:
-        current_store().seen(account["id"], time.time())  # web.retention spares it
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: a later request will
+            current_store().seen(account["id"], time.time())  # (web.retention spares it)
     g.account = account
     return account
 
