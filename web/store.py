@@ -1631,9 +1631,7 @@ class Store:
         )
         return {tuple(row[:4]): row[4] for row in rows}
 
-    def add_purged_post_counts(
-        self, city_id: int, counts: dict[tuple[str, ...], int]
-    ) -> None:
+    def add_purged_post_counts(self, city_id: int, counts: dict[tuple[str, ...], int]) -> None:
         """Inside a write: add to the anonymous counts of purged posts."""
         self.conn.executemany(
             "INSERT INTO purged_post_counts (city_id, week, h3_cell, category, kind, posts)"
