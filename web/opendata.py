@@ -110,12 +110,12 @@ def withhold(counts: dict[Key, int], marginals: Sequence[Sequence[int]]) -> dict
                 groups[tuple(key[i] for i in fields)].append(key)
             for keys in groups.values():
                 hidden = sum(counts[key] for key in keys if key not in shown)
-                visible = sorted(
-                    (key for key in keys if key in shown), key=lambda k: (counts[k], k)
-                )
-                if 0 < hidden < K and visible:
-                    del shown[visible[0]]
-                    changed = True
+                for key in sorted((k for k in keys if k in shown), key=lambda k: (counts[k], k)):
+                    if not 0 < hidden < K:
+                        break
+                    del shown[key]
+                    hidden += counts[key]
+                    changed = True  # another marginal's groups may need more
     return shown
 
 
