@@ -24,10 +24,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         moderation,
         mydata,
         notify,
+        opendata,
         pages,
         poster,
         problems,
         relay,
+        retention,
         store,
         verification,
     )
@@ -57,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(relay.bp)
     app.register_blueprint(escalation.bp)
     app.register_blueprint(verification.bp)
+    app.register_blueprint(opendata.bp)
+    app.register_blueprint(retention.bp)
     pages.init_app(app)
     problems.register(app)
     cli.register(app)

@@ -799,9 +799,13 @@ def geocode_address(city: str) -> Response:
 
 @bp.get("/<city>/stats")
 def get_stats(city: str) -> Response:
-    """Counts by category and kind, and connections by outcome (never their messages)."""
-    index = city_index(city)
-    return json_answer(store().stats(index.city["id"], time.time()))
+    """Live posts by category and kind, withheld under open data's K: no open-data row
+    can be recovered from them (see ``web.opendata``). Connection counts are for the
+    city's agents (``/stats/connections``)."""
+    from web.opendata import K  # web.opendata imports this module
+
+    rows = store().stats(city_index(city).city["id"], time.time())
+    return json_answer({"posts": [row for row in rows if row["posts"] >= K]})
 
 
 @bp.get("/health")

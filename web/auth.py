@@ -6,9 +6,12 @@ once, and stored only as their SHA-256 (they are long and random: no salt needed
 A session write must carry ``X-CSRF-Token`` equal to the session's token; a Bearer
 write needs none (a browser never adds that header by itself)."""
 
+import contextlib
 import hashlib
 import hmac
 import secrets
+import sqlite3
+import time
 from typing import Any
 
 import argon2
@@ -20,6 +23,7 @@ from web.store import current as current_store
 TOKEN_PREFIX = "vsn_"
 CSRF_HEADER = "X-CSRF-Token"
 MODERATING_ROLES = frozenset({"moderator", "admin"})
+SEEN_EVERY_S = 86400.0  # how often an account in use records it (web.retention)
 
 _HASHERS = {
     "default": argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY),
@@ -101,6 +105,9 @@ def current_account() -> dict[str, Any] | None:
         account = current_store().account(session["account_id"])
         if account is None:  # deleted meanwhile
             session.clear()
+    if account is not None and (account["last_seen_at"] or 0) < time.time() - SEEN_EVERY_S:
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: a later request will
+            current_store().seen(account["id"], time.time())  # (web.retention spares it)
     g.account = account
     return account
 

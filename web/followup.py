@@ -8,7 +8,6 @@ never who, never the messages."""
 
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Literal
 
 from flask import Blueprint, Response, current_app
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from web import api, auth, schemas
 from web.problems import Problem
 from web.store import current as store
+from web.weeks import iso_week
 
 bp = Blueprint("followup", __name__, url_prefix="/api/v1")
 bp.after_request(api._private_answers_are_not_cached)  # answers depend on who asks
@@ -76,10 +76,9 @@ def connection_counts(city: str) -> Response:
     by_week: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
     for category, created_at, status, outcome in store().connection_stats(city_id):
-        year, week, _ = datetime.fromtimestamp(created_at, UTC).isocalendar()
         by_category[category] += 1
-        by_week[f"{year}-W{week:02d}"] += 1
-        by_outcome[_outcome(status, outcome)] += 1
+        by_week[iso_week(created_at)] += 1
+        by_outcome[outcome_of(status, outcome)] += 1
     return api.json_answer(
         {
             "total": sum(by_category.values()),
@@ -90,7 +89,7 @@ def connection_counts(city: str) -> Response:
     )
 
 
-def _outcome(status: str, outcome: str | None) -> str:
+def outcome_of(status: str, outcome: str | None) -> str:
     """requested, declined, accepted (no answer yet), done, not_done."""
     if outcome is not None:
         return outcome

@@ -238,18 +238,35 @@ CLI_ACTOR = {"id": None, "display_name": "command line", "role": "cli"}
 @click.option(
     "--premoderation",
     type=click.Choice(["on", "off"]),
-    required=True,
     help="on: new posts wait for a moderator.",
 )
+@click.option(
+    "--retention",
+    "periods",
+    multiple=True,
+    metavar="NAME=DAYS",
+    help="A retention period (web.retention lists the names and their defaults).",
+)
+@click.option("--licence", help="Open-data licence: etalab-2.0 (default), ODbL-1.0, CC-BY-4.0.")
 @with_appcontext
-def set_city(slug: str, premoderation: str) -> None:
-    """Change a city's settings (audited)."""
+def set_city(
+    slug: str, premoderation: str | None, periods: tuple[str, ...], licence: str | None
+) -> None:
+    """Change a city's settings (pre-moderation is audited); print its retention periods
+    and open-data licence."""
+    from web import retention  # it imports the API, which imports this module
+
     store_ = _store()
     try:
-        store_.set_premoderation(_city_id(store_, slug), premoderation == "on", CLI_ACTOR)
+        city_id = _city_id(store_, slug)
+        if premoderation is not None:
+            store_.set_premoderation(city_id, premoderation == "on", CLI_ACTOR)
+            click.echo(f"{slug}: pre-moderation {premoderation}")
+        click.echo(f"{slug}: {retention.configure(store_, slug, periods, licence)}")
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     finally:
         store_.close()
-    click.echo(f"{slug}: pre-moderation {premoderation}")
 
 
 # -- OpenAPI (web.openapi) -----------------------------------------------------------------

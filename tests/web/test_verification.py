@@ -146,7 +146,12 @@ def test_an_association_the_operator_made_is_verified(app, runner, client):
 
 def test_association_accounts_made_before_verification_stay_associations(tmp_path):
     path = tmp_path / "before.sqlite"
-    _database_at_version(path, len(stores.MIGRATIONS) - 1)
+    verification = next(
+        number
+        for number, statements in enumerate(stores.MIGRATIONS)
+        if any("ADD COLUMN verification" in statement for statement in statements)
+    )
+    _database_at_version(path, verification)
     old = stores.Store(path)
     city_id = old.create_city("grenoble", "Grenoble", BOUNDARY, CATEGORIES)
     for email, role in (("asso@example.org", "association"), ("res@example.org", "resident")):
