@@ -792,7 +792,7 @@ def geocode_address(city: str) -> Response:
 
 @bp.get("/<city>/stats")
 def get_stats(city: str) -> Response:
-    """Counts by category and kind, and connections by outcome (never their messages)."""
+    """Published posts by category and kind (connections: moderators and open data only)."""
     index = city_index(city)
     return json_answer(store().stats(index.city["id"], time.time()))
 

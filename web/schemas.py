@@ -371,19 +371,10 @@ class CategoryStats(BaseModel):
     posts: int
 
 
-class ConnectionCount(BaseModel):
-    category: str
-    week: str = Field(description="ISO-like year and week, e.g. 2026-W47")
-    status: ConnectionStatus
-    count: int
-
-
 class StatsAnswer(BaseModel):
-    """Counts only: never who, never the messages."""
+    """Counts of published posts only: never who, never connections."""
 
     posts: list[CategoryStats]
-    connections: dict[str, int] = Field(description="connections by outcome")
-    connection_counts: list[ConnectionCount] = Field(description="by category, week, outcome")
 
 
 class TokenView(BaseModel):

@@ -770,21 +770,14 @@ class Store:
         ).fetchall()
 
     def stats(self, city_id: int, now: float) -> dict[str, Any]:
+        """Public counts: published posts by category and kind (connections are the
+        moderators' ``connection_stats``, and the k-anonymous open data's)."""
         rows = self._all(
             "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
             " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
             (city_id, now),
         )
-        connections = self._all(
-            "SELECT p.category, strftime('%Y-W%W', c.created_at, 'unixepoch') AS week,"
-            " c.status, COUNT(*) AS count FROM connections c JOIN posts p ON p.id = c.post_id"
-            " WHERE p.city_id = ? GROUP BY p.category, week, c.status ORDER BY week, p.category",
-            (city_id,),
-        )
-        by_status: dict[str, int] = {}
-        for row in connections:
-            by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
-        return {"posts": rows, "connections": by_status, "connection_counts": connections}
+        return {"posts": rows}
 
     # -- connections ---------------------------------------------------------------------
 
