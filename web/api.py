@@ -5,9 +5,6 @@ call the store or the city's index, and answer. Every answer about a post uses i
 public point only (see ``matcher.privacy``); the exact point and the home address are
 shown to nobody but the owner's own account page."""
 
-import base64
-import binascii
-import hashlib
 import json
 import math
 import os
@@ -20,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, moderation, ratelimit, relay, schemas
+from web import auth, cursor, geocode, moderation, ratelimit, relay, schemas
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -221,8 +218,8 @@ def match(city: str) -> Response:
     wanted = set(categories) or set(index.category_slugs)
     citywide = sorted(set(categories) & index.remote_categories)
     nearby = sorted(wanted - set(citywide))
-    fingerprint = _fingerprint(city, lat, lon, radius_m, categories, query.kind, building_only)
-    before = _read_cursor(query.cursor, fingerprint) if query.cursor else None
+    asked = (city, lat, lon, radius_m, categories, query.kind, building_only)
+    before = cursor.read(query.cursor, asked) if query.cursor else None
 
     def search(index: CityIndex) -> list[Match]:
         common = {
@@ -265,7 +262,7 @@ def match(city: str) -> Response:
     next_cursor = None
     if len(matches) > query.limit:
         last = page[-1]
-        next_cursor = _write_cursor(last.created_at, last.id, fingerprint)
+        next_cursor = cursor.write(last.created_at, last.id, asked)
     echo: dict[str, Any] = {
         "lat": lat,
         "lon": lon,
@@ -284,30 +281,6 @@ def match(city: str) -> Response:
         "next_cursor": next_cursor,
     }
     return json_answer(body, mimetype=GEOJSON)
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
-
-
-def _write_cursor(created_at: float, post_id: int, fingerprint: str) -> str:
-    raw = json.dumps([created_at, post_id, fingerprint], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _read_cursor(cursor: str, fingerprint: str) -> tuple[float, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, post_id, seen = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)") from None
-    if seen != fingerprint:
-        raise invalid("cursor", "this cursor belongs to another query; start again without it")
-    valid_time = isinstance(created_at, int | float) and math.isfinite(created_at)
-    valid_id = isinstance(post_id, int) and abs(post_id) <= schemas.INT64_MAX
-    if not (valid_time and valid_id):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
-    return float(created_at), post_id
 
 
 # -- posts ---------------------------------------------------------------------------------
