@@ -15,6 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import (
         alerts,
         api,
+        caching,
         calls,
         cli,
         escalation,
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(relay.bp)
     app.register_blueprint(escalation.bp)
     pages.init_app(app)
+    caching.register(app)
     problems.register(app)
     cli.register(app)
     return app

@@ -38,15 +38,6 @@ CONSENT_TEXT = (
 # -- plumbing ------------------------------------------------------------------------------
 
 
-@bp.after_request
-def _private_answers_are_not_cached(response: Response) -> Response:
-    """Answers that depend on who asks never sit in a shared cache."""
-    response.vary.update(("Cookie", "Authorization"))
-    if g.get("account") is not None or request.path.startswith(("/api/v1/me", "/api/v1/session")):
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 _INDEXES_LOCK = threading.Lock()
 
 

@@ -186,13 +186,6 @@ OPENAPI = [
 ]
 
 
-@bp.after_request
-def _never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    response.vary.update(("Cookie", "Authorization"))
-    return response
-
-
 def _social_worker(city: str, write: bool = False) -> tuple[CityIndex, dict[str, Any]]:
     """The city and the calling social worker of that city; 401, 403 or 404 otherwise."""
     account = auth.require_account(write=write)

@@ -25,12 +25,6 @@ from web.store import current as store
 bp = Blueprint("moderation", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
-    return api._private_answers_are_not_cached(response)
-
-
 Action = Literal["publish", "hide", "warn"]
 _STATUS_AFTER = {"publish": "published", "hide": "hidden", "warn": None}
 QUEUE_LIMIT = 200

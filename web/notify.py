@@ -204,9 +204,7 @@ def inbox() -> Response:
         "notifications": [_view(row) for row in rows],
         "unread": store().unread_count(account["id"]),
     }
-    answer = api.json_answer(body)
-    answer.headers["Cache-Control"] = "private, no-store"
-    return answer
+    return api.json_answer(body)
 
 
 @bp.post("/api/v1/me/notifications/<int:notification_id>/read")
