@@ -28,7 +28,9 @@ def test_alerts_are_not_stored(alice):
     assert "no-store" in response.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("path", ["/grenoble/", "/grenoble/missions", "/grenoble/alerts", "/grenoble/login"])
+@pytest.mark.parametrize(
+    "path", ["/grenoble/", "/grenoble/missions", "/grenoble/alerts", "/grenoble/login"]
+)
 def test_pages_holding_a_csrf_token_are_not_stored(client, path):
     response = client.get(path)
     assert response.status_code == 200
