@@ -417,15 +417,8 @@ def patch_post(city: str, post_id: int) -> Response:
             row["lat"], row["lon"], body.precision
         )
     if body.status is not None:
-        reopening = body.status == "published" and row["status"] == "closed"
-        owner_may = body.status == "closed" or (reopening and not index.city["premoderation"])
-        if not (moderated or (owned and owner_may)):
-            raise Problem(
-                403,
-                "Forbidden",
-                f"you may not set status {body.status!r}",
-                [("status", "only moderators publish or hide posts")],
-            )
+        if not moderated:
+            moderation.check_owner_status(index.city["id"], row, body.status)
         changes["status"] = body.status
     if body.renew:
         changes["expires_at"] = time.time() + current_app.config["POST_TTL_DAYS"] * 86400.0
@@ -719,7 +712,7 @@ def get_city(city: str) -> Response:
             "center": [(south + north) / 2, (west + east) / 2],
             "boundary": _geometry(index.city["boundary"]),
             "languages": index.city["languages"],
-            "premoderation": index.city["premoderation"],
+            "premoderation": store().premoderation(index.city["id"]),
         }
     )
 

@@ -57,6 +57,21 @@ def new_post_status(city_id: int) -> str:
     return "pending" if store().premoderation(city_id) else "published"
 
 
+def check_owner_status(city_id: int, row: dict[str, Any], status: str) -> None:
+    """403 unless the owner closes a published post or reopens one they closed while the
+    city does not pre-moderate (read fresh): never what a moderator hid or has yet to
+    publish."""
+    closing = status == "closed" and row["status"] == "published"
+    reopening = status == "published" and row["status"] == "closed"
+    if closing or (reopening and not store().premoderation(city_id)):
+        return
+    message = (
+        "you may close your published post and reopen what you closed (not while the "
+        "city pre-moderates); moderators publish and hide"
+    )
+    raise Problem(403, "Forbidden", message, [("status", message)])
+
+
 def screen(post_id: int, title: str, body: str) -> None:
     """Flag the post for the queue when it looks commercial; a person decides."""
     found = commercial.signals(title, body)

@@ -274,6 +274,48 @@ def test_the_audit_log_outlives_deleted_posts_and_accounts(alice, moderator, adm
     assert (entry["post_id"], entry["action"]) == (post["id"], "hide")
 
 
+def test_an_owner_cannot_undo_a_moderators_hide(alice, moderator, client):
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    moderator.post(actions(post["id"]), {"action": "hide", "reason": "Annonce commerciale"})
+    # Closing then reopening used to publish the hidden post again.
+    assert alice.patch(url, {"status": "closed"}).status_code == 403
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert alice.get(url).json["properties"]["status"] == "hidden"
+    assert post["id"] not in found_ids(client)
+
+
+def test_an_owner_cannot_publish_a_pending_post(runner, alice, moderator, client):
+    runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"])
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert alice.patch(url, {"status": "closed"}).status_code == 403
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert alice.get(url).json["properties"]["status"] == "pending"
+    assert [i["post"]["id"] for i in moderator.get(QUEUE).json["items"]] == [post["id"]]
+
+
+def test_owners_close_and_reopen_what_they_closed(alice, client):
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert alice.patch(url, {"status": "closed"}).status_code == 200
+    assert alice.patch(url, {"status": "closed"}).status_code == 403  # only a published post
+    assert alice.patch(url, {"status": "published"}).status_code == 200
+    assert post["id"] in found_ids(client)
+
+
+def test_a_running_app_sees_the_premoderation_switch_at_once(runner, alice, client):
+    post = alice.create_post()  # the app has read the city (and built its index) by now
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert client.get("/api/v1/grenoble").json["premoderation"] is False
+    assert runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"]).exit_code == 0
+    assert client.get("/api/v1/grenoble").json["premoderation"] is True
+    assert alice.patch(url, {"status": "closed"}).status_code == 200
+    # Reopening would publish without a moderator: the city pre-moderates now.
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert post["id"] not in found_ids(client)
+
+
 def test_a_moderators_patch_of_the_status_is_audited_too(alice, moderator, admin):
     post = alice.create_post()
     url = f"/api/v1/grenoble/posts/{post['id']}"
