@@ -402,11 +402,12 @@ def get_post(city: str, post_id: int) -> Response:
 
 @bp.patch("/<city>/posts/<int:post_id>")
 def patch_post(city: str, post_id: int) -> Response:
-    """Edit, close, renew (owner) or publish/hide (moderator)."""
+    """Edit, close, reopen, renew: the owner only (moderators act through the audited
+    moderation actions, which tell the poster)."""
     account = auth.require_account(write=True)
-    index, row, owned, moderated = _post_for(city, post_id)
-    if not (owned or moderated):
-        raise Problem(403, "Forbidden", "only the poster or a moderator may change this post")
+    index, row, owned, _ = _post_for(city, post_id)
+    if not owned:
+        raise Problem(403, "Forbidden", moderation.NOT_THE_OWNER)
     body = parse_body(schemas.PostPatch)
     _write_limit(account)
     changes = body.model_dump(exclude_unset=True, exclude={"renew", "status"})
@@ -417,8 +418,7 @@ def patch_post(city: str, post_id: int) -> Response:
             row["lat"], row["lon"], body.precision
         )
     if body.status is not None:
-        if not moderated:
-            moderation.check_owner_status(index.city["id"], row, body.status)
+        moderation.check_owner_status(index.city["id"], row, body.status)
         changes["status"] = body.status
     if body.renew:
         changes["expires_at"] = time.time() + current_app.config["POST_TTL_DAYS"] * 86400.0
@@ -428,8 +428,6 @@ def patch_post(city: str, post_id: int) -> Response:
     if body.title is not None or body.body is not None:
         row = store().post(index.city["id"], post_id)
         moderation.screen(post_id, row["title"], row["body"])  # type: ignore[index]
-    if moderated and not owned and body.status is not None:
-        moderation.audit_status_change(index.city["id"], post_id, account, body.status)
     row = store().post(index.city["id"], post_id)
     return json_answer(feature(row, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
 
@@ -437,9 +435,9 @@ def patch_post(city: str, post_id: int) -> Response:
 @bp.delete("/<city>/posts/<int:post_id>")
 def delete_post(city: str, post_id: int) -> Response:
     account = auth.require_account(write=True)
-    index, _row, owned, moderated = _post_for(city, post_id)
-    if not (owned or moderated):
-        raise Problem(403, "Forbidden", "only the poster or a moderator may delete this post")
+    index, _row, owned, _ = _post_for(city, post_id)
+    if not owned:
+        raise Problem(403, "Forbidden", moderation.NOT_THE_OWNER)
     _write_limit(account)
     store().delete_post(index.city["id"], post_id)
     return Response(status=204)

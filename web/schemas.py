@@ -206,8 +206,8 @@ class PostPatch(_Body):
     category: Slug | None = None
     kind: Kind | None = None
     precision: PrecisionName | None = None
-    status: Literal["published", "hidden", "closed"] | None = Field(
-        None, description="owners may close; moderators publish, hide or close"
+    status: Literal["published", "closed"] | None = Field(
+        None, description="close a published post, or reopen it (not while pre-moderated)"
     )
     renew: bool = Field(False, description="push expires_at to now + the city's period")
 

@@ -913,10 +913,11 @@ class Store:
         action: str,
         reason: str,
         status: str | None,
+        notice: dict[str, Any] | None = None,
     ) -> None:
         """One moderation action in one transaction: the new status (the index follows
         through the change log), the note the poster sees, open reports and flag
-        resolved, and the audit entry."""
+        resolved, the audit entry, and ``notice`` to the poster."""
         now = time.time()
         with self.write():
             if status is not None:
@@ -939,6 +940,7 @@ class Store:
                     (now, post_id),
                 )
             self._audit(city_id, post_id, actor, action, reason)
+            self.add_notifications([notice] if notice else [])
 
     def set_role(self, city_id: int, account_id: int, role: str, actor: dict[str, Any]) -> None:
         """An admin gives an account of the city a role; audited with the account's id."""
