@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         caching,
         calls,
         cli,
+        diskfull,
         escalation,
         expiry,
         followup,
@@ -59,5 +60,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     caching.register(app)
     problems.register(app)
+    diskfull.register(app)
     cli.register(app)
     return app

@@ -462,7 +462,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLITE_FULL and a few others roll back themselves
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
