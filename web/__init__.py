@@ -15,8 +15,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import (
         alerts,
         api,
+        caching,
         calls,
         cli,
+        diskfull,
         escalation,
         expiry,
         followup,
@@ -62,6 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(opendata.bp)
     app.register_blueprint(retention.bp)
     pages.init_app(app)
+    caching.register(app)
     problems.register(app)
+    diskfull.register(app)
     cli.register(app)
     return app

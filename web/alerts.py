@@ -8,10 +8,11 @@ request, and in ``flask --app web send-notifications``, ``dispatch`` reads the p
 change log from where it last stopped, takes the posts that are now published and were
 never alerted (so a post published later by a moderator alerts then, and an edit never
 alerts twice), matches each post's *public* point against the circles (an alert says no
-more about where a poster lives than the map does), and queues the notices, the alerted
-posts and the new log position in one transaction; e-mail leaves after the commit
-(``web.notify``). Posts of remote categories (help by phone) reach every subscription
-asking for that category, whatever the distance.
+more about where a poster lives than the map does) outside any write transaction, and
+queues the notices (one per account and post), the alerted posts and the new log
+position in one short transaction; e-mail leaves after the commit (``web.notify``).
+Posts of remote categories (help by phone) reach every subscription asking for that
+category, whatever the distance. An account holds at most ``MAX_PER_ACCOUNT`` alerts.
 
 Daily digest: subscriptions with ``digest`` put their notices in the inbox at once and
 in one e-mail a day (``flask --app web send-digest``). Every alert e-mail carries a
@@ -46,6 +47,7 @@ from web.store import current as store
 bp = Blueprint("alerts", __name__, cli_group=None)
 
 BATCH = 500
+MAX_PER_ACCOUNT = 20  # each alert is matched against every new post: no amplification
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -176,13 +178,19 @@ def _serializer() -> URLSafeSerializer:
 
 def dispatch(db: Store) -> int:
     """Alert the subscribers of posts published since the last call; returns how many
-    notices were queued. Safe to call from any number of processes at once."""
+    notices were queued. Safe to call from any number of processes at once.
+
+    The posts' change log is the queue. Matching runs after the post's commit and outside
+    any write transaction (it holds no lock other writers wait on); the notices are then
+    written in one short transaction that moves the progress only if no other process
+    moved it meanwhile (else this batch is theirs, and the next one is read)."""
     total = 0
     while db.last_change_seq() > (start := db.alert_progress()):
-        with db.write():
-            posts, last_seq = db.claim_new_posts(BATCH)
-            notices = [notice for post in posts for notice in _notices(db, post)]
-            db.alert(notices, [post["id"] for post in posts], last_seq)
+        with db.snapshot():
+            posts, last_seq = db.posts_to_alert(start, BATCH)
+        notices = _notices(db, posts)
+        if not db.alert(notices, [post["id"] for post in posts], start, last_seq):
+            continue
         total += len(notices)
         if any(notice.get("mail") for notice in notices):
             notify.queued()
@@ -191,51 +199,69 @@ def dispatch(db: Store) -> int:
     return total
 
 
-def _notices(db: Store, post: dict[str, Any]) -> list[dict[str, Any]]:
-    city = _city(db, post["city_id"])
+def _subscribers(db: Store, post: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subscriptions that want this post: the one call of the matcher."""
     point = Post(
         post["id"], post["public_lat"], post["public_lon"], post["category"], post["kind"], 0.0
     )
-    remote = post["category"] in city["remote"]
-    wanted = circles().run(db, post["city_id"], lambda c: c.matching(point, remote))
+    remote = post["category"] in _city(db, post["city_id"])["remote"]
+    return circles().run(db, post["city_id"], lambda c: c.matching(point, remote))  # type: ignore[no-any-return]
+
+
+def _one_per_account(post: dict[str, Any], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One notice per account and post, however many of its alerts match (an account's
+    alerts multiply no work), and none to the poster."""
+    first: dict[int, dict[str, Any]] = {}
+    for subscription in wanted:
+        if subscription["account_id"] != post["account_id"]:
+            first.setdefault(subscription["account_id"], subscription)
+    return list(first.values())
+
+
+def _notices(db: Store, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    matched = [(post, _one_per_account(post, _subscribers(db, post))) for post in posts]
+    emails = db.emails(s["account_id"] for _, wanted in matched for s in wanted)
+    return [
+        _notice(db, post, subscription, emails[subscription["account_id"]])
+        for post, wanted in matched
+        for subscription in wanted
+    ]
+
+
+def _notice(
+    db: Store, post: dict[str, Any], subscription: dict[str, Any], email: str
+) -> dict[str, Any]:
+    city = _city(db, post["city_id"])
     link = f"/{city['slug']}/posts/{post['id']}"
     title = (
         _("New request near you: {title}")
         if post["kind"] == "request"
         else _("New offer near you: {title}")
     ).format(title=post["title"])
-    notices = []
-    for subscription in wanted:
-        if subscription["account_id"] == post["account_id"]:
-            continue
-        account = db.account(subscription["account_id"])
-        url = notify.base_url() + link
-        stop = unsubscribe_url(subscription, city["slug"])
-        mail_body = _("{title}\n\nSee it on {url}\n\nStop these alerts: {stop}").format(
-            title=title, url=url, stop=stop
-        )
-        notices.append(
-            {
-                "account_id": subscription["account_id"],
-                "kind": "alert",
-                "title": title,
-                "link": link,
-                "subscription_id": subscription["id"],
-                "digest": bool(subscription["digest"]),
-                "mail": None
-                if subscription["digest"]
-                else notify.mail(
-                    account,  # type: ignore[arg-type]
-                    title,
-                    mail_body,
-                    **{
-                        "List-Unsubscribe": f"<{stop}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                ),
-            }
-        )
-    return notices
+    url = notify.base_url() + link
+    stop = unsubscribe_url(subscription, city["slug"])
+    mail_body = _("{title}\n\nSee it on {url}\n\nStop these alerts: {stop}").format(
+        title=title, url=url, stop=stop
+    )
+    return {
+        "account_id": subscription["account_id"],
+        "kind": "alert",
+        "title": title,
+        "link": link,
+        "subscription_id": subscription["id"],
+        "digest": bool(subscription["digest"]),
+        "mail": None
+        if subscription["digest"]
+        else notify.mail(
+            {"email": email},
+            title,
+            mail_body,
+            **{
+                "List-Unsubscribe": f"<{stop}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        ),
+    }
 
 
 def _city(db: Store, city_id: int) -> dict[str, Any]:
@@ -336,6 +362,7 @@ def subscribe(city: str) -> Response:
     subscription_id = store().create_subscription(
         index.city["id"],
         account["id"],
+        MAX_PER_ACCOUNT,
         kind=body.kind,
         categories=json.dumps(sorted(set(body.categories))) if body.categories else None,
         radius_m=body.radius_m,
@@ -343,6 +370,9 @@ def subscribe(city: str) -> Response:
         lon=centre[1],
         digest=int(body.digest),
     )
+    if subscription_id is None:
+        message = f"an account has at most {MAX_PER_ACCOUNT} alerts; stop one to create another"
+        raise Problem(409, "Conflict", message, [("alerts", message)])
     answer = api.json_answer(_view(store().subscription(subscription_id)), 201)  # type: ignore[arg-type]
     answer.headers["Location"] = f"/api/v1/{city}/alerts/{subscription_id}"
     return answer

@@ -5,9 +5,6 @@ call the store or the city's index, and answer. Every answer about a post uses i
 public point only (see ``matcher.privacy``); the exact point and the home address are
 shown to nobody but the owner's own account page."""
 
-import base64
-import binascii
-import hashlib
 import json
 import math
 import os
@@ -20,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, geocode, homes, moderation, ratelimit, relay, schemas, verification
+from web import auth, cursor, geocode, homes, moderation, ratelimit, relay, schemas, verification
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -39,15 +36,6 @@ CONSENT_TEXT = (
 
 
 # -- plumbing ------------------------------------------------------------------------------
-
-
-@bp.after_request
-def _private_answers_are_not_cached(response: Response) -> Response:
-    """Answers that depend on who asks never sit in a shared cache."""
-    response.vary.update(("Cookie", "Authorization"))
-    if g.get("account") is not None or request.path.startswith(("/api/v1/me", "/api/v1/session")):
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 _INDEXES_LOCK = threading.Lock()
@@ -224,8 +212,8 @@ def match(city: str) -> Response:
     wanted = set(categories) or set(index.category_slugs)
     citywide = sorted(set(categories) & index.remote_categories)
     nearby = sorted(wanted - set(citywide))
-    fingerprint = _fingerprint(city, lat, lon, radius_m, categories, query.kind, building_only)
-    before = _read_cursor(query.cursor, fingerprint) if query.cursor else None
+    asked = (city, lat, lon, radius_m, categories, query.kind, building_only)
+    before = cursor.read(query.cursor, asked) if query.cursor else None
 
     def search(index: CityIndex) -> list[Match]:
         common = {
@@ -268,7 +256,7 @@ def match(city: str) -> Response:
     next_cursor = None
     if len(matches) > query.limit:
         last = page[-1]
-        next_cursor = _write_cursor(last.created_at, last.id, fingerprint)
+        next_cursor = cursor.write(last.created_at, last.id, asked)
     echo: dict[str, Any] = {
         "lat": lat,
         "lon": lon,
@@ -287,30 +275,6 @@ def match(city: str) -> Response:
         "next_cursor": next_cursor,
     }
     return json_answer(body, mimetype=GEOJSON)
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
-
-
-def _write_cursor(created_at: float, post_id: int, fingerprint: str) -> str:
-    raw = json.dumps([created_at, post_id, fingerprint], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _read_cursor(cursor: str, fingerprint: str) -> tuple[float, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, post_id, seen = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)") from None
-    if seen != fingerprint:
-        raise invalid("cursor", "this cursor belongs to another query; start again without it")
-    valid_time = isinstance(created_at, int | float) and math.isfinite(created_at)
-    valid_id = isinstance(post_id, int) and abs(post_id) <= schemas.INT64_MAX
-    if not (valid_time and valid_id):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
-    return float(created_at), post_id
 
 
 # -- posts ---------------------------------------------------------------------------------
@@ -441,11 +405,12 @@ def get_post(city: str, post_id: int) -> Response:
 
 @bp.patch("/<city>/posts/<int:post_id>")
 def patch_post(city: str, post_id: int) -> Response:
-    """Edit, close, renew (owner) or publish/hide (moderator)."""
+    """Edit, close, reopen, renew: the owner only (moderators act through the audited
+    moderation actions, which tell the poster)."""
     account = auth.require_account(write=True)
-    index, row, owned, moderated = _post_for(city, post_id)
-    if not (owned or moderated):
-        raise Problem(403, "Forbidden", "only the poster or a moderator may change this post")
+    index, row, owned, _ = _post_for(city, post_id)
+    if not owned:
+        raise Problem(403, "Forbidden", moderation.NOT_THE_OWNER)
     body = parse_body(schemas.PostPatch)
     _write_limit(account)
     changes = body.model_dump(exclude_unset=True, exclude={"renew", "status"})
@@ -461,15 +426,7 @@ def patch_post(city: str, post_id: int) -> Response:
             row["lat"], row["lon"], body.precision
         )
     if body.status is not None:
-        reopening = body.status == "published" and row["status"] == "closed"
-        owner_may = body.status == "closed" or (reopening and not index.city["premoderation"])
-        if not (moderated or (owned and owner_may)):
-            raise Problem(
-                403,
-                "Forbidden",
-                f"you may not set status {body.status!r}",
-                [("status", "only moderators publish or hide posts")],
-            )
+        moderation.check_owner_status(index.city["id"], row, body.status)
         changes["status"] = body.status
     if body.renew:
         changes["expires_at"] = time.time() + current_app.config["POST_TTL_DAYS"] * 86400.0
@@ -479,8 +436,6 @@ def patch_post(city: str, post_id: int) -> Response:
     if body.title is not None or body.body is not None:
         row = store().post(index.city["id"], post_id)
         moderation.screen(post_id, row["title"], row["body"])  # type: ignore[index]
-    if moderated and not owned and body.status is not None:
-        moderation.audit_status_change(index.city["id"], post_id, account, body.status)
     row = store().post(index.city["id"], post_id)
     return json_answer(feature(row, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
 
@@ -488,9 +443,9 @@ def patch_post(city: str, post_id: int) -> Response:
 @bp.delete("/<city>/posts/<int:post_id>")
 def delete_post(city: str, post_id: int) -> Response:
     account = auth.require_account(write=True)
-    index, _row, owned, moderated = _post_for(city, post_id)
-    if not (owned or moderated):
-        raise Problem(403, "Forbidden", "only the poster or a moderator may delete this post")
+    index, _row, owned, _ = _post_for(city, post_id)
+    if not owned:
+        raise Problem(403, "Forbidden", moderation.NOT_THE_OWNER)
     _write_limit(account)
     store().delete_post(index.city["id"], post_id)
     return Response(status=204)
@@ -762,7 +717,7 @@ def get_city(city: str) -> Response:
             "center": [(south + north) / 2, (west + east) / 2],
             "boundary": _geometry(index.city["boundary"]),
             "languages": index.city["languages"],
-            "premoderation": index.city["premoderation"],
+            "premoderation": store().premoderation(index.city["id"]),
         }
     )
 

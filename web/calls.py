@@ -32,9 +32,9 @@ MAX_VOLUNTEERS = 20
 
 
 class PersonCreate(schemas._Body):
-    name: schemas.text(1, 120)
+    name: schemas.line(1, 120)
     phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")]
-    address: schemas.text(1, 200) | None = None
+    address: schemas.line(1, 200) | None = None
     lat: schemas.Latitude | None = None
     lon: schemas.Longitude | None = None
     needs: Annotated[list[schemas.Slug], Field(max_length=20)] = Field(default_factory=list)
@@ -43,9 +43,9 @@ class PersonCreate(schemas._Body):
 
 
 class PersonPatch(schemas._Body):
-    name: schemas.text(1, 120) | None = None
+    name: schemas.line(1, 120) | None = None
     phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")] | None = None
-    address: schemas.text(1, 200) | None = None
+    address: schemas.line(1, 200) | None = None
     needs: Annotated[list[schemas.Slug], Field(max_length=20)] | None = None
     notes: schemas.text(0, 2000) | None = None
 
@@ -187,13 +187,6 @@ OPENAPI = [
         True,
     ),
 ]
-
-
-@bp.after_request
-def _never_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    response.vary.update(("Cookie", "Authorization"))
-    return response
 
 
 def _social_worker(city: str, write: bool = False) -> tuple[CityIndex, dict[str, Any]]:

@@ -18,7 +18,6 @@ from web.problems import Problem
 from web.store import current as store
 
 bp = Blueprint("escalation", __name__)
-bp.after_request(api._private_answers_are_not_cached)
 
 ESCALATION_ROLES = frozenset({"social_worker", "moderator", "admin"})
 QUEUE_LIMIT = 500

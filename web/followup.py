@@ -19,7 +19,6 @@ from web.store import current as store
 from web.weeks import iso_week
 
 bp = Blueprint("followup", __name__, url_prefix="/api/v1")
-bp.after_request(api._private_answers_are_not_cached)  # answers depend on who asks
 
 
 class OutcomeBody(schemas._Body):

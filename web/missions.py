@@ -31,10 +31,10 @@ MAX_AHEAD = timedelta(days=366)
 
 
 class MissionCreate(schemas._Body):
-    title: schemas.text(1, 120)
+    title: schemas.line(1, 120)
     description: schemas.text(0, 2000) = ""
     starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, in the future")
-    address: schemas.text(1, 200) | None = None
+    address: schemas.line(1, 200) | None = None
     lat: schemas.Latitude | None = None
     lon: schemas.Longitude | None = None
     radius_m: Annotated[float, Field(ge=100, le=20_000, allow_inf_nan=False)] = 2000

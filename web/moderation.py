@@ -14,9 +14,10 @@ from typing import Annotated, Any, Literal
 import click
 from flask import Blueprint, Response, render_template
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import api, auth, commercial, schemas
+from web import api, auth, commercial, notify, schemas
 from web.cli import _city_id, _store, city_group
 from web.pages import city_or_404
 from web.problems import Problem
@@ -25,15 +26,13 @@ from web.store import current as store
 bp = Blueprint("moderation", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
-    return api._private_answers_are_not_cached(response)
-
-
 Action = Literal["publish", "hide", "warn"]
 _STATUS_AFTER = {"publish": "published", "hide": "hidden", "warn": None}
 QUEUE_LIMIT = 200
+NOT_THE_OWNER = (
+    "only the poster changes or deletes a post; moderators publish, hide or warn through "
+    "the moderation actions"
+)
 
 
 class ReportBody(schemas._Body):
@@ -63,17 +62,26 @@ def new_post_status(city_id: int) -> str:
     return "pending" if store().premoderation(city_id) else "published"
 
 
+def check_owner_status(city_id: int, row: dict[str, Any], status: str) -> None:
+    """403 unless the owner closes a published post or reopens one they closed while the
+    city does not pre-moderate (read fresh): never what a moderator hid or has yet to
+    publish."""
+    closing = status == "closed" and row["status"] == "published"
+    reopening = status == "published" and row["status"] == "closed"
+    if closing or (reopening and not store().premoderation(city_id)):
+        return
+    message = (
+        "you may close your published post and reopen what you closed (not while the "
+        "city pre-moderates); moderators publish and hide"
+    )
+    raise Problem(403, "Forbidden", message, [("status", message)])
+
+
 def screen(post_id: int, title: str, body: str) -> None:
     """Flag the post for the queue when it looks commercial; a person decides."""
     found = commercial.signals(title, body)
     if found:
         store().flag_post(post_id, found)
-
-
-def audit_status_change(city_id: int, post_id: int, account: dict[str, Any], status: str) -> None:
-    """A moderator changed a post's status through ``PATCH``: audited like an action."""
-    action = {"published": "publish", "hidden": "hide"}.get(status, f"set_{status}")
-    store().moderate_post(city_id, post_id, account, action, "", None)
 
 
 @bp.post("/api/v1/<city>/posts/<int:post_id>/reports")
@@ -176,10 +184,33 @@ def act(city: str, post_id: int) -> Response:
             409, "Conflict", "its poster closed this post", [("action", "the post is closed")]
         )
     store().moderate_post(
-        city_id, post_id, account, body.action, body.reason, _STATUS_AFTER[body.action]
+        city_id,
+        post_id,
+        account,
+        body.action,
+        body.reason,
+        _STATUS_AFTER[body.action],
+        _notice_to_poster(city, row, body.action, body.reason),
     )
     status = _STATUS_AFTER[body.action] or row["status"]
     return api.json_answer({"post_id": post_id, "action": body.action, "status": status})
+
+
+def _notice_to_poster(
+    city: str, post: dict[str, Any], action: Action, reason: str
+) -> dict[str, Any]:
+    """What the poster is told of a moderator's action, in the inbox and by e-mail."""
+    title = {
+        "publish": _("A moderator published your post: {title}"),
+        "hide": _("A moderator hid your post: {title}"),
+        "warn": _("A moderator warned you about your post: {title}"),
+    }[action].format(title=post["title"])
+    poster = store().account(post["account_id"])
+    mail = notify.mail(poster, title, reason or title) if poster else None  # type: ignore[arg-type]
+    if mail:
+        notify.queued()
+    notice = {"account_id": post["account_id"], "kind": "moderation", "title": title}
+    return {**notice, "body": reason, "link": f"/{city}/me", "mail": mail}
 
 
 @bp.get("/api/v1/<city>/moderation/audit")

@@ -134,7 +134,7 @@ def send_outbox(db: Store, config: Any) -> tuple[int, int]:
             for row in rows:
                 try:
                     smtp.send_message(_message(row, config["SMTP_FROM"]))
-                except (smtplib.SMTPException, OSError) as error:
+                except Exception as error:  # one bad mail (a refused header...) blocks no other
                     db.mail_done(row["id"], str(error) or type(error).__name__)
                     failed += 1
                 else:
@@ -204,9 +204,7 @@ def inbox() -> Response:
         "notifications": [_view(row) for row in rows],
         "unread": store().unread_count(account["id"]),
     }
-    answer = api.json_answer(body)
-    answer.headers["Cache-Control"] = "private, no-store"
-    return answer
+    return api.json_answer(body)
 
 
 @bp.post("/api/v1/me/notifications/<int:notification_id>/read")

@@ -17,6 +17,8 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from web import diskfull
+
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://voisinage.example/problems/"
 
@@ -105,20 +107,22 @@ def register(app: Flask) -> None:
             return response(from_http_exception(error))
         return previous(error) if previous else error
 
+    def _unavailable(title: str, detail: str, retry_after_s: int) -> Any:
+        if request.path.startswith("/api/"):
+            headers = {"Retry-After": str(retry_after_s)}
+            return response(Problem(503, title, detail, headers=headers))
+        return _http(ServiceUnavailable(retry_after=retry_after_s))
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):
             return _http(error)
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             # Writers queued longer than the busy timeout: overload, not a bug; retry soon.
-            busy = Problem(
-                503, "Busy", "the database is busy; retry in a second", headers={"Retry-After": "1"}
-            )
-            return (
-                response(busy)
-                if request.path.startswith("/api/")
-                else _http(ServiceUnavailable(retry_after=1))
-            )
+            return _unavailable("Busy", "the database is busy; retry in a second", 1)
+        if diskfull.is_full(error):
+            diskfull.noticed(app)
+            return _unavailable("Cannot store", diskfull.DETAIL, diskfull.RETRY_AFTER_S)
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         if request.path.startswith("/api/"):
             return response(Problem(500, "Internal error", "an unexpected error occurred"))

@@ -22,12 +22,6 @@ from web.store import current as store
 bp = Blueprint("relay", __name__, url_prefix="/api/v1")
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
-    return api._private_answers_are_not_cached(response)
-
-
 RELAYING_ROLES = frozenset({"moderator", "social_worker", "admin"})
 CONSENT_TEXT = (
     "La personne accepte que l'agent publie cette annonce en son nom et transmette les "

@@ -3,13 +3,23 @@
 Query models are lax (query strings are text: "45.19" is a latitude); body models are
 strict JSON (``true`` is no latitude, ``"45"`` is no number). Text fields have length
 limits and refuse NUL and other control characters except newlines and tabs; they are
-stored and answered as plain text, never interpreted as HTML."""
+stored and answered as plain text, never interpreted as HTML. One-line fields (titles,
+names, addresses: they go into e-mail headers and lists) refuse every line break and
+control character, and lose the bidi embedding, override and isolate characters that
+would make them read otherwise than they are ("exe.fdp")."""
 
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic.json_schema import models_json_schema
 
 Kind = Literal["offer", "request"]
@@ -25,6 +35,8 @@ MAX_RADIUS_M = 50_000
 INT64_MAX = 2**63 - 1
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def _plain_text(value: str) -> str:
@@ -43,6 +55,27 @@ def text(min_length: int, max_length: int) -> Any:
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
         AfterValidator(_plain_text),
+    ]
+
+
+def _without_bidi_controls(value: Any) -> Any:
+    return _BIDI_CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def _one_line(value: str) -> str:
+    if _LINE_BREAK_OR_CONTROL.search(value):
+        raise ValueError("must be one line, without tabs or control characters")
+    return value
+
+
+def line(min_length: int, max_length: int) -> Any:
+    """A one-line plain-text field (see the module's docstring)."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        BeforeValidator(_without_bidi_controls),  # runs first: the length counts what is kept
+        AfterValidator(_plain_text),
+        AfterValidator(_one_line),
     ]
 
 
@@ -73,7 +106,7 @@ class MatchQuery(_Query):
 
     lat: Latitude | None = Field(None, description="search centre latitude (with lon)")
     lon: Longitude | None = Field(None, description="search centre longitude (with lat)")
-    address: text(1, 200) | None = Field(None, description="free text, geocoded (first result)")
+    address: line(1, 200) | None = Field(None, description="free text, geocoded (first result)")
     radius: Annotated[float, Field(ge=1, le=MAX_RADIUS_M, allow_inf_nan=False)] | None = Field(
         None, description="metres, 1..50000 (or scale)"
     )
@@ -122,9 +155,9 @@ class LoginBody(_Body):
 class AccountCreate(_Body):
     email: Email
     password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
-    display_name: text(1, 80)
+    display_name: line(1, 80)
     poster_type: PosterType = "individual"
-    address: text(1, 200) | None = None
+    address: line(1, 200) | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
     precision: PrecisionName = "street"
@@ -133,7 +166,7 @@ class AccountCreate(_Body):
 
 
 class AccountPatch(_Body):
-    display_name: text(1, 80) | None = None
+    display_name: line(1, 80) | None = None
     phone: Phone | None = None
     precision: PrecisionName | None = None
     consent: Consent | None = None
@@ -148,7 +181,7 @@ class AccountPatch(_Body):
 class OnBehalfOf(_Body):
     """Who an agent posts for (``web.relay``); never shown publicly."""
 
-    name: text(1, 120)
+    name: line(1, 120)
     consent: Literal[True] = Field(description="the person agreed; must be true")
     phone: Phone = ""
     exact_address: bool = Field(
@@ -159,11 +192,11 @@ class OnBehalfOf(_Body):
 class PostCreate(_Body):
     kind: Kind
     category: Slug
-    title: text(1, 120)
+    title: line(1, 120)
     body: text(0, 2000) = ""
     lat: Latitude | None = None
     lon: Longitude | None = None
-    address: text(1, 200) | None = None
+    address: line(1, 200) | None = None
     precision: PrecisionName | None = Field(None, description="default: the account's")
     on_behalf_of: OnBehalfOf | None = Field(
         None, description="agents only: post for someone who phoned; contacts reach the agent"
@@ -171,13 +204,13 @@ class PostCreate(_Body):
 
 
 class PostPatch(_Body):
-    title: text(1, 120) | None = None
+    title: line(1, 120) | None = None
     body: text(0, 2000) | None = None
     category: Slug | None = None
     kind: Kind | None = None
     precision: PrecisionName | None = None
-    status: Literal["published", "hidden", "closed"] | None = Field(
-        None, description="owners may close; moderators publish, hide or close"
+    status: Literal["published", "closed"] | None = Field(
+        None, description="close a published post, or reopen it (not while pre-moderated)"
     )
     renew: bool = Field(False, description="push expires_at to now + the city's period")
 

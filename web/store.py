@@ -498,7 +498,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLITE_FULL and a few others roll back themselves
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -948,10 +949,11 @@ class Store:
         action: str,
         reason: str,
         status: str | None,
+        notice: dict[str, Any] | None = None,
     ) -> None:
         """One moderation action in one transaction: the new status (the index follows
         through the change log), the note the poster sees, open reports and flag
-        resolved, and the audit entry."""
+        resolved, the audit entry, and ``notice`` to the poster."""
         now = time.time()
         with self.write():
             if status is not None:
@@ -974,6 +976,7 @@ class Store:
                     (now, post_id),
                 )
             self._audit(city_id, post_id, actor, action, reason)
+            self.add_notifications([notice] if notice else [])
 
     def organisations_to_verify(self, city_id: int) -> list[dict[str, Any]]:
         """Accounts of the city waiting for verification as organisations, oldest first."""
@@ -1466,10 +1469,18 @@ class Store:
 
     # -- alerts (web.alerts) ---------------------------------------------------------------
 
-    def create_subscription(self, city_id: int, account_id: int, **fields: Any) -> int:
-        """A subscription (the trigger logs it for every process's matcher)."""
+    def create_subscription(
+        self, city_id: int, account_id: int, at_most: int, **fields: Any
+    ) -> int | None:
+        """A subscription (the trigger logs it for every process's matcher); None when the
+        account has ``at_most`` already."""
         columns = ["city_id", "account_id", "created_at", *fields]
         with self.write():
+            held = self.conn.execute(
+                "SELECT COUNT(*) FROM alert_subscriptions WHERE account_id = ?", (account_id,)
+            ).fetchone()[0]
+            if held >= at_most:
+                return None
             cursor = self.conn.execute(
                 f"INSERT INTO alert_subscriptions ({', '.join(columns)})"
                 f" VALUES ({', '.join('?' for _ in columns)})",
@@ -1524,6 +1535,14 @@ class Store:
         with self.write():
             return self.conn.execute(sql, params).rowcount == 1
 
+    def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        """Accounts' e-mail addresses by id, in one look-up."""
+        rows = self.conn.execute(
+            "SELECT id, email FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(account_ids))),),
+        )
+        return dict(rows.fetchall())
+
     def city_by_id(self, city_id: int) -> dict[str, Any] | None:
         return self._one("SELECT id, slug, name FROM cities WHERE id = ?", (city_id,))
 
@@ -1536,16 +1555,15 @@ class Store:
         row = self.conn.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
         return int(row[0])
 
-    def claim_new_posts(self, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """Inside a write: posts changed since the last alerting that are published,
-        unexpired and never alerted (each at most once), and the log position reached."""
-        last = self.conn.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
+    def posts_to_alert(self, since: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Posts changed after the log position ``since`` that are published, unexpired
+        and never alerted, and the log position reached (reads only: no lock)."""
         changes = self.conn.execute(
             "SELECT seq, post_id, op FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
-            (last[0], limit),
+            (since, limit),
         ).fetchall()
         if not changes:
-            return [], last[0]
+            return [], since
         ids = sorted({row[1] for row in changes if row[2] == "upsert"})
         rows = self._all(
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
@@ -1556,13 +1574,22 @@ class Store:
         )
         return rows, changes[-1][0]
 
-    def alert(self, notices: list[dict[str, Any]], post_ids: list[int], last_seq: int) -> None:
-        """Inside a write: queue the notices, remember the posts, move the progress."""
-        self.add_notifications(notices)
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)", [(i,) for i in post_ids]
-        )
-        self.conn.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))
+    def alert(
+        self, notices: list[dict[str, Any]], post_ids: list[int], since: int, last_seq: int
+    ) -> bool:
+        """One short write: queue the notices, remember the posts, move the progress from
+        ``since`` to ``last_seq``; False (nothing written) when another process moved it
+        first."""
+        with self.write():
+            if self.alert_progress() != since:
+                return False
+            self.add_notifications(notices)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)",
+                [(i,) for i in post_ids],
+            )
+            self.conn.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))
+        return True
 
     def take_digests(self) -> list[dict[str, Any]]:
         """Inside a write: the notifications waiting for a digest (cleared), with their

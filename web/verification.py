@@ -22,12 +22,6 @@ from web.store import current as store
 bp = Blueprint("verification", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Answers depend on who asks (``web.api`` is still loading when this module is)."""
-    return api._private_answers_are_not_cached(response)
-
-
 ORGANISATION_TYPES = frozenset({"association", "company", "public_body"})
 
 

@@ -4,12 +4,14 @@ digest, one-click unsubscribe."""
 
 import re
 import sqlite3
+import sys
 
 import pytest
 from pyproj import Geod
 
 from tests.web.conftest import CENTRE, add_city, make_app, make_moderator, sign_up
 from tests.web.test_notify import outbox
+from web import alerts
 
 GEOD = Geod(ellps="WGS84")
 ALERTS = "/api/v1/grenoble/alerts"
@@ -224,3 +226,48 @@ def test_alert_writes_are_rate_limited(database):
     resident = sign_up(app, "busy@example.org")
     answers = [resident.post(ALERTS, {"radius_m": 300}).status_code for _ in range(3)]
     assert answers == [201, 201, 429]
+
+
+def test_an_account_holds_at_most_20_alerts(app, alice):
+    for _ in range(20):
+        assert alice.post(ALERTS, {"radius_m": 500}).status_code == 201
+    refused = alice.post(ALERTS, {"radius_m": 500})
+    assert refused.status_code == 409
+    assert "at most 20 alerts" in refused.json["detail"]
+    assert refused.json["errors"][0]["param"] == "alerts"
+    first = alice.get(ALERTS).json["alerts"][0]
+    assert alice.delete(f"{ALERTS}/{first['id']}").status_code == 204
+    assert alice.post(ALERTS, {"radius_m": 500}).status_code == 201
+
+
+def test_many_alerts_of_one_account_give_one_notice_per_post(app, alice):
+    near = subscriber(app, "near@example.org", 100)
+    for radius_m in (600, 700):
+        assert near.post(ALERTS, {"kind": "request", "radius_m": radius_m}).status_code == 201
+    alice.create_post(kind="request", title="Besoin d'aide")
+    assert len(alerts_of(near)) == 1
+
+
+def test_alerts_are_matched_outside_the_write_transaction(app, database, alice):
+    near = subscriber(app, "near@example.org", 100)
+    probe = sqlite3.connect(database, timeout=0, isolation_level=None)
+    write_lock_free = []
+
+    def watch(frame, event, _arg):
+        # Each time the matcher runs, can another writer take the write lock?
+        if event == "call" and frame.f_code is alerts.CityCircles.matching.__code__:
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                write_lock_free.append(True)
+            except sqlite3.OperationalError:
+                write_lock_free.append(False)
+
+    sys.setprofile(watch)
+    try:
+        alice.create_post(kind="request", title="Besoin de pain")
+    finally:
+        sys.setprofile(None)
+        probe.close()
+    assert write_lock_free == [True]
+    assert len(alerts_of(near)) == 1

@@ -274,17 +274,82 @@ def test_the_audit_log_outlives_deleted_posts_and_accounts(alice, moderator, adm
     assert (entry["post_id"], entry["action"]) == (post["id"], "hide")
 
 
-def test_a_moderators_patch_of_the_status_is_audited_too(alice, moderator, admin):
+def test_an_owner_cannot_undo_a_moderators_hide(alice, moderator, client):
     post = alice.create_post()
     url = f"/api/v1/grenoble/posts/{post['id']}"
-    assert moderator.patch(url, {"status": "hidden"}).status_code == 200
-    assert moderator.patch(url, {"status": "published"}).status_code == 200
-    assert alice.patch(url, {"status": "closed"}).status_code == 200  # the owner's own choice
+    moderator.post(actions(post["id"]), {"action": "hide", "reason": "Annonce commerciale"})
+    # Closing then reopening used to publish the hidden post again.
+    assert alice.patch(url, {"status": "closed"}).status_code == 403
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert alice.get(url).json["properties"]["status"] == "hidden"
+    assert post["id"] not in found_ids(client)
+
+
+def test_an_owner_cannot_publish_a_pending_post(runner, alice, moderator, client):
+    runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"])
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert alice.patch(url, {"status": "closed"}).status_code == 403
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert alice.get(url).json["properties"]["status"] == "pending"
+    assert [i["post"]["id"] for i in moderator.get(QUEUE).json["items"]] == [post["id"]]
+
+
+def test_owners_close_and_reopen_what_they_closed(alice, client):
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert alice.patch(url, {"status": "closed"}).status_code == 200
+    assert alice.patch(url, {"status": "closed"}).status_code == 403  # only a published post
+    assert alice.patch(url, {"status": "published"}).status_code == 200
+    assert post["id"] in found_ids(client)
+
+
+def test_a_running_app_sees_the_premoderation_switch_at_once(runner, alice, client):
+    post = alice.create_post()  # the app has read the city (and built its index) by now
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    assert client.get("/api/v1/grenoble").json["premoderation"] is False
+    assert runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"]).exit_code == 0
+    assert client.get("/api/v1/grenoble").json["premoderation"] is True
+    assert alice.patch(url, {"status": "closed"}).status_code == 200
+    # Reopening would publish without a moderator: the city pre-moderates now.
+    assert alice.patch(url, {"status": "published"}).status_code == 403
+    assert post["id"] not in found_ids(client)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"precision": "building"},  # would publish the resident's exact home
+        {"title": "Réécrit par un modérateur"},
+        {"body": "autre texte"},
+        {"status": "hidden"},
+        {"status": "closed"},
+    ],
+)
+def test_moderators_do_not_edit_posts(alice, moderator, admin, change):
+    post = alice.create_post()
+    url = f"/api/v1/grenoble/posts/{post['id']}"
+    response = moderator.patch(url, change)
+    assert response.status_code == 403
+    assert "moderation" in response.json["detail"]
+    after = alice.get(url).json
+    assert after["geometry"] == post["geometry"]
+    assert after["properties"] == post["properties"]
+    assert moderator.delete(url).status_code == 403  # moderators hide; owners delete
+    assert admin.get(AUDIT).json["entries"] == []
+
+
+def test_every_moderation_action_is_audited_and_told_to_the_poster(alice, moderator, admin):
+    post = alice.create_post(title="Vélo")
+    for action in ("hide", "publish", "warn"):
+        body = {"action": action, "reason": "" if action == "publish" else "Merci de préciser"}
+        assert moderator.post(actions(post["id"]), body).status_code == 200
     entries = admin.get(AUDIT).json["entries"]
-    assert [(e["action"], e["actor_name"]) for e in entries] == [
-        ("publish", "mod"),
-        ("hide", "mod"),
-    ]
+    assert [e["action"] for e in entries] == ["warn", "publish", "hide"]
+    inbox = alice.get("/api/v1/me/notifications").json["notifications"]
+    assert [n["kind"] for n in inbox] == ["moderation"] * 3
+    assert all("Vélo" in n["title"] for n in inbox)
+    assert inbox[0]["body"] == "Merci de préciser"
 
 
 def test_an_admin_gives_roles_and_the_audit_log_says_so(app, alice, admin, client):
