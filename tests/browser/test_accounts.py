@@ -198,3 +198,21 @@ def test_log_in_and_out(page):
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
     page.goto(f"/{CITY}/me")
     expect(page).to_have_url(re.compile(f"/{CITY}/login"))
+
+
+@pytest.mark.parametrize(
+    "next_path, landing",
+    [
+        ("/%5Cevil.invalid/phish", f"/{CITY}/"),  # "/\" is read as "//" by browsers
+        ("/%09/evil.invalid/phish", f"/{CITY}/"),  # a tab, which URL parsing drops
+        ("https://evil.invalid/phish", f"/{CITY}/"),  # another site
+        ("javascript:alert(1)", f"/{CITY}/"),  # not a place at all
+        (f"/{CITY}/me%3Fx=1%23top", f"/{CITY}/me?x=1#top"),  # local: query and fragment kept
+    ],
+)
+def test_logging_in_never_leaves_the_site(page, server, next_path, landing):
+    page.goto(f"/{CITY}/login?next={next_path}")
+    page.get_by_label("Adresse e-mail", exact=True).fill("demo@voisinage.test")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-password-1")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(server.base_url + landing)
