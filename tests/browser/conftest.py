@@ -81,8 +81,11 @@ def wait_until_serving(base_url: str, process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser-server")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
+        "VOISINAGE_BASE_URL": base_url,
         "VOISINAGE_DATABASE": str(folder / "voisinage.sqlite"),
         "VOISINAGE_SECRET_KEY": secrets.token_urlsafe(32),
         "VOISINAGE_TESTING": "1",
@@ -99,7 +102,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     )
     if demo.returncode:
         raise RuntimeError(f"`flask --app web demo` failed:\n{demo.stderr}")
-    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -114,7 +116,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base_url, process)
         yield Server(base_url)

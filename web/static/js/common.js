@@ -308,7 +308,7 @@ export function handleForm(form, submit) {
 
 /**
  * Where to go back to after logging in: `?next=` resolved as the browser would resolve it
- * (which reads "/\\host" and "/<tab>/host" as another site), kept only when it stays on this
+ * (which reads "/\host" and "/<tab>/host" as another site), kept only when it stays on this
  * origin, and then only its path, query and fragment.
  */
 export function nextPath(fallback) {
