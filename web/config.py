@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_SEARCH": "120/60",  # anonymous searches per IP: count/seconds
     "RATE_LIMIT_WRITE": "60/60",  # writes per account
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
+    "RATE_LIMIT_ADDRESS": "5/60",  # logins, sign-ups and resets per e-mail address typed
     "POST_TTL_DAYS": 60,
     "FOLLOW_UP_AFTER_DAYS": 3.0,  # both sides asked "did the help happen?" this long after
     "ESCALATION_AFTER_HOURS": 48.0,  # requests nobody contacted go to the social workers

@@ -1,7 +1,7 @@
 """Links in mails and notices come from BASE_URL only; a request naming another host is
 refused (the Host header is the client's to choose)."""
 
-from tests.web.conftest import add_city, make_app, sign_up
+from tests.web.conftest import add_city, forget_mail, make_app, sign_up
 from tests.web.test_missions import MISSIONS, mission_body, volunteer
 from tests.web.test_notify import mail_app
 
@@ -11,6 +11,7 @@ def test_a_write_sent_to_another_host_is_refused_and_mails_nothing(database, smt
     app = mail_app(database, port)
     volunteer(app, "near@example.org", 100)
     association = sign_up(app, "asso@example.org", poster_type="association")
+    forget_mail(database, sink)
     sent = association.post(MISSIONS, mission_body(), base_url="http://evil.invalid")
     assert sent.status_code == 400
     assert sink.messages == []
@@ -28,6 +29,7 @@ def test_links_use_the_configured_address_whatever_host_was_asked(database, smtp
     add_city(database)
     volunteer(app, "near@example.org", 100)
     association = sign_up(app, "asso@example.org", poster_type="association")
+    forget_mail(database, sink)
     assert association.post(MISSIONS, mission_body()).status_code == 201
     content = sink.messages[0].get_content()
     assert "https://voisinage.example/grenoble/missions" in content
