@@ -152,7 +152,7 @@ def sign_up(city: str) -> Response:
             + _("If you did not sign up, ignore this message: nothing will be created."),
             registration,
         )
-    return _accepted(_("a link to open the account was mailed to this address"))
+    return _accepted("a link to open the account was mailed to this address")
 
 
 @bp.post("/api/v1/accounts/confirm")
@@ -186,7 +186,7 @@ def request_reset() -> Response:
             + _("If you did not ask for it, ignore this message: your password stays."),
             {},
         )
-    return _accepted(_("if an account has this address, a link was mailed to it"))
+    return _accepted("if an account has this address, a link was mailed to it")
 
 
 @bp.post("/api/v1/password-reset/new")
