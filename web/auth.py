@@ -72,6 +72,7 @@ def csrf_token() -> str:
 
 
 def log_in(account_id: int) -> None:
+    sessions.end()  # a session open before, if any, ends: never two for one browser
     session.clear()
     sessions.open_for(account_id)
     session["csrf"] = secrets.token_urlsafe(32)
