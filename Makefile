@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
+# Links in mails start with it, and requests for any other host are refused.
+export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test bench bench-full lint browser kernels clean
 

@@ -13,6 +13,7 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
     from web import (
+        accounts,
         alerts,
         api,
         caching,
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(store.close_current)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(calls.bp)
     app.register_blueprint(notify.bp)
     app.register_blueprint(missions.bp)

@@ -13,11 +13,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any, TypeVar, get_origin
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 
 from matcher import Match, public_point
-from web import auth, cursor, geocode, homes, moderation, ratelimit, relay, schemas, verification
+from web import auth, cursor, geocode, homes, moderation, ratelimit, relay, schemas
 from web.indexes import CityIndex, Indexes, UnknownCity
 from web.problems import Problem, invalid
 from web.store import current as store
@@ -540,72 +540,40 @@ def _summary(account: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _session_answer(status: int = 200) -> Response:
+def session_answer(status: int = 200) -> Response:
     account = auth.current_account()
     return json_answer({"account": _summary(account), "csrf_token": auth.csrf_token()}, status)
 
 
 @bp.get("/session")
 def get_session() -> Response:
-    return _session_answer()
+    return session_answer()
 
 
 @bp.post("/session")
 def log_in() -> Response:
     body = parse_body(schemas.LoginBody)
     ratelimit.check("login")
+    ratelimit.check_address(body.email)
     account = store().account_by_email(body.email.strip())
-    if account is None or not auth.verify_password(account["password_hash"], body.password):
+    # Unknown, or not confirmed yet: a dummy hash is verified, the answer is the same.
+    password_hash = account["password_hash"] if account and account["confirmed"] else None
+    if not auth.verify_password(password_hash, body.password):
         raise Problem(
             401,
             "Unauthorized",
             "wrong e-mail or password",
             [("password", "wrong e-mail or password")],
         )
+    assert account is not None  # a password matched its hash
     auth.log_in(account["id"])
-    _forget_caller()
-    return _session_answer()
-
-
-def _forget_caller() -> None:
-    g.pop("account", None)
+    return session_answer()
 
 
 @bp.delete("/session")
 def log_out() -> Response:
     auth.log_out()
     return Response(status=204)
-
-
-@bp.post("/<city>/accounts")
-def create_account(city: str) -> Response:
-    """Sign up: the home point stays private; the session is opened at once."""
-    body = parse_body(schemas.AccountCreate)
-    index = city_index(city)
-    ratelimit.check("login")
-    lat, lon, address = place_in_city(index, body.address, body.lat, body.lon)
-    if store().account_by_email(body.email) is not None:
-        raise Problem(
-            409, "Conflict", "an account with this e-mail exists", [("email", "already registered")]
-        )
-    account_id = store().create_account(
-        index.city["id"],
-        email=body.email,
-        password_hash=auth.hash_password(body.password),
-        **verification.sign_up_fields(body.poster_type, body.precision),
-        poster_type=body.poster_type,
-        display_name=body.display_name,
-        phone=body.phone,
-        home_address=address,
-        home_lat=lat,
-        home_lon=lon,
-        consent=body.consent.model_dump(),
-        consent_text=CONSENT_TEXT,
-        consent_at=time.time(),
-    )
-    auth.log_in(account_id)
-    _forget_caller()
-    return _session_answer(201)
 
 
 def _account_details(account: dict[str, Any]) -> dict[str, Any]:

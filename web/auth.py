@@ -1,4 +1,4 @@
-"""Who is calling: a session cookie (with a CSRF token for writes) or an API token.
+"""Who is calling: a session (``web.sessions``; a CSRF token for writes) or an API token.
 
 Passwords are hashed with argon2id (argon2-cffi, RFC 9106 low-memory parameters;
 tests may pick the cheapest parameters, still argon2id). API tokens are random, shown
@@ -17,6 +17,7 @@ from typing import Any
 import argon2
 from flask import current_app, g, request, session
 
+from web import sessions
 from web.problems import Problem
 from web.store import current as current_store
 
@@ -29,6 +30,7 @@ _HASHERS = {
     "default": argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY),
     "fast": argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST),
 }
+_DUMMY_HASHES: dict[str, str] = {}  # by PASSWORD_HASH setting, made on first use
 
 
 def _hasher() -> argon2.PasswordHasher:
@@ -40,12 +42,20 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Whether ``password`` matches. Without a hash (no such account) a dummy hash is
+    verified all the same: a wrong password takes as long for an unknown e-mail as for a
+    known one, so the time of the answer does not tell who has an account."""
     try:
-        return _hasher().verify(password_hash, password)
+        return _hasher().verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
         return False
+
+
+def _dummy_hash() -> str:
+    setting = current_app.config["PASSWORD_HASH"]
+    if setting not in _DUMMY_HASHES:
+        _DUMMY_HASHES[setting] = _hasher().hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[setting]
 
 
 def new_token() -> tuple[str, str]:
@@ -66,13 +76,17 @@ def csrf_token() -> str:
 
 
 def log_in(account_id: int) -> None:
+    sessions.end()  # a session open before, if any, ends: never two for one browser
     session.clear()
-    session["account_id"] = account_id
+    sessions.open_for(account_id)
     session["csrf"] = secrets.token_urlsafe(32)
+    g.pop("account", None)
 
 
 def log_out() -> None:
+    sessions.end()
     session.clear()
+    g.pop("account", None)
 
 
 def current_account() -> dict[str, Any] | None:
@@ -101,10 +115,11 @@ def current_account() -> dict[str, Any] | None:
                 [("Authorization", "unknown or revoked token")],
             )
         g.by_token = True
-    elif "account_id" in session:
-        account = current_store().account(session["account_id"])
-        if account is None:  # deleted meanwhile
-            session.clear()
+    elif sessions.COOKIE_KEY in session:
+        account_id = sessions.account_id()
+        account = None if account_id is None else current_store().account(account_id)
+        if account is None:  # logged out, ended elsewhere, expired or deleted
+            session.pop(sessions.COOKIE_KEY, None)
     if account is not None and (account["last_seen_at"] or 0) < time.time() - SEEN_EVERY_S:
         with contextlib.suppress(sqlite3.OperationalError):  # busy: a later request will
             current_store().seen(account["id"], time.time())  # (web.retention spares it)

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -21,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_SEARCH": "120/60",  # anonymous searches per IP: count/seconds
     "RATE_LIMIT_WRITE": "60/60",  # writes per account
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
+    "RATE_LIMIT_ADDRESS": "5/60",  # logins, sign-ups and resets per e-mail address typed
     "POST_TTL_DAYS": 60,
     "FOLLOW_UP_AFTER_DAYS": 3.0,  # both sides asked "did the help happen?" this long after
     "ESCALATION_AFTER_HOURS": 48.0,  # requests nobody contacted go to the social workers
@@ -29,7 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_PORT": 25,
     "SMTP_FROM": "voisinage@localhost",
     "SMTP_TIMEOUT_S": 10.0,
-    "BASE_URL": "",  # links in e-mails sent by the CLI, e.g. https://voisinage.example
+    # Where this service is reached, e.g. https://voisinage.example: every link in a mail or
+    # notice starts with it, and requests naming another host are refused (TRUSTED_HOSTS).
+    "BASE_URL": "http://localhost",
     "PROXY_HOPS": 0,  # reverse proxies in front (rate limits key on the client IP they pass)
     "PASSWORD_HASH": "default",  # "default" (argon2id RFC 9106 low memory) or "fast" (tests)
     "SESSION_COOKIE_HTTPONLY": True,
@@ -62,6 +66,10 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE"] = str(Path(app.instance_path) / "voisinage.sqlite")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _persistent_secret_key(Path(app.instance_path))
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # A link built from a request's Host could point anywhere (Host is the client's to
+        # choose): links come from BASE_URL, and only its host is answered.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname or "localhost"]
 
 
 def _parse(raw: str, default: Any) -> Any:

@@ -23,8 +23,6 @@ from flask import (
     Response,
     current_app,
     g,
-    has_request_context,
-    request,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -85,11 +83,8 @@ def mail_enabled() -> bool:
 
 
 def base_url() -> str:
-    """Where links in e-mails point: ``BASE_URL``, else the address of this request."""
-    configured = current_app.config["BASE_URL"]
-    if configured:
-        return str(configured).rstrip("/")
-    return request.host_url.rstrip("/") if has_request_context() else "http://localhost"
+    """Where links in e-mails and notices point: ``BASE_URL``, never the request's Host."""
+    return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
 def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict | None:

@@ -138,17 +138,6 @@ OPERATIONS: list[tuple[str, str, str, Any, Any, int, Any, str, bool]] = [
         False,
     ),
     ("delete", "/session", "Log out", None, None, 204, None, "", False),
-    (
-        "post",
-        "/{city}/accounts",
-        "Sign up",
-        None,
-        schemas.AccountCreate,
-        201,
-        schemas.SessionAnswer,
-        _JSON,
-        False,
-    ),
     ("get", "/me", "My account", None, None, 200, schemas.AccountDetails, _JSON, True),
     (
         "patch",
@@ -208,6 +197,7 @@ _PATH_PARAMETERS = {
 def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool]]:
     """The core operations and those of the community workflows (each module lists its own)."""
     from web import (
+        accounts,
         alerts,
         calls,
         escalation,
@@ -222,6 +212,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
 
     return [
         *OPERATIONS,
+        *accounts.OPENAPI,
         *calls.OPENAPI,
         *missions.OPENAPI,
         *alerts.OPENAPI,

@@ -295,7 +295,6 @@ def ui_strings() -> dict[str, str]:
         "invalid.body": _("The details can hold up to 2,000 characters."),
         "invalid.message": _("Write a message of 1 to 1,000 characters."),
         "invalid.category": _("Choose a category."),
-        "conflict.email": _("An account already exists with this email address. Log in instead."),
         "label.title": _("Title"),
         "label.body": _("Details"),
         "label.category": _("Category"),

@@ -1,9 +1,12 @@
 """Rate limits shared by every worker: fixed-window counters in SQLite.
 
 Limits are "count/seconds" strings from the config (``RATE_LIMIT_SEARCH`` per client IP
-for anonymous searches, ``RATE_LIMIT_WRITE`` per account, ``RATE_LIMIT_LOGIN`` per IP);
-over the limit, a 429 problem with ``Retry-After`` (whole seconds until the window ends)."""
+for anonymous searches, ``RATE_LIMIT_WRITE`` per account, ``RATE_LIMIT_LOGIN`` per IP,
+``RATE_LIMIT_ADDRESS`` per e-mail address typed); over the limit, a 429 problem with
+``Retry-After`` (whole seconds until the window ends)."""
 
+import hashlib
+import hmac
 import itertools
 import math
 import time
@@ -43,3 +46,15 @@ def check(bucket: str, subject: str | None = None) -> None:
             f"more than {allowed} {bucket} requests in {window_s:g} s; retry in {retry_after} s",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+def check_address(email: str) -> None:
+    """Count one login, sign-up or reset attempt at ``email``, whether or not an account
+    has it: guesses at one account from many IPs are limited all the same, the answer
+    never tells whether the address is known, and the wait is one short window (nobody
+    can lock someone else out for long). Keyed on a keyed hash: no address is kept."""
+    key = current_app.config["SECRET_KEY"]
+    if isinstance(key, str):
+        key = key.encode()
+    digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+    check("address", digest)

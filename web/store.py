@@ -407,6 +407,25 @@ MIGRATIONS: list[list[str]] = [
             WHEN old.at >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id)
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
     ],
+    # Account security (web.sessions, web.mailed_links): sessions kept here, so that logging
+    # out ends one for good; single-use links mailed to confirm a sign-up or reset a
+    # password; an account signed up through the API waits for its link (the CLI's do not).
+    [
+        """CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL)""",
+        "CREATE INDEX sessions_by_account ON sessions(account_id)",
+        """CREATE TABLE mailed_links (
+            token_hash TEXT PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            purpose TEXT NOT NULL,
+            payload TEXT NOT NULL DEFAULT '{}',
+            expires_at REAL NOT NULL)""",
+        "CREATE INDEX mailed_links_by_account ON mailed_links(account_id, purpose)",
+        "ALTER TABLE accounts ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1",
+    ],
 ]
 
 _RATE_LIMIT_SCHEMA = """CREATE TABLE IF NOT EXISTS ratelimit.buckets (
@@ -1852,6 +1871,73 @@ class Store:
     def address_count(self, city_id: int) -> int:
         row = self.conn.execute("SELECT COUNT(*) FROM addresses WHERE city_id = ?", (city_id,))
         return int(row.fetchone()[0])
+
+    # -- sessions and mailed links (web.sessions, web.mailed_links) ---------------------
+
+    def open_session(self, id_hash: str, account_id: int, expires_at: float) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO sessions (id_hash, account_id, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (id_hash, account_id, time.time(), expires_at),
+            )
+
+    def session_account(self, id_hash: str, now: float) -> int | None:
+        row = self.conn.execute(
+            "SELECT account_id FROM sessions WHERE id_hash = ? AND expires_at > ?",
+            (id_hash, now),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def end_sessions(self, *, id_hash: str | None = None, account_id: int | None = None) -> int:
+        """End one session, or every session of an account (and expired ones); how many."""
+        with self.write():
+            self.conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (time.time(),))
+            column, value = ("id_hash", id_hash) if id_hash else ("account_id", account_id)
+            return self.conn.execute(f"DELETE FROM sessions WHERE {column} = ?", (value,)).rowcount
+
+    def add_mailed_link(
+        self,
+        token_hash: str,
+        account_id: int,
+        purpose: str,
+        payload: dict,
+        expires_at: float,
+        mail: dict[str, Any],
+    ) -> None:
+        """A link's token and its mail (queued in the outbox), in one write."""
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO mailed_links (token_hash, account_id, purpose, payload, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (token_hash, account_id, purpose, json.dumps(payload), expires_at),
+            )
+            self._queue_mail(account_id, mail, time.time())
+
+    def take_mailed_link(self, token_hash: str, purpose: str, now: float) -> dict | None:
+        """The live link's ``account_id`` and ``payload``; it and the account's other links
+        for the same purpose are used up (a link works once, the newest never revives an
+        older one)."""
+        with self.write():
+            row = self._one(
+                "SELECT account_id, payload FROM mailed_links"
+                " WHERE token_hash = ? AND purpose = ? AND expires_at > ?",
+                (token_hash, purpose, now),
+            )
+            if row is not None:
+                self.conn.execute(
+                    "DELETE FROM mailed_links WHERE account_id = ? AND purpose = ?",
+                    (row["account_id"], purpose),
+                )
+            self.conn.execute("DELETE FROM mailed_links WHERE expires_at <= ?", (now,))
+        if row is not None:
+            row["payload"] = json.loads(row["payload"])
+        return row
+
+    def queue_mail_alone(self, account_id: int, mail: dict[str, Any]) -> None:
+        """One e-mail to the outbox, in its own write."""
+        with self.write():
+            self._queue_mail(account_id, mail, time.time())
 
     # -- rate limits ---------------------------------------------------------------------
 

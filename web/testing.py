@@ -72,15 +72,15 @@ def start(
         ]
     # A file, not a pipe: a pipe nobody reads could fill up and block the server.
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+    base_url = f"http://{listen}"
     process = subprocess.Popen(
         command,
-        env=server_env(database_path, settings),
+        env=server_env(database_path, {"VOISINAGE_BASE_URL": base_url, **(settings or {})}),
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
     process.log = log  # type: ignore[attr-defined]
-    base_url = f"http://{listen}"
     try:
         wait_until_up(base_url, process)
     except BaseException:

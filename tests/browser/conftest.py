@@ -3,8 +3,10 @@ driven by Playwright: one server and one browser for the whole session."""
 
 import json
 import os
+import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -48,8 +50,21 @@ def free_port() -> int:
 class Server:
     """The served app and a small client for its JSON API (the tests' oracle)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, database: Path):
         self.base_url = base_url
+        self.database = database
+
+    def mailed_link(self, email: str) -> str:
+        """The last link mailed to ``email``: the server has no SMTP, so its mail waits in
+        the outbox (and the server log), where the tests read it as the person would."""
+        conn = sqlite3.connect(self.database)
+        try:
+            (body,) = conn.execute(
+                "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
+            ).fetchone()
+        finally:
+            conn.close()
+        return re.search(r"http\S+#token=\S+", body).group(0)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -81,9 +96,13 @@ def wait_until_serving(base_url: str, process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser-server")
+    database = folder / "voisinage.sqlite"
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "VOISINAGE_DATABASE": str(folder / "voisinage.sqlite"),
+        "VOISINAGE_BASE_URL": base_url,
+        "VOISINAGE_DATABASE": str(database),
         "VOISINAGE_SECRET_KEY": secrets.token_urlsafe(32),
         "VOISINAGE_TESTING": "1",
         "VOISINAGE_RATE_LIMITS_ENABLED": "0",
@@ -99,7 +118,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     )
     if demo.returncode:
         raise RuntimeError(f"`flask --app web demo` failed:\n{demo.stderr}")
-    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -114,10 +132,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base_url, process)
-        yield Server(base_url)
+        yield Server(base_url, database)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -16,7 +16,8 @@ XSS_TITLE = '<img src=x onerror="window.__xss=1">'
 XSS_BODY = "<script>window.__xss=2</script><b>gras</b>"
 
 
-def register(page, name: str, typed_address: str, label: str, *, share_email=False) -> str:
+def register(page, server, name: str, typed_address: str, label: str, *, share_email=False) -> str:
+    """Sign up through the form, then follow the link mailed to the address: logged in."""
     email = f"{name.lower()}-{secrets.token_hex(4)}@example.org"
     page.goto(f"/{CITY}/register")
     page.get_by_label("Nom affiché avec vos annonces").fill(name)
@@ -26,6 +27,8 @@ def register(page, name: str, typed_address: str, label: str, *, share_email=Fal
     if share_email:
         page.get_by_label("Partager mon adresse e-mail").check()
     page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.locator("#register-sent")).to_be_visible()
+    page.goto(server.mailed_link(email))
     expect(page).to_have_url(re.compile(f"/{CITY}/me$"))
     return email
 
@@ -46,7 +49,12 @@ def publish(page, title: str, body: str, *, kind="request", precision="street") 
 def test_a_neighbour_finds_a_new_post_and_contacts_its_author(new_context, server):
     alice = new_context().new_page()
     alice_email = register(
-        alice, "Alice", "2 rue Félix Poul", "2 Rue Félix Poulat 38000 Grenoble", share_email=True
+        alice,
+        server,
+        "Alice",
+        "2 rue Félix Poul",
+        "2 Rue Félix Poulat 38000 Grenoble",
+        share_email=True,
     )
     title = f"Courses pour ma voisine {secrets.token_hex(3)}"
     post_id = publish(alice, title, "Le mardi matin, au marché.")
@@ -54,7 +62,7 @@ def test_a_neighbour_finds_a_new_post_and_contacts_its_author(new_context, serve
     expect(alice.locator("#post-map .post-marker")).to_have_count(1)
 
     bob = new_context().new_page()
-    register(bob, "Bob", "16 rue Félix Poul", "16 Rue Félix Poulat 38000 Grenoble")
+    register(bob, server, "Bob", "16 rue Félix Poul", "16 Rue Félix Poulat 38000 Grenoble")
     bob.goto(f"/{CITY}/")
     choose_address(bob, "16 Rue Félix Poulat 38000 Grenoble", typed="16 rue Félix Poul")
     bob.click("#search-button")
@@ -91,7 +99,7 @@ def test_a_neighbour_finds_a_new_post_and_contacts_its_author(new_context, serve
 
 def test_my_posts_can_be_edited_renewed_closed_and_deleted(new_context, server):
     page = new_context().new_page()
-    register(page, "Chloé", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    register(page, server, "Chloé", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
     post_id = publish(page, "Promenade du chien", "Le soir.", kind="offer")
     page.goto(f"/{CITY}/me")
     entry = page.locator(f'#my-posts > li[data-post-id="{post_id}"]')
@@ -116,7 +124,7 @@ def test_my_posts_can_be_edited_renewed_closed_and_deleted(new_context, server):
 
 def test_user_text_is_shown_as_text_never_run(new_context, server):
     page = new_context().new_page()
-    register(page, "Mallory", "1 rue Félix Poul", "1 Rue Félix Poulat 38000 Grenoble")
+    register(page, server, "Mallory", "1 rue Félix Poul", "1 Rue Félix Poulat 38000 Grenoble")
     post_id = publish(page, XSS_TITLE, XSS_BODY, precision="building")
     expect(page.locator("#post-body")).to_have_text(XSS_BODY)
     assert page.locator("#post img:not(.category-icon), #post script, #post b").count() == 0
@@ -168,7 +176,7 @@ def test_every_page_loads_without_errors(page, path):
 
 def test_deleting_my_account_removes_my_posts_from_searches(new_context, server, spot):
     page = new_context().new_page()
-    email = register(page, "Dora", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    email = register(page, server, "Dora", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
     post_id = publish(page, "Je garde vos plantes", "Pendant les vacances.", kind="offer")
     page.goto(f"/{CITY}/me")
     page.fill("#f-password", PASSWORD)
@@ -198,3 +206,91 @@ def test_log_in_and_out(page):
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
     page.goto(f"/{CITY}/me")
     expect(page).to_have_url(re.compile(f"/{CITY}/login"))
+
+
+@pytest.mark.parametrize(
+    "next_path, landing",
+    [
+        ("/%5Cevil.invalid/phish", f"/{CITY}/"),  # "/\" is read as "//" by browsers
+        ("/%09/evil.invalid/phish", f"/{CITY}/"),  # a tab, which URL parsing drops
+        ("https://evil.invalid/phish", f"/{CITY}/"),  # another site
+        ("javascript:alert(1)", f"/{CITY}/"),  # not a place at all
+        (f"/{CITY}/me%3Fx=1%23top", f"/{CITY}/me?x=1#top"),  # local: query and fragment kept
+    ],
+)
+def test_logging_in_never_leaves_the_site(page, server, next_path, landing):
+    page.goto(f"/{CITY}/login?next={next_path}")
+    page.get_by_label("Adresse e-mail", exact=True).fill("demo@voisinage.test")
+    page.get_by_label("Mot de passe", exact=True).fill("demo-password-1")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(server.base_url + landing)
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"/{CITY}/login")
+    page.get_by_label("Adresse e-mail", exact=True).fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/$"))
+
+
+def test_a_forgotten_password_is_reset_from_the_mailed_link(new_context, server):
+    page = new_context().new_page()
+    email = register(page, server, "Elise", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    elsewhere = new_context().new_page()
+    log_in(elsewhere, email)
+    stranger = new_context().new_page()
+    stranger.goto(f"/{CITY}/login")
+    stranger.get_by_role("link", name="Mot de passe oublié ?").click()
+    stranger.get_by_label("Adresse e-mail", exact=True).fill(email)
+    stranger.get_by_role("button", name="M'envoyer un lien").click()
+    expect(stranger.locator("#forgot-sent")).to_be_visible()
+
+    link = server.mailed_link(email)
+    page.goto(link)
+    expect(page).to_have_url(re.compile(f"/{CITY}/reset$"))  # the token left the address bar
+    page.get_by_label("Nouveau mot de passe").fill("a brand new password")
+    page.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/me$"))
+    elsewhere.goto(f"/{CITY}/me")  # its session ended with the old password
+    expect(elsewhere).to_have_url(re.compile(f"/{CITY}/login"))
+
+    used = new_context().new_page()
+    used.goto(link)
+    used.get_by_label("Nouveau mot de passe").fill("yet another password")
+    used.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
+    expect(used.locator("#link-dead")).to_be_visible()
+    log_in(used, email, "a brand new password")
+
+
+def test_changing_my_password_and_logging_out_everywhere(new_context, server):
+    page = new_context().new_page()
+    email = register(page, server, "Fanny", "4 rue Félix Poul", "4 Rue Félix Poulat 38000 Grenoble")
+    elsewhere = new_context().new_page()
+    log_in(elsewhere, email)
+    page.goto(f"/{CITY}/me")
+    page.get_by_label("Mot de passe actuel").fill("not my password")
+    page.get_by_label("Nouveau mot de passe").fill("a brand new password")
+    page.get_by_role("button", name="Changer mon mot de passe").click()
+    expect(page.locator("#f-current_password-error")).to_have_text(
+        "Ce n'est pas votre mot de passe actuel."
+    )
+    page.get_by_label("Mot de passe actuel").fill(PASSWORD)
+    page.get_by_role("button", name="Changer mon mot de passe").click()
+    expect(page.locator("#password-changed")).to_be_visible()
+    elsewhere.goto(f"/{CITY}/me")
+    expect(elsewhere).to_have_url(re.compile(f"/{CITY}/login"))
+
+    log_in(elsewhere, email, "a brand new password")
+    page.goto(f"/{CITY}/me")
+    page.get_by_role("button", name="Me déconnecter partout").click()
+    expect(page).to_have_url(re.compile(f"/{CITY}/$"))
+    for browser_page in (page, elsewhere):
+        browser_page.goto(f"/{CITY}/me")
+        expect(browser_page).to_have_url(re.compile(f"/{CITY}/login"))
+
+
+def test_a_dead_confirmation_link_says_so(page):
+    page.goto(f"/{CITY}/confirm#token=not-a-token")
+    expect(page.locator("#link-dead")).to_be_visible()
+    expect(page.locator("#confirm-status")).to_be_hidden()

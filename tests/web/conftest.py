@@ -2,6 +2,8 @@
 ``grenoble`` (shipped boundary, categories and BAN sample), and helpers to sign up and post."""
 
 import json
+import re
+import sqlite3
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
@@ -113,8 +115,33 @@ class Session:
         return response.json
 
 
+def mailed_token(database, email: str) -> str:
+    """The token of the last link mailed to ``email`` (read from the outbox, as the person
+    would read the mail)."""
+    conn = sqlite3.connect(database)
+    try:
+        (body,) = conn.execute(
+            "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return re.search(r"#token=(\S+)", body).group(1)
+
+
+def forget_mail(database, sink=None) -> None:
+    """Forget the mail so far (the sign-up links, read by ``sign_up``): a test then sees
+    only the mail its own steps send."""
+    conn = sqlite3.connect(database)
+    with conn:
+        conn.execute("DELETE FROM outbox")
+    conn.close()
+    if sink is not None:
+        sink.messages.clear()
+
+
 def sign_up(app, email: str = "alice@example.org", **fields) -> Session:
-    """A new account on its own test client (own cookie jar), logged in."""
+    """A new account on its own test client (own cookie jar), confirmed through the link
+    mailed to it, and so logged in."""
     client = app.test_client()
     body = {
         "email": email,
@@ -125,7 +152,10 @@ def sign_up(app, email: str = "alice@example.org", **fields) -> Session:
         **fields,
     }
     response = client.post("/api/v1/grenoble/accounts", json=body)
-    assert response.status_code == 201, response.json
+    assert response.status_code == 202, response.json
+    token = mailed_token(app.config["DATABASE"], email)
+    response = client.post("/api/v1/accounts/confirm", json={"token": token})
+    assert response.status_code == 200, response.json
     return Session(client, response.json["csrf_token"], response.json["account"])
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, add_city, make_app, make_moderator, sign_up
+from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up
 from tests.web.test_notify import outbox
 from web import alerts
 
@@ -114,6 +114,7 @@ def test_an_alert_is_mailed_with_a_one_click_unsubscribe(mail_app, smtp, databas
     sink, _ = smtp
     near = subscriber(mail_app, "near@example.org", 100)
     poster = sign_up(mail_app, "poster@example.org")
+    forget_mail(database, sink)
     poster.create_post(kind="request", title="Courses urgentes")
     [message] = sink.messages
     assert message["To"] == "near@example.org"
@@ -141,6 +142,7 @@ def test_the_daily_digest_gathers_the_alerts(mail_app, smtp, database):
     sink, _ = smtp
     near = subscriber(mail_app, "near@example.org", 100, digest=True)
     poster = sign_up(mail_app, "poster@example.org")
+    forget_mail(database, sink)
     poster.create_post(kind="request", title="Premier besoin")
     poster.create_post(kind="request", title="Second besoin")
     assert sink.messages == []  # nothing until the digest
@@ -164,6 +166,7 @@ def test_the_cli_catches_up_on_posts_written_elsewhere(mail_app, smtp, database)
     sink, _ = smtp
     subscriber(mail_app, "near@example.org", 100)
     poster = sign_up(mail_app, "poster@example.org")
+    forget_mail(database, sink)
     store = Store(database)
     try:
         store.create_post(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, INSIDE, add_city, set_role, sign_up
+from tests.web.conftest import CENTRE, INSIDE, add_city, mailed_token, set_role, sign_up
 
 GEOD = Geod(ellps="WGS84")
 PEOPLE = "/api/v1/grenoble/calls/people"
@@ -147,7 +147,9 @@ def test_a_social_worker_of_another_city_is_refused(app, database, worker):
         "lat": CENTRE[0],
         "lon": CENTRE[1],
     }
-    signed = other.post("/api/v1/echirolles/accounts", json=body).json
+    assert other.post("/api/v1/echirolles/accounts", json=body).status_code == 202
+    token = mailed_token(database, "w2@ville.example")
+    signed = other.post("/api/v1/accounts/confirm", json={"token": token}).json
     set_role(database, "w2@ville.example", "social_worker")
     mine = worker.post(PEOPLE, PERSON).json
     assert other.get(PEOPLE).status_code == 403

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.web.conftest import CENTRE, add_city, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, sign_up
 
 DAY_S = 86400.0
 
@@ -50,6 +50,7 @@ def test_an_expired_post_leaves_the_index(app, alice, database):
 def test_posters_are_reminded_once_and_renew_in_one_click(mail_app, smtp, database):  # noqa: F811
     sink, _ = smtp
     poster = sign_up(mail_app, "poster@example.org")
+    forget_mail(database, sink)
     soon = poster.create_post(title="Bientôt fini")
     later = poster.create_post(title="Encore longtemps")
     set_expiry(database, soon["id"], time.time() + 3 * DAY_S)

@@ -3,7 +3,7 @@ write, never failing it; kept in the outbox while the server is down; sent by th
 
 import sqlite3
 
-from tests.web.conftest import add_city, make_app, verified_organisation
+from tests.web.conftest import add_city, forget_mail, make_app, verified_organisation
 from tests.web.test_missions import MISSIONS, mission_body, volunteer
 from web.testing import free_port
 
@@ -29,6 +29,7 @@ def test_a_mission_is_mailed_after_the_write(database, smtp):
     app = mail_app(database, port)
     volunteer(app, "near@example.org", 100)
     association = verified_organisation(app, "asso@example.org", display_name="Asso")
+    forget_mail(database, sink)
     assert association.post(MISSIONS, mission_body()).status_code == 201
     assert len(sink.messages) == 1
     message = sink.messages[0]
@@ -44,6 +45,7 @@ def test_a_dead_smtp_server_never_fails_the_write(database, smtp):
     app = mail_app(database, free_port())  # nothing listens there
     volunteer(app, "near@example.org", 100)
     association = verified_organisation(app, "asso@example.org")
+    forget_mail(database, sink)
     created = association.post(MISSIONS, mission_body())
     assert created.status_code == 201 and created.json["notified"] == 0  # fewer than 5
     assert outbox(database) == [("near@example.org", 0, 1)]  # kept for a retry
@@ -62,6 +64,7 @@ def test_a_dead_smtp_server_never_fails_the_write(database, smtp):
 def test_without_smtp_notices_go_to_the_inbox_only(app, database):
     near = volunteer(app, "near@example.org", 100)
     association = verified_organisation(app, "asso@example.org")
+    forget_mail(database)
     association.post(MISSIONS, mission_body())
     assert outbox(database) == []
     assert near.get("/api/v1/me/notifications").json["unread"] == 1

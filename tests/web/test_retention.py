@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.web.conftest import CENTRE, add_city, make_app, make_moderator, sign_up
+from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up
 from web import notify
 from web.retention import DEFAULTS, WARNING_DAYS, purge
 from web.store import Store
@@ -134,6 +134,7 @@ def test_unused_accounts_are_warned_then_deleted_unless_used(mail_app, smtp, dat
     sink, _ = smtp
     idle = sign_up(mail_app, "idle@example.org")
     back = sign_up(mail_app, "back@example.org")
+    forget_mail(database, sink)  # the sign-up links
     idle.create_post()
     period = DEFAULTS["unused_accounts"]
     long_ago = time.time() - (period - WARNING_DAYS + 1) * DAY_S

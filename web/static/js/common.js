@@ -313,10 +313,22 @@ export function handleForm(form, submit) {
   });
 }
 
-/** A local path to go back to after logging in (never another site). */
+/**
+ * Where to go back to after logging in: `?next=` resolved as the browser would resolve it
+ * (which reads "/\host" and "/<tab>/host" as another site), kept only when it stays on this
+ * origin, and then only its path, query and fragment.
+ */
 export function nextPath(fallback) {
   const next = new URLSearchParams(window.location.search).get("next");
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : fallback;
+  if (!next) return fallback;
+  let url;
+  try {
+    url = new URL(next, window.location.origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== window.location.origin) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 // Address combobox (ARIA 1.2 combobox with a listbox popup) --------------------------------

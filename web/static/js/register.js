@@ -1,5 +1,5 @@
-// Create an account (logged in at once), then go to "My account".
-import { addressCombobox, api, city, handleForm, nextPath } from "./common.js";
+// Ask for an account: it opens from the link then mailed to the address (confirm.js).
+import { addressCombobox, api, city, handleForm } from "./common.js";
 
 // The chosen suggestion's label is sent as the address: the API geocodes it to that point
 // and keeps the text as the (private) home address.
@@ -18,5 +18,6 @@ handleForm(document.getElementById("register-form"), async (form) => {
   body.address = String(data.get("address") || "").trim();
   if (data.get("phone")) body.phone = data.get("phone");
   await api(`/${city}/accounts`, { method: "POST", body });
-  window.location.assign(nextPath(`/${city}/me`));
+  form.hidden = true;
+  document.getElementById("register-sent").hidden = false;
 });

@@ -1,0 +1,262 @@
+"""Blueprint "accounts": signing up, passwords and sessions, told apart from nobody.
+
+Signing up answers 202 whatever the address: a new address gets a link that opens the
+account (``web.mailed_links``), a known one a mail saying someone tried; so the form tells
+nobody who is registered. The registration travels with its link, so a stranger who signs
+up first with someone's address changes nothing that person confirms. A password reset
+answers 202 alike. Changing or resetting the password ends every session
+(``web.sessions``), as does "log out everywhere"."""
+
+import time
+from typing import Annotated
+
+from flask import Blueprint, Response, g, render_template, url_for
+from flask_babel import gettext as _
+from pydantic import BaseModel, StringConstraints
+
+from web import api, auth, mailed_links, notify, pages, ratelimit, schemas, sessions, verification
+from web.problems import Problem
+from web.store import current as store
+
+bp = Blueprint("accounts", __name__)
+
+Password = Annotated[str, StringConstraints(min_length=10, max_length=1024)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class ConfirmBody(schemas._Body):
+    token: Token
+
+
+class ResetRequest(schemas._Body):
+    email: schemas.Email
+
+
+class ResetBody(schemas._Body):
+    token: Token
+    password: Password
+
+
+class PasswordChange(schemas._Body):
+    current_password: Annotated[str, StringConstraints(max_length=1024)]
+    password: Password
+
+
+class Accepted(BaseModel):
+    """Taken into account; what follows arrives by e-mail."""
+
+    detail: str
+
+
+_JSON = "application/json"
+_SESSION = schemas.SessionAnswer
+# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+OPENAPI = [
+    (
+        "post",
+        "/{city}/accounts",
+        "Sign up",
+        None,
+        schemas.AccountCreate,
+        202,
+        Accepted,
+        _JSON,
+        False,
+    ),
+    (
+        "post",
+        "/accounts/confirm",
+        "Confirm a sign-up",
+        None,
+        ConfirmBody,
+        200,
+        _SESSION,
+        _JSON,
+        False,
+    ),
+    (
+        "post",
+        "/password-reset",
+        "Mail me a reset link",
+        None,
+        ResetRequest,
+        202,
+        Accepted,
+        _JSON,
+        False,
+    ),
+    (
+        "post",
+        "/password-reset/new",
+        "Reset my password",
+        None,
+        ResetBody,
+        200,
+        _SESSION,
+        _JSON,
+        False,
+    ),
+    ("put", "/me/password", "Change my password", None, PasswordChange, 200, _SESSION, _JSON, True),
+    ("delete", "/me/sessions", "Log out everywhere", None, None, 204, None, "", True),
+]
+
+
+@bp.post("/api/v1/<city>/accounts")
+def sign_up(city: str) -> Response:
+    """Sign up: the home point stays private; the account opens from the mailed link."""
+    body = api.parse_body(schemas.AccountCreate)
+    index = api.city_index(city)
+    ratelimit.check("login")
+    ratelimit.check_address(body.email)
+    lat, lon, address = api.place_in_city(index, body.address, body.lat, body.lon)
+    registration = {
+        "city_id": index.city["id"],
+        "password_hash": auth.hash_password(body.password),  # hashed whatever follows
+        **verification.sign_up_fields(body.poster_type, body.precision),
+        "poster_type": body.poster_type,
+        "display_name": body.display_name,
+        "phone": body.phone,
+        "home_address": address,
+        "home_lat": lat,
+        "home_lon": lon,
+        "consent": body.consent.model_dump(),
+        "consent_text": api.CONSENT_TEXT,
+        "consent_at": time.time(),
+    }
+    account = store().account_by_email(body.email)
+    if account is None:
+        fields = {**registration, "confirmed": 0}
+        account = store().account(
+            store().create_account(fields.pop("city_id"), email=body.email, **fields)
+        )
+    assert account is not None
+    if account["confirmed"]:
+        mailed_links.send_notice(
+            account,
+            _("Someone tried to create an account with your address"),
+            _(
+                "Someone, maybe you, tried to create a voisinage account with this address, "
+                "which already has one. If it was you, log in, or choose a new password here:"
+            )
+            + f"\n{notify.base_url()}{url_for('accounts.forgot_page', city=account['city'])}\n",
+        )
+    else:
+        mailed_links.send(
+            account,
+            "confirm",
+            f"/{city}/confirm",
+            _("Confirm your voisinage account"),
+            _("To open your voisinage account, follow this link within an hour:")
+            + "\n{url}\n\n"
+            + _("If you did not sign up, ignore this message: nothing will be created."),
+            registration,
+        )
+    return _accepted("a link to open the account was mailed to this address")
+
+
+@bp.post("/api/v1/accounts/confirm")
+def confirm() -> Response:
+    """Open the account with the registration this link carries, and log in."""
+    body = api.parse_body(ConfirmBody)
+    link = mailed_links.redeem(body.token, "confirm")
+    account = None if link is None else store().account(link["account_id"])
+    if link is None or account is None or account["confirmed"]:
+        raise _dead_link()
+    store().update_account(account["id"], confirmed=1, **link["payload"])
+    auth.log_in(account["id"])
+    return api.session_answer()
+
+
+@bp.post("/api/v1/password-reset")
+def request_reset() -> Response:
+    """Mail a reset link to the address if an account has it; the answer is the same."""
+    body = api.parse_body(ResetRequest)
+    ratelimit.check("login")
+    ratelimit.check_address(body.email)
+    account = store().account_by_email(body.email)
+    if account is not None and account["confirmed"]:
+        mailed_links.send(
+            account,
+            "reset",
+            f"/{account['city']}/reset",
+            _("Choose a new voisinage password"),
+            _("To choose a new password, follow this link within an hour:")
+            + "\n{url}\n\n"
+            + _("If you did not ask for it, ignore this message: your password stays."),
+            {},
+        )
+    return _accepted("if an account has this address, a link was mailed to it")
+
+
+@bp.post("/api/v1/password-reset/new")
+def reset() -> Response:
+    """Set the password from a mailed link: every other session ends, this one opens."""
+    body = api.parse_body(ResetBody)
+    link = mailed_links.redeem(body.token, "reset")
+    if link is None:
+        raise _dead_link()
+    _set_password(link["account_id"], body.password)
+    auth.log_in(link["account_id"])
+    return api.session_answer()
+
+
+@bp.put("/api/v1/me/password")
+def change_password() -> Response:
+    """Change the password (the current one typed again): every session ends, and this
+    browser gets a new one."""
+    account = auth.require_account(write=True)
+    body = api.parse_body(PasswordChange)
+    ratelimit.check("login")  # a password guess, like a login
+    if not auth.verify_password(account["password_hash"], body.current_password):
+        raise Problem(
+            403, "Forbidden", "wrong password", [("current_password", "type your password again")]
+        )
+    _set_password(account["id"], body.password)
+    if not g.by_token:
+        auth.log_in(account["id"])
+    return api.session_answer()
+
+
+@bp.delete("/api/v1/me/sessions")
+def log_out_everywhere() -> Response:
+    """End every session of the account, this browser's included (API tokens stay)."""
+    account = auth.require_account(write=True)
+    sessions.end_all(account["id"])
+    auth.log_out()
+    return Response(status=204)
+
+
+def _set_password(account_id: int, password: str) -> None:
+    store().update_account(account_id, password_hash=auth.hash_password(password))
+    sessions.end_all(account_id)
+
+
+def _accepted(detail: str) -> Response:
+    return api.json_answer({"detail": detail}, 202)
+
+
+def _dead_link() -> Problem:
+    return Problem(
+        422,
+        "Invalid parameter",
+        "this link is unknown, already used or expired: ask for a new one",
+        [("token", "unknown, used or expired")],
+    )
+
+
+# -- pages: each script reads the token from the link's fragment ---------------------------
+
+
+@bp.get("/<city>/confirm")
+def confirm_page(city: str) -> str:
+    return render_template("confirm.html", city=pages.city_or_404(city))
+
+
+@bp.get("/<city>/forgot")
+def forgot_page(city: str) -> str:
+    return render_template("forgot.html", city=pages.city_or_404(city))
+
+
+@bp.get("/<city>/reset")
+def reset_page(city: str) -> str:
+    return render_template("reset.html", city=pages.city_or_404(city))
