@@ -364,7 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         scratch_dir = Path(scratch)
         print(f"preparing the demo city ({args.posts} posts) in {scratch_dir}", file=sys.stderr)
         env, token = prepare(scratch_dir, args.posts, args.seed)
-        server = Server(args.workers, kind, free_port(), env)
+        port = free_port()
+        # the app answers only the host its links name (BASE_URL)
+        server = Server(
+            args.workers, kind, port, {**env, "VOISINAGE_BASE_URL": f"http://127.0.0.1:{port}"}
+        )
         try:
             server.start(scratch_dir / "server.log")
             print(f"{kind} with {args.workers} worker(s) on 127.0.0.1:{server.port}; "
