@@ -8,7 +8,7 @@ export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
 # Links in mails start with it, and requests for any other host are refused.
 export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test bench bench-full lint browser kernels clean
+.PHONY: run test bench bench-full lint browser postgres kernels clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,30 @@ browser:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
 	  || echo "make: chromium could not be installed (needs root or sudo): the page tests will skip"; }
 
+# Debian's PostgreSQL and PostGIS for the store tests, which start their own throwaway
+# cluster on a free loopback port (tests/postgres.py), installed with apt-get as root or
+# through sudo. Where the package has just created and started the system's `main`
+# cluster, it is stopped and left to start by hand: no test uses it.
+PG_PACKAGES := postgresql postgresql-15-postgis-3
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/share/postgresql/*/extension/postgis.control \
+	    >/dev/null 2>&1 || { \
+	  echo "make: installing Debian's $(PG_PACKAGES) for the store tests (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  had_server=$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PG_PACKAGES) >/dev/null \
+	  || echo "make: $(PG_PACKAGES) could not be installed (needs root or sudo): the store tests will skip"; \
+	  if [ -z "$$had_server" ] && command -v pg_lsclusters >/dev/null; then \
+	    pg_lsclusters -h | while read -r version name _; do \
+	      echo "make: stopping the package's own cluster $$version/$$name (the tests start theirs)"; \
+	      $$SUDO pg_ctlcluster "$$version" "$$name" stop 2>/dev/null; \
+	      echo manual | $$SUDO tee "/etc/postgresql/$$version/$$name/start.conf" >/dev/null; \
+	    done; \
+	  fi; }
+
 # pytest exits 5 when it collects no test; that is not a failure of the code.
-test: kernels browser
+test: kernels browser postgres
 	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 bench: kernels
