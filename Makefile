@@ -5,8 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
-# Links in mails start with it, and requests for any other host are refused.
-export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test bench bench-full lint browser postgres kernels clean
 
@@ -28,6 +26,9 @@ $(KERNELS): $(STAMP) $(wildcard matcher/*.py)
 
 kernels: $(KERNELS)
 
+# Links in mails start with it, and requests for any other host are refused (the tests
+# set their own).
+run: export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: kernels
 	mkdir -p instance
 	$(BIN)/flask --app web demo --if-absent

@@ -25,7 +25,12 @@ def test_tile_server_origin(tile_url, origin):
 
 
 def map_page(tmp_path, **config):
-    app = create_app({"DATABASE": str(tmp_path / "db.sqlite"), "SECRET_KEY": "x", **config})
+    settings = {
+        "DATABASE": str(tmp_path / "db.sqlite"),
+        "SECRET_KEY": "x",
+        "BASE_URL": "http://localhost",
+    }
+    app = create_app({**settings, **config})
     made = app.test_cli_runner().invoke(args=["demo", "--posts", "0"])
     assert made.exit_code == 0, made.output
     return app.test_client().get("/grenoble/")

@@ -35,6 +35,7 @@ def make_app(database: Path, **settings):
             "SECRET_KEY": "test-secret",
             "PASSWORD_HASH": "fast",
             "RATE_LIMITS_ENABLED": False,
+            "BASE_URL": "http://localhost",  # the test client's host, whatever the shell says
             **settings,
         }
     )
