@@ -28,14 +28,34 @@ through one ``Database`` object; what only one dialect has lives in that dialect
 
 from web.store.database import Database, close_current, current_database
 from web.store.migrations import MIGRATIONS, migrate
+from web.store.rows import (
+    Account,
+    CallPerson,
+    City,
+    Connection,
+    Mission,
+    Notification,
+    Post,
+    PublicPost,
+    Subscription,
+)
 from web.store.sqlite import BUSY_TIMEOUT_MS, rate_limit_path
 from web.store.store import Store
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "MIGRATIONS",
+    "Account",
+    "CallPerson",
+    "City",
+    "Connection",
     "Database",
+    "Mission",
+    "Notification",
+    "Post",
+    "PublicPost",
     "Store",
+    "Subscription",
     "close_current",
     "current",
     "migrate",

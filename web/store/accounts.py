@@ -2,9 +2,11 @@
 
 import json
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from web.store.notifications import Notifications
+from web.store.rows import Account, MailedLink, Token
 
 
 class Accounts(Notifications):
@@ -24,7 +26,7 @@ class Accounts(Notifications):
             )
         return int(cursor.lastrowid or 0)
 
-    def account(self, account_id: int) -> dict[str, Any] | None:
+    def account(self, account_id: int) -> Account | None:
         return _decode_account(
             self.one(
                 "SELECT a.*, c.slug AS city FROM accounts a JOIN cities c ON c.id = a.city_id"
@@ -33,7 +35,7 @@ class Accounts(Notifications):
             )
         )
 
-    def account_by_email(self, email: str) -> dict[str, Any] | None:
+    def account_by_email(self, email: str) -> Account | None:
         return _decode_account(
             self.one(
                 "SELECT a.*, c.slug AS city FROM accounts a JOIN cities c ON c.id = a.city_id"
@@ -60,7 +62,7 @@ class Accounts(Notifications):
             )
         return int(cursor.lastrowid or 0)
 
-    def account_by_token(self, token_hash: str) -> dict[str, Any] | None:
+    def account_by_token(self, token_hash: str) -> Account | None:
         row = self.one(
             "SELECT account_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
             (token_hash,),
@@ -77,11 +79,12 @@ class Accounts(Notifications):
         with self.write():
             return self.execute(sql, params).rowcount == 1
 
-    def tokens(self, account_id: int) -> list[dict[str, Any]]:
-        return self.all(
+    def tokens(self, account_id: int) -> list[Token]:
+        rows = self.all(
             "SELECT id, created_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id",
             (account_id,),
         )
+        return cast(list[Token], rows)
 
     # -- sessions and mailed links (web.sessions, web.mailed_links) ---------------------
 
@@ -112,9 +115,9 @@ class Accounts(Notifications):
         token_hash: str,
         account_id: int,
         purpose: str,
-        payload: dict,
+        payload: Mapping[str, Any],
         expires_at: float,
-        mail: dict[str, Any],
+        mail: Mapping[str, Any],
     ) -> None:
         """A link's token and its mail (queued in the outbox), in one write."""
         with self.write():
@@ -125,7 +128,7 @@ class Accounts(Notifications):
             )
             self.enqueue_mail(account_id, mail, time.time())
 
-    def take_mailed_link(self, token_hash: str, purpose: str, now: float) -> dict | None:
+    def take_mailed_link(self, token_hash: str, purpose: str, now: float) -> MailedLink | None:
         """The live link's ``account_id`` and ``payload``; it and the account's other links
         for the same purpose are used up (a link works once, the newest never revives an
         older one)."""
@@ -143,9 +146,9 @@ class Accounts(Notifications):
             self.execute("DELETE FROM mailed_links WHERE expires_at <= ?", (now,))
         if row is not None:
             row["payload"] = json.loads(row["payload"])
-        return row
+        return cast(MailedLink | None, row)
 
-    def queue_mail_alone(self, account_id: int, mail: dict[str, Any]) -> None:
+    def queue_mail_alone(self, account_id: int, mail: Mapping[str, Any]) -> None:
         """One e-mail to the outbox, in its own write."""
         with self.write():
             self.enqueue_mail(account_id, mail, time.time())
@@ -157,7 +160,7 @@ def _encode_consent(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _decode_account(row: dict[str, Any] | None) -> dict[str, Any] | None:
+def _decode_account(row: dict[str, Any] | None) -> Account | None:
     if row is not None:
         row["consent"] = json.loads(row["consent"])
-    return row
+    return cast(Account | None, row)

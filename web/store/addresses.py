@@ -1,9 +1,10 @@
 """The address sample the geocoder searches (FTS5: SQLite only)."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from web.store.database import Queries
+from web.store.rows import Address
 
 
 class Addresses(Queries):
@@ -11,7 +12,7 @@ class Addresses(Queries):
 
     # -- addresses -----------------------------------------------------------------------
 
-    def insert_addresses(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:
+    def insert_addresses(self, city_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert or replace addresses by BAN id, in one transaction; returns how many."""
         count = 0
         with self.write():
@@ -39,9 +40,9 @@ class Addresses(Queries):
                 count += 1
         return count
 
-    def search_addresses(self, city_id: int, match: str, limit: int) -> list[dict[str, Any]]:
+    def search_addresses(self, city_id: int, match: str, limit: int) -> list[Address]:
         """Addresses whose label matches the FTS5 expression, best first."""
-        return self.all(
+        rows = self.all(
             "SELECT a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal, a.nom_commune,"
             " bm25(addresses_fts) AS rank FROM addresses_fts"
             " JOIN addresses a ON a.id = addresses_fts.rowid"
@@ -49,6 +50,7 @@ class Addresses(Queries):
             " ORDER BY rank, CAST(a.numero AS INTEGER), a.id LIMIT ?",
             (match, city_id, limit),
         )
+        return cast(list[Address], rows)
 
     def address_count(self, city_id: int) -> int:
         row = self.execute("SELECT COUNT(*) FROM addresses WHERE city_id = ?", (city_id,))

@@ -2,10 +2,19 @@
 
 import json
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from web.store.notifications import Notifications
+from web.store.rows import (
+    CityRef,
+    DigestEntry,
+    PostsToAlert,
+    PostToAlert,
+    Subscription,
+    SubscriptionChanges,
+    SubscriptionsAt,
+)
 
 
 class Alerts(Notifications):
@@ -32,18 +41,17 @@ class Alerts(Notifications):
             )
         return int(cursor.lastrowid or 0)
 
-    def subscription(self, subscription_id: int) -> dict[str, Any] | None:
-        return _decode_categories(
-            self.one("SELECT * FROM alert_subscriptions WHERE id = ?", (subscription_id,))
-        )
+    def subscription(self, subscription_id: int) -> Subscription | None:
+        row = self.one("SELECT * FROM alert_subscriptions WHERE id = ?", (subscription_id,))
+        return None if row is None else _decode_categories(row)
 
-    def subscriptions_of(self, account_id: int) -> list[dict[str, Any]]:
+    def subscriptions_of(self, account_id: int) -> list[Subscription]:
         rows = self.all(
             "SELECT * FROM alert_subscriptions WHERE account_id = ? ORDER BY id", (account_id,)
         )
-        return [_decode_categories(row) for row in rows]  # type: ignore[misc]
+        return [_decode_categories(row) for row in rows]
 
-    def city_subscriptions(self, city_id: int) -> tuple[list[dict[str, Any]], int]:
+    def city_subscriptions(self, city_id: int) -> SubscriptionsAt:
         """The city's subscriptions and a log position they reflect at least (the position
         is read first: a change in between is applied twice, never missed)."""
         seq = self.execute(
@@ -51,9 +59,9 @@ class Alerts(Notifications):
             (city_id,),
         ).fetchone()[0]
         rows = self.all("SELECT * FROM alert_subscriptions WHERE city_id = ?", (city_id,))
-        return [_decode_categories(row) for row in rows], int(seq)  # type: ignore[misc]
+        return SubscriptionsAt([_decode_categories(row) for row in rows], int(seq))
 
-    def subscription_changes(self, city_id: int, seq: int) -> tuple[list[dict], set[int], int]:
+    def subscription_changes(self, city_id: int, seq: int) -> SubscriptionChanges:
         """Since ``seq``: the current rows of changed subscriptions, the ids of deleted
         ones, and the new log position (rows read after the log: never older than it)."""
         changed = self.execute(
@@ -67,8 +75,8 @@ class Alerts(Notifications):
             ids,
         )
         found = {row["id"] for row in rows}
-        last = changed[-1][0] if changed else seq
-        return [_decode_categories(r) for r in rows], set(ids) - found, last  # type: ignore[misc]
+        last = int(changed[-1][0]) if changed else seq
+        return SubscriptionChanges([_decode_categories(r) for r in rows], set(ids) - found, last)
 
     def delete_subscription(self, subscription_id: int, account_id: int | None = None) -> bool:
         sql = "DELETE FROM alert_subscriptions WHERE id = ?"
@@ -85,10 +93,11 @@ class Alerts(Notifications):
             "SELECT id, email FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(set(account_ids))),),
         )
-        return dict(rows.fetchall())
+        return {int(row[0]): str(row[1]) for row in rows.fetchall()}
 
-    def city_by_id(self, city_id: int) -> dict[str, Any] | None:
-        return self.one("SELECT id, slug, name FROM cities WHERE id = ?", (city_id,))
+    def city_by_id(self, city_id: int) -> CityRef | None:
+        row = self.one("SELECT id, slug, name FROM cities WHERE id = ?", (city_id,))
+        return cast(CityRef | None, row)
 
     def last_change_seq(self) -> int:
         """The newest position of the posts' change log, all cities."""
@@ -99,7 +108,7 @@ class Alerts(Notifications):
         row = self.execute("SELECT last_seq FROM alert_progress WHERE id = 1").fetchone()
         return int(row[0])
 
-    def posts_to_alert(self, since: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    def posts_to_alert(self, since: int, limit: int) -> PostsToAlert:
         """Posts changed after the log position ``since`` that are published, unexpired
         and never alerted, and the log position reached (reads only: no lock)."""
         changes = self.execute(
@@ -107,7 +116,7 @@ class Alerts(Notifications):
             (since, limit),
         ).fetchall()
         if not changes:
-            return [], since
+            return PostsToAlert([], since)
         ids = sorted({row[1] for row in changes if row[2] == "upsert"})
         rows = self.all(
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
@@ -116,10 +125,14 @@ class Alerts(Notifications):
             f" AND p.id IN ({', '.join('?' for _ in ids)}) ORDER BY p.id",
             (time.time(), *ids),
         )
-        return rows, changes[-1][0]
+        return PostsToAlert(cast(list[PostToAlert], rows), int(changes[-1][0]))
 
     def alert(
-        self, notices: list[dict[str, Any]], post_ids: list[int], since: int, last_seq: int
+        self,
+        notices: Sequence[Mapping[str, Any]],
+        post_ids: Sequence[int],
+        since: int,
+        last_seq: int,
     ) -> bool:
         """One short write: queue the notices, remember the posts, move the progress from
         ``since`` to ``last_seq``; False (nothing written) when another process moved it
@@ -135,7 +148,7 @@ class Alerts(Notifications):
             self.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))
         return True
 
-    def take_digests(self) -> list[dict[str, Any]]:
+    def take_digests(self) -> list[DigestEntry]:
         """Inside a write: the notifications waiting for a digest (cleared), with their
         account's e-mail, by account."""
         rows = self.all(
@@ -144,14 +157,14 @@ class Alerts(Notifications):
             " WHERE n.digest_pending = 1 ORDER BY n.account_id, n.id"
         )
         self.execute("UPDATE notifications SET digest_pending = 0 WHERE digest_pending = 1")
-        return rows
+        return cast(list[DigestEntry], rows)
 
-    def queue_mail(self, account_id: int, mail: dict[str, Any]) -> None:
+    def queue_mail(self, account_id: int, mail: Mapping[str, Any]) -> None:
         """Inside a write: one e-mail without an inbox entry (a digest)."""
         self.enqueue_mail(account_id, mail, time.time())
 
 
-def _decode_categories(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    if row is not None and row["categories"] is not None:
+def _decode_categories(row: dict[str, Any]) -> Subscription:
+    if row["categories"] is not None:
         row["categories"] = json.loads(row["categories"])
-    return row
+    return cast(Subscription, row)

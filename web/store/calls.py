@@ -2,9 +2,11 @@
 
 import json
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from web.store.notifications import Notifications
+from web.store.rows import AccessLogEntry, Call, CallPerson, CallVolunteer
 
 
 class Calls(Notifications):
@@ -30,7 +32,7 @@ class Calls(Notifications):
             (city_id, account_id, action, person_id, time.time()),
         )
 
-    def call_people(self, city_id: int, reader_id: int) -> list[dict[str, Any]]:
+    def call_people(self, city_id: int, reader_id: int) -> list[CallPerson]:
         with self.write():
             self._log_call_access(city_id, reader_id, "list", None)
             rows = self.all(
@@ -40,7 +42,7 @@ class Calls(Notifications):
 
     def call_person(
         self, city_id: int, person_id: int, reader_id: int, action: str = "read"
-    ) -> dict[str, Any] | None:
+    ) -> CallPerson | None:
         with self.write():
             row = self.one(
                 self._CALL_PERSON + " WHERE cp.id = ? AND cp.city_id = ?", (person_id, city_id)
@@ -85,7 +87,7 @@ class Calls(Notifications):
             self._log_call_access(city_id, author_id, "delete", person_id)
 
     def assign_call_volunteer(
-        self, city_id: int, person_id: int, author_id: int, notice: dict[str, Any]
+        self, city_id: int, person_id: int, author_id: int, notice: Mapping[str, Any]
     ) -> None:
         """Assign ``notice["account_id"]`` and tell them (the notice names nobody)."""
         volunteer_id = notice["account_id"]
@@ -110,34 +112,39 @@ class Calls(Notifications):
             self._log_call_access(city_id, author_id, "record call", person_id)
         return int(cursor.lastrowid or 0)
 
-    def calls_of(self, person_id: int) -> list[dict[str, Any]]:
+    def calls_of(self, person_id: int) -> list[Call]:
         """Read by the same requests that logged their read of the person."""
-        return self.all(
+        rows = self.all(
             "SELECT c.id, c.outcome, c.notes, c.called_at, a.display_name AS recorded_by"
             " FROM calls c LEFT JOIN accounts a ON a.id = c.recorded_by"
             " WHERE c.person_id = ? ORDER BY c.called_at DESC, c.id DESC",
             (person_id,),
         )
+        return cast(list[Call], rows)
 
-    def call_volunteers(self, city_id: int) -> list[dict[str, Any]]:
+    def call_volunteers(self, city_id: int) -> list[CallVolunteer]:
         """Accounts of the city who accept calls, with their exact home point."""
-        return self.all(
+        rows = self.all(
             "SELECT id, display_name, phone, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_calls = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )
+        return cast(list[CallVolunteer], rows)
 
-    def call_access_log(self, city_id: int, reader_id: int, limit: int = 500) -> list[dict]:
+    def call_access_log(
+        self, city_id: int, reader_id: int, limit: int = 500
+    ) -> list[AccessLogEntry]:
         with self.write():
             self._log_call_access(city_id, reader_id, "read log", None)
-            return self.all(
+            rows = self.all(
                 "SELECT l.*, a.display_name AS account_name FROM call_access_log l"
                 " LEFT JOIN accounts a ON a.id = l.account_id WHERE l.city_id = ?"
                 " ORDER BY l.id DESC LIMIT ?",
                 (city_id, limit),
             )
+        return cast(list[AccessLogEntry], rows)
 
 
-def _decode_needs(row: dict[str, Any]) -> dict[str, Any]:
+def _decode_needs(row: dict[str, Any]) -> CallPerson:
     row["needs"] = json.loads(row["needs"])
-    return row
+    return cast(CallPerson, row)

@@ -2,10 +2,11 @@
 
 import json
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from web.store.database import Queries
+from web.store.rows import Category, City
 
 
 class Cities(Queries):
@@ -18,7 +19,7 @@ class Cities(Queries):
         slug: str,
         name: str,
         boundary: dict[str, Any],
-        categories: Iterable[dict[str, Any]],
+        categories: Iterable[Mapping[str, Any]],
         languages: Sequence[str] = ("fr", "en"),
         premoderation: bool = False,
     ) -> int:
@@ -54,19 +55,19 @@ class Cities(Queries):
             )
         return city_id
 
-    def city(self, slug: str) -> dict[str, Any] | None:
+    def city(self, slug: str) -> City | None:
         row = self.one("SELECT * FROM cities WHERE slug = ?", (slug,))
         if row is not None:
             row["boundary"] = json.loads(row["boundary"])
             row["languages"] = json.loads(row["languages"])
             row["premoderation"] = bool(row["premoderation"])
             row["retention"] = json.loads(row["retention"])
-        return row
+        return cast(City | None, row)
 
     def city_slugs(self) -> list[str]:
         return [row["slug"] for row in self.all("SELECT slug FROM cities ORDER BY slug")]
 
-    def categories(self, city_id: int) -> list[dict[str, Any]]:
+    def categories(self, city_id: int) -> list[Category]:
         rows = self.all(
             "SELECT slug, fr, en, icon, remote FROM categories"
             " WHERE city_id = ? AND retired = 0 ORDER BY position",
@@ -74,4 +75,4 @@ class Cities(Queries):
         )
         for row in rows:
             row["remote"] = bool(row["remote"])
-        return rows
+        return cast(list[Category], rows)

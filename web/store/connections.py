@@ -2,9 +2,17 @@
 
 import json
 import time
-from typing import Any
+from typing import cast
 
 from web.store.database import Queries
+from web.store.rows import (
+    AccountConnection,
+    AccountConnections,
+    Connection,
+    ConnectionStat,
+    ConsentRecord,
+    FollowUp,
+)
 
 
 class Connections(Queries):
@@ -30,12 +38,13 @@ class Connections(Queries):
         ).fetchone()
         return row is not None
 
-    def connection(self, connection_id: int) -> dict[str, Any] | None:
-        return self.one(
+    def connection(self, connection_id: int) -> Connection | None:
+        row = self.one(
             "SELECT c.*, p.account_id AS poster_id FROM connections c"
             " JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
             (connection_id,),
         )
+        return cast(Connection | None, row)
 
     def set_connection_status(self, connection_id: int, status: str) -> None:
         with self.write():
@@ -44,7 +53,7 @@ class Connections(Queries):
                 (status, time.time(), connection_id),
             )
 
-    def connections_of(self, account_id: int) -> dict[str, list[dict[str, Any]]]:
+    def connections_of(self, account_id: int) -> AccountConnections:
         """Connections on the account's posts (incoming) and that it asked (outgoing),
         each with the other side's account row under ``other``."""
         select = (
@@ -64,14 +73,17 @@ class Connections(Queries):
         )
         for row in incoming + outgoing:
             row["consent"] = json.loads(row["consent"])
-        return {"incoming": incoming, "outgoing": outgoing}
+        return {
+            "incoming": cast(list[AccountConnection], incoming),
+            "outgoing": cast(list[AccountConnection], outgoing),
+        }
 
     # -- connection follow-up and counts (web.followup) --------------------------------------
 
-    def follow_ups(self, account_id: int, accepted_before: float) -> list[dict[str, Any]]:
+    def follow_ups(self, account_id: int, accepted_before: float) -> list[FollowUp]:
         """Connections of the account (either side) accepted before that time that it has
         not yet said whether the help happened."""
-        return self.all(
+        rows = self.all(
             "SELECT c.id, c.post_id, p.title AS post_title, s.accepted_at,"
             " CASE WHEN p.account_id = ?1 THEN 'poster' ELSE 'requester' END AS side"
             " FROM connections c JOIN posts p ON p.id = c.post_id"
@@ -83,6 +95,7 @@ class Connections(Queries):
             " ORDER BY s.accepted_at, c.id",
             (account_id, accepted_before),
         )
+        return cast(list[FollowUp], rows)
 
     def record_outcome(self, connection_id: int, account_id: int, outcome: str) -> str:
         """One side's answer (it may change it); returns the connection's outcome:
@@ -99,7 +112,7 @@ class Connections(Queries):
                 for row in self.execute(
                     "SELECT outcome FROM connection_outcomes WHERE connection_id = ?",
                     (connection_id,),
-                )
+                ).fetchall()
             }
             overall = "done" if "done" in answers else "not_done"
             self.execute(
@@ -112,16 +125,17 @@ class Connections(Queries):
             )
         return overall
 
-    def connection_stats(self, city_id: int) -> list[tuple[str, float, str, str | None]]:
+    def connection_stats(self, city_id: int) -> list[ConnectionStat]:
         """``(category, created_at, status, outcome)`` of every connection ever made in the
         city, deleted posts and accounts included: anonymous, no message."""
-        return self.execute(
+        rows = self.execute(
             "SELECT category, created_at, status, outcome FROM connection_stats"
             " WHERE city_id = ? ORDER BY created_at",
             (city_id,),
         ).fetchall()
+        return [ConnectionStat(*row) for row in rows]
 
-    def consent_history(self, account_id: int) -> list[dict[str, Any]]:
+    def consent_history(self, account_id: int) -> list[ConsentRecord]:
         rows = self.all(
             "SELECT consent, consent_text, recorded_at FROM consent_log WHERE account_id = ?"
             " ORDER BY id",
@@ -129,4 +143,4 @@ class Connections(Queries):
         )
         for row in rows:
             row["consent"] = json.loads(row["consent"])
-        return rows
+        return cast(list[ConsentRecord], rows)

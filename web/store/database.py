@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,6 +38,8 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
 class Database(Protocol):
@@ -68,6 +70,8 @@ class Database(Protocol):
     def rollback(self) -> None: ...
 
     def data_version(self) -> int: ...
+
+    def tables_referencing(self, table: str, column: str) -> list[str]: ...
 
     def prepare(self) -> None: ...
 

@@ -1,10 +1,11 @@
 """Missions and volunteers' answers."""
 
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from web.store.notifications import Notifications
+from web.store.rows import Mission, MissionAnswer, Volunteer
 
 
 class Missions(Notifications):
@@ -13,7 +14,7 @@ class Missions(Notifications):
     # -- missions (web.missions) -----------------------------------------------------------
 
     def create_mission(
-        self, city_id: int, account_id: int, notices: Sequence[dict[str, Any]], **fields: Any
+        self, city_id: int, account_id: int, notices: Sequence[Mapping[str, Any]], **fields: Any
     ) -> int:
         """The mission and the notices to the volunteers around it, in one transaction."""
         columns = ["city_id", "account_id", "created_at", "notified", *fields]
@@ -33,28 +34,32 @@ class Missions(Notifications):
             AS no_count
         FROM missions m JOIN accounts a ON a.id = m.account_id"""
 
-    def mission(self, city_id: int, mission_id: int) -> dict[str, Any] | None:
-        return self.one(self._MISSION + " WHERE m.id = ? AND m.city_id = ?", (mission_id, city_id))
+    def mission(self, city_id: int, mission_id: int) -> Mission | None:
+        row = self.one(self._MISSION + " WHERE m.id = ? AND m.city_id = ?", (mission_id, city_id))
+        return cast(Mission | None, row)
 
-    def missions_by(self, account_id: int) -> list[dict[str, Any]]:
-        return self.all(
+    def missions_by(self, account_id: int) -> list[Mission]:
+        rows = self.all(
             self._MISSION + " WHERE m.account_id = ? ORDER BY m.starts_at DESC, m.id DESC",
             (account_id,),
         )
+        return cast(list[Mission], rows)
 
-    def upcoming_missions(self, city_id: int, now: float) -> list[dict[str, Any]]:
-        return self.all(
+    def upcoming_missions(self, city_id: int, now: float) -> list[Mission]:
+        rows = self.all(
             self._MISSION + " WHERE m.city_id = ? AND m.starts_at > ? ORDER BY m.starts_at, m.id",
             (city_id, now),
         )
+        return cast(list[Mission], rows)
 
-    def mission_volunteers(self, city_id: int) -> list[dict[str, Any]]:
+    def mission_volunteers(self, city_id: int) -> list[Volunteer]:
         """Accounts of the city who accept missions, with their exact home point."""
-        return self.all(
+        rows = self.all(
             "SELECT id, display_name, email, home_lat, home_lon, precision FROM accounts"
             " WHERE city_id = ? AND accepts_missions = 1 AND home_lat IS NOT NULL",
             (city_id,),
         )
+        return cast(list[Volunteer], rows)
 
     def answer_mission(
         self, mission_id: int, account_id: int, answer: str, share_contact: bool
@@ -68,14 +73,15 @@ class Missions(Notifications):
                 (mission_id, account_id, answer, int(share_contact), time.time()),
             )
 
-    def mission_answers(self, mission_id: int) -> list[dict[str, Any]]:
-        return self.all(
+    def mission_answers(self, mission_id: int) -> list[MissionAnswer]:
+        rows = self.all(
             "SELECT ma.answer, ma.share_contact, ma.answered_at, a.id AS account_id,"
             " a.display_name, a.email, a.phone FROM mission_answers ma"
             " JOIN accounts a ON a.id = ma.account_id WHERE ma.mission_id = ?"
             " ORDER BY ma.answered_at, a.id",
             (mission_id,),
         )
+        return cast(list[MissionAnswer], rows)
 
     def my_mission_answers(self, account_id: int) -> dict[int, str]:
         rows = self.execute(

@@ -2,11 +2,18 @@
 
 import json
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from web.store.notifications import Notifications
 from web.store.posts import POST_COLUMNS, Posts
+from web.store.rows import (
+    AuditEntry,
+    HistoryEntry,
+    ModerationNote,
+    OrganisationToVerify,
+    QueuedPost,
+)
 
 
 class Moderation(Posts, Notifications):
@@ -14,7 +21,7 @@ class Moderation(Posts, Notifications):
 
     # -- moderation (web.moderation) ------------------------------------------------------
 
-    def set_premoderation(self, city_id: int, on: bool, actor: dict[str, Any]) -> None:
+    def set_premoderation(self, city_id: int, on: bool, actor: Mapping[str, Any]) -> None:
         with self.write():
             self.execute("UPDATE cities SET premoderation = ? WHERE id = ?", (int(on), city_id))
             action = "premoderation_on" if on else "premoderation_off"
@@ -42,9 +49,9 @@ class Moderation(Posts, Notifications):
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (post_id, reporter_id, reason, time.time()),
             )
-        return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+        return int(cursor.lastrowid or 0) if cursor.rowcount == 1 else None
 
-    def moderation_queue(self, city_id: int, limit: int) -> list[dict[str, Any]]:
+    def moderation_queue(self, city_id: int, limit: int) -> list[QueuedPost]:
         """Pending, reported (open reports) and flagged (open flag) posts of the city,
         most reported first, then oldest first; with their open reports' reasons."""
         rows = self.all(
@@ -68,27 +75,28 @@ class Moderation(Posts, Notifications):
         for row in rows:
             row["signals"] = json.loads(row["signals"]) if row["signals"] else []
             row["reports"] = [r for r in reasons if r["post_id"] == row["id"]]
-        return rows
+        return cast(list[QueuedPost], rows)
 
-    def post_history(self, post_id: int) -> list[dict[str, Any]]:
+    def post_history(self, post_id: int) -> list[HistoryEntry]:
         """Reports and moderation actions on a post, oldest first."""
-        return self.all(
+        rows = self.all(
             "SELECT 'report' AS action, reason, created_at, NULL AS actor_name FROM reports"
             " WHERE post_id = ?1"
             " UNION ALL SELECT action, reason, created_at, actor_name FROM moderation_audit"
             " WHERE post_id = ?1 ORDER BY created_at",
             (post_id,),
         )
+        return cast(list[HistoryEntry], rows)
 
     def moderate_post(
         self,
         city_id: int,
         post_id: int,
-        actor: dict[str, Any],
+        actor: Mapping[str, Any],
         action: str,
         reason: str,
         status: str | None,
-        notice: dict[str, Any] | None = None,
+        notice: Mapping[str, Any] | None = None,
     ) -> None:
         """One moderation action in one transaction: the new status (the index follows
         through the change log), the note the poster sees, open reports and flag
@@ -117,23 +125,24 @@ class Moderation(Posts, Notifications):
             self._audit(city_id, post_id, actor, action, reason)
             self.add_notifications([notice] if notice else [])
 
-    def organisations_to_verify(self, city_id: int) -> list[dict[str, Any]]:
+    def organisations_to_verify(self, city_id: int) -> list[OrganisationToVerify]:
         """Accounts of the city waiting for verification as organisations, oldest first."""
-        return self.all(
+        rows = self.all(
             "SELECT id, email, display_name, poster_type, phone, home_address, created_at"
             " FROM accounts WHERE city_id = ? AND verification = 'pending' ORDER BY id",
             (city_id,),
         )
+        return cast(list[OrganisationToVerify], rows)
 
     def decide_organisation(
         self,
         city_id: int,
         account_id: int,
-        changes: dict[str, Any],
-        actor: dict[str, Any],
+        changes: Mapping[str, Any],
+        actor: Mapping[str, Any],
         action: str,
         reason: str,
-        notice: dict[str, Any],
+        notice: Mapping[str, Any],
     ) -> bool:
         """Approve or refuse a pending organisation: its account changes, the audit log
         and the notice to the applicant in one transaction; False if it was not pending."""
@@ -150,7 +159,7 @@ class Moderation(Posts, Notifications):
             self.add_notifications([notice])
         return True
 
-    def set_role(self, city_id: int, account_id: int, role: str, actor: dict[str, Any]) -> None:
+    def set_role(self, city_id: int, account_id: int, role: str, actor: Mapping[str, Any]) -> None:
         """An admin gives an account of the city a role; audited with the account's id."""
         with self.write():
             self.execute(
@@ -160,7 +169,12 @@ class Moderation(Posts, Notifications):
             self._audit(city_id, None, actor, f"role_{role}", f"account {account_id}")
 
     def _audit(
-        self, city_id: int, post_id: int | None, actor: dict[str, Any], action: str, reason: str
+        self,
+        city_id: int,
+        post_id: int | None,
+        actor: Mapping[str, Any],
+        action: str,
+        reason: str,
     ) -> None:
         self.execute(
             "INSERT INTO moderation_audit (city_id, post_id, actor_id, actor_name, actor_role,"
@@ -177,19 +191,21 @@ class Moderation(Posts, Notifications):
             ),
         )
 
-    def moderation_audit(self, city_id: int, before_id: int | None, limit: int) -> list[dict]:
+    def moderation_audit(self, city_id: int, before_id: int | None, limit: int) -> list[AuditEntry]:
         """Audit entries of the city, newest first, older than ``before_id`` when given."""
-        return self.all(
+        rows = self.all(
             "SELECT id, post_id, actor_id, actor_name, actor_role, action, reason, created_at"
             " FROM moderation_audit WHERE city_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
             (city_id, before_id if before_id is not None else 2**63 - 1, limit),
         )
+        return cast(list[AuditEntry], rows)
 
-    def moderation_notes(self, account_id: int) -> list[dict[str, Any]]:
+    def moderation_notes(self, account_id: int) -> list[ModerationNote]:
         """What moderators told this account about its posts (hidden, warned)."""
-        return self.all(
+        rows = self.all(
             "SELECT n.post_id, p.title AS post_title, p.status, n.action, n.reason,"
             " n.created_at FROM moderation_notes n JOIN posts p ON p.id = n.post_id"
             " WHERE p.account_id = ? ORDER BY n.created_at DESC",
             (account_id,),
         )
+        return cast(list[ModerationNote], rows)

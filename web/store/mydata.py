@@ -21,15 +21,7 @@ class MyData(Moderation):
                 self.one("SELECT * FROM accounts WHERE id = ?", (account_id,)) or {}
             )
         }
-        owned_tables = [
-            row[0]
-            for row in self.execute(
-                "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f"
-                " WHERE m.type = 'table' AND f.\"table\" = 'accounts' AND f.\"from\" = 'account_id'"
-                " ORDER BY m.name"
-            )
-        ]
-        for table in owned_tables:
+        for table in self.database.tables_referencing("accounts", "account_id"):
             rows = self.all(f"SELECT * FROM {table} WHERE account_id = ?", (account_id,))
             data[table] = [self._without_secrets(row) for row in rows]
         data["connections_asked"] = self.all(

@@ -2,10 +2,11 @@
 
 import json
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from web.store.database import Queries
+from web.store.rows import Mail, Notification
 
 
 class Notifications(Queries):
@@ -13,7 +14,7 @@ class Notifications(Queries):
 
     # -- notifications: inbox and e-mail outbox (web.notify) -------------------------------
 
-    def add_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
+    def add_notifications(self, notices: Iterable[Mapping[str, Any]]) -> int:
         """Inside a write: each notice ``{account_id, kind, title, body, link}`` goes to the
         inbox; with ``digest`` it waits for the daily digest; with ``mail`` (``{to,
         subject, body, headers}``) an e-mail joins the outbox. Returns how many."""
@@ -39,7 +40,8 @@ class Notifications(Queries):
             count += 1
         return count
 
-    def enqueue_mail(self, account_id: int, mail: dict[str, Any], now: float) -> None:
+    def enqueue_mail(self, account_id: int, mail: Mapping[str, Any], now: float) -> None:
+        """Inside a write: one e-mail (``{to, subject, body, headers}``) to the outbox."""
         self.execute(
             "INSERT INTO outbox (account_id, to_address, subject, body, headers, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -53,18 +55,19 @@ class Notifications(Queries):
             ),
         )
 
-    def queue_notifications(self, notices: Iterable[dict[str, Any]]) -> int:
+    def queue_notifications(self, notices: Iterable[Mapping[str, Any]]) -> int:
         with self.write():
             return self.add_notifications(notices)
 
-    def notifications(self, account_id: int, limit: int, unread_only: bool) -> list[dict]:
-        return self.all(
+    def notifications(self, account_id: int, limit: int, unread_only: bool) -> list[Notification]:
+        rows = self.all(
             "SELECT id, kind, title, body, link, created_at, read_at FROM notifications"
             " WHERE account_id = ?"
             + (" AND read_at IS NULL" if unread_only else "")
             + " ORDER BY id DESC LIMIT ?",
             (account_id, limit),
         )
+        return cast(list[Notification], rows)
 
     def unread_count(self, account_id: int) -> int:
         row = self.execute(
@@ -83,7 +86,7 @@ class Notifications(Queries):
         with self.write():
             return self.execute(sql, params).rowcount
 
-    def claim_mail(self, now: float, limit: int, max_attempts: int, reclaim_s: float) -> list:
+    def claim_mail(self, now: float, limit: int, max_attempts: int, reclaim_s: float) -> list[Mail]:
         """Take unsent e-mails for this sender (another sender skips them until
         ``reclaim_s`` has passed: a crashed sender's mail is retried)."""
         with self.write():
@@ -96,7 +99,7 @@ class Notifications(Queries):
             )
         for row in rows:
             row["headers"] = json.loads(row["headers"])
-        return sorted(rows, key=lambda row: row["id"])
+        return cast(list[Mail], sorted(rows, key=lambda row: row["id"]))
 
     def mail_done(self, mail_id: int, error: str = "") -> None:
         """Sent (no error), or failed: released for a later attempt."""

@@ -1,10 +1,19 @@
 """Posts and the change log that feeds every worker's index."""
 
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from web.store.database import Queries
+from web.store.rows import (
+    CategoryCount,
+    Change,
+    ExpiringPost,
+    IndexableRow,
+    Post,
+    PublicPost,
+    RelayedPost,
+)
 
 POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
     p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
@@ -20,7 +29,7 @@ class Posts(Queries):
     # -- posts ---------------------------------------------------------------------------
 
     def create_post(
-        self, city_id: int, relayed: dict[str, Any] | None = None, **fields: Any
+        self, city_id: int, relayed: Mapping[str, Any] | None = None, **fields: Any
     ) -> int:
         """A new post; ``relayed`` (``web.relay``) records, in the same transaction, whom
         an agent posts for."""
@@ -45,7 +54,7 @@ class Posts(Queries):
             self.log_change(city_id, post_id, "upsert")
         return post_id
 
-    def create_posts(self, city_id: int, rows: Iterable[dict[str, Any]]) -> int:
+    def create_posts(self, city_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
         """Bulk insert (the demo), one transaction; returns how many."""
         count = 0
         with self.write():
@@ -89,15 +98,18 @@ class Posts(Queries):
             "INSERT INTO change_log (city_id, post_id, op) VALUES (?, ?, ?)", (city_id, post_id, op)
         )
 
-    def post(self, city_id: int, post_id: int) -> dict[str, Any] | None:
+    def post(self, city_id: int, post_id: int) -> Post | None:
         """A post with its owner-only columns (callers decide what to show)."""
-        return self.one(
+        row = self.one(
             f"SELECT {POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
             " JOIN accounts a ON a.id = p.account_id WHERE p.id = ? AND p.city_id = ?",
             (post_id, city_id),
         )
+        return cast(Post | None, row)
 
-    def visible_posts(self, city_id: int, post_ids: Sequence[int], now: float) -> dict[int, dict]:
+    def visible_posts(
+        self, city_id: int, post_ids: Sequence[int], now: float
+    ) -> dict[int, PublicPost]:
         """Public columns of those posts that are published and unexpired, by id."""
         if not post_ids:
             return {}
@@ -109,31 +121,34 @@ class Posts(Queries):
             f" AND p.id IN ({', '.join('?' for _ in post_ids)})",
             (city_id, now, *post_ids),
         )
-        return {row["id"]: row for row in rows}
+        return {row["id"]: cast(PublicPost, row) for row in rows}
 
-    def account_posts(self, account_id: int) -> list[dict[str, Any]]:
-        return self.all(
+    def account_posts(self, account_id: int) -> list[Post]:
+        rows = self.all(
             f"SELECT {POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
             " JOIN accounts a ON a.id = p.account_id WHERE p.account_id = ?"
             " ORDER BY p.created_at DESC, p.id DESC",
             (account_id,),
         )
+        return cast(list[Post], rows)
 
-    def indexable_posts(self, city_id: int, now: float) -> list[tuple]:
+    def indexable_posts(self, city_id: int, now: float) -> list[IndexableRow]:
         """``(id, public_lat, public_lon, category, kind, created_at, precision, expires_at)``
         of the published, unexpired posts: what an index is built from."""
-        return self.execute(
+        rows: list[IndexableRow] = self.execute(
             "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
             " FROM posts WHERE city_id = ? AND status = 'published' AND expires_at > ?",
             (city_id, now),
         ).fetchall()
+        return rows
 
-    def indexable_post(self, post_id: int, now: float) -> tuple | None:
-        return self.execute(
+    def indexable_post(self, post_id: int, now: float) -> IndexableRow | None:
+        row: IndexableRow | None = self.execute(
             "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
             " FROM posts WHERE id = ? AND status = 'published' AND expires_at > ?",
             (post_id, now),
         ).fetchone()
+        return row
 
     def last_change(self, city_id: int) -> int:
         row = self.execute(
@@ -141,34 +156,37 @@ class Posts(Queries):
         ).fetchone()
         return int(row[0])
 
-    def changes_since(self, city_id: int, seq: int) -> list[tuple[int, int, str]]:
+    def changes_since(self, city_id: int, seq: int) -> list[Change]:
         """``(seq, post_id, op)`` after ``seq``, oldest first."""
-        return self.execute(
+        rows = self.execute(
             "SELECT seq, post_id, op FROM change_log WHERE city_id = ? AND seq > ? ORDER BY seq",
             (city_id, seq),
         ).fetchall()
+        return [Change(*row) for row in rows]
 
-    def stats(self, city_id: int, now: float) -> list[dict[str, Any]]:
+    def stats(self, city_id: int, now: float) -> list[CategoryCount]:
         """Live posts by category and kind (connection counts are for the city's agents)."""
-        return self.all(
+        rows = self.all(
             "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
             " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
             (city_id, now),
         )
+        return cast(list[CategoryCount], rows)
 
     # -- posts on behalf of someone (web.relay) -----------------------------------------
 
-    def relayed_posts(self, agent_id: int) -> list[dict[str, Any]]:
-        return self.all(
+    def relayed_posts(self, agent_id: int) -> list[RelayedPost]:
+        rows = self.all(
             "SELECT r.post_id, p.title, p.status, r.name, r.phone, r.consent_text,"
             " r.consent_at FROM relayed_posts r JOIN posts p ON p.id = r.post_id"
             " WHERE r.agent_id = ? ORDER BY r.consent_at DESC",
             (agent_id,),
         )
+        return cast(list[RelayedPost], rows)
 
     # -- expiry reminders (web.expiry) -----------------------------------------------------
 
-    def take_expiring_posts(self, now: float, until: float) -> list[dict[str, Any]]:
+    def take_expiring_posts(self, now: float, until: float) -> list[ExpiringPost]:
         """Inside a write: published posts expiring in ``(now, until]`` whose poster was not
         yet reminded of that expiry date, with the poster's e-mail and the city's slug;
         they are marked reminded."""
@@ -186,16 +204,16 @@ class Posts(Queries):
             " VALUES (?, ?, ?)",
             [(row["id"], row["expires_at"], now) for row in rows],
         )
-        return rows
+        return cast(list[ExpiringPost], rows)
 
     # -- escalation (web.escalation) --------------------------------------------------------
 
     def unanswered_requests(
         self, city_id: int, posted_before: float, now: float, limit: int
-    ) -> list[dict[str, Any]]:
+    ) -> list[PublicPost]:
         """Published, unexpired requests posted before that time that nobody contacted,
         oldest first: computed at each read, so the queue is never stale."""
-        return self.all(
+        rows = self.all(
             f"SELECT {POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
             " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
             " AND p.kind = 'request' AND p.created_at <= ?"
@@ -203,3 +221,4 @@ class Posts(Queries):
             " ORDER BY p.created_at, p.id LIMIT ?",
             (city_id, now, posted_before, limit),
         )
+        return cast(list[PublicPost], rows)

@@ -1,6 +1,7 @@
 """Rate-limit counters in the attached database."""
 
 from web.store.database import Queries
+from web.store.rows import Hit
 
 
 class RateLimits(Queries):
@@ -8,7 +9,7 @@ class RateLimits(Queries):
 
     # -- rate limits ---------------------------------------------------------------------
 
-    def hit(self, key: str, window_s: float, now: float) -> tuple[int, float]:
+    def hit(self, key: str, window_s: float, now: float) -> Hit:
         """Count one hit in ``key``'s fixed window; returns (hits in window, window start).
         A single autocommitted statement: atomic across processes."""
         row = self.execute(
@@ -19,7 +20,7 @@ class RateLimits(Queries):
             " RETURNING count, window_start",
             (key, now, window_s),
         ).fetchone()
-        return int(row[0]), float(row[1])
+        return Hit(int(row[0]), float(row[1]))
 
     def forget_hits(self, before: float) -> int:
         """Drop counters whose window started before ``before`` (clients long gone)."""

@@ -2,9 +2,10 @@
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import cast
 
 from web.store.posts import Posts
+from web.store.rows import CountedRow, EndedPost, InboxPurge, UnusedAccount
 
 
 class Retention(Posts):
@@ -38,14 +39,15 @@ class Retention(Posts):
             (now, account_id),
         )
 
-    def counted_posts(self, city_id: int) -> list[tuple[float, float, float, str, str]]:
+    def counted_posts(self, city_id: int) -> list[CountedRow]:
         """``(created_at, public_lat, public_lon, category, kind)`` of the posts open data
         counts."""
-        return self.execute(
+        rows: list[CountedRow] = self.execute(
             "SELECT created_at, public_lat, public_lon, category, kind FROM posts"
             f" WHERE city_id = ? AND {self._COUNTED}",
             (city_id,),
         ).fetchall()
+        return rows
 
     def purged_post_counts(self, city_id: int) -> dict[tuple[str, ...], int]:
         """Counts of purged posts by ``(week, h3_cell, category, kind)``."""
@@ -53,7 +55,7 @@ class Retention(Posts):
             "SELECT week, h3_cell, category, kind, posts FROM purged_post_counts WHERE city_id = ?",
             (city_id,),
         )
-        return {tuple(row[:4]): row[4] for row in rows}
+        return {tuple(row[:4]): int(row[4]) for row in rows}
 
     def add_purged_post_counts(self, city_id: int, counts: dict[tuple[str, ...], int]) -> None:
         """Inside a write: add to the anonymous counts of purged posts."""
@@ -64,21 +66,23 @@ class Retention(Posts):
             [(city_id, *key, posts) for key, posts in counts.items()],
         )
 
-    def ended_posts(self, city_id: int, ended_before: float) -> list[dict[str, Any]]:
+    def ended_posts(self, city_id: int, ended_before: float) -> list[EndedPost]:
         """Posts closed (untouched since) or expired before that time, with the columns
         their open-data count needs."""
-        return self.all(
+        rows = self.all(
             f"SELECT {self._COUNT_COLUMNS} FROM posts WHERE city_id = ?1"
             " AND (expires_at < ?2 OR (status = 'closed' AND updated_at < ?2)) ORDER BY id",
             (city_id, ended_before),
         )
+        return cast(list[EndedPost], rows)
 
-    def posts_of_accounts(self, account_ids: Sequence[int]) -> list[dict[str, Any]]:
-        return self.all(
+    def posts_of_accounts(self, account_ids: Sequence[int]) -> list[EndedPost]:
+        rows = self.all(
             f"SELECT {self._COUNT_COLUMNS} FROM posts"
             " WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json.dumps(list(account_ids)),),
         )
+        return cast(list[EndedPost], rows)
 
     def delete_posts(self, city_id: int, post_ids: Sequence[int]) -> None:
         """Inside a write: the posts go, and leave every index through the change log."""
@@ -92,7 +96,7 @@ class Retention(Posts):
             " WHERE p.city_id = ? AND c.updated_at < ? ORDER BY c.id",
             (city_id, changed_before),
         )
-        return [row[0] for row in rows]
+        return [int(row[0]) for row in rows]
 
     def unfollowed_call_people(self, city_id: int, followed_before: float) -> list[int]:
         """Call-list people neither changed nor called since that time."""
@@ -102,17 +106,18 @@ class Retention(Posts):
             " ORDER BY id",
             (city_id, followed_before),
         )
-        return [row[0] for row in rows]
+        return [int(row[0]) for row in rows]
 
     def unused_accounts(
         self, city_id: int, roles: Sequence[str], seen_before: float
-    ) -> list[dict[str, Any]]:
-        return self.all(
+    ) -> list[UnusedAccount]:
+        rows = self.all(
             "SELECT id, email, display_name, inactivity_warned_at FROM accounts"
             " WHERE city_id = ? AND role IN (SELECT value FROM json_each(?))"
             " AND COALESCE(last_seen_at, created_at) < ? ORDER BY id",
             (city_id, json.dumps(list(roles)), seen_before),
         )
+        return cast(list[UnusedAccount], rows)
 
     def mark_warned(self, account_ids: Sequence[int], now: float) -> None:
         self.executemany(
@@ -126,7 +131,7 @@ class Retention(Posts):
         assert table in ("connections", "call_people", "accounts")
         self.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids])
 
-    def purge_inbox(self, city_id: int, before: float) -> tuple[int, int]:
+    def purge_inbox(self, city_id: int, before: float) -> InboxPurge:
         """Inside a write: notifications, and e-mails sent or given up, older than that
         time, of the city's accounts; how many of each."""
         accounts = "account_id IN (SELECT id FROM accounts WHERE city_id = ?)"
@@ -136,7 +141,7 @@ class Retention(Posts):
         mails = self.execute(
             f"DELETE FROM outbox WHERE created_at < ? AND {accounts}", (before, city_id)
         ).rowcount
-        return notifications, mails
+        return InboxPurge(notifications, mails)
 
     def purge_audit(self, city_id: int, before: float) -> int:
         """Inside a write: audit and access-log entries older than that time (the triggers

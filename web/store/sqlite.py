@@ -98,6 +98,15 @@ class SQLiteDatabase:
         """Changes whenever another connection commits (cheap: no disk read)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def tables_referencing(self, table: str, column: str) -> list[str]:
+        """Tables whose ``column`` is a foreign key to ``table``, by name."""
+        rows = self.conn.execute(
+            "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f"
+            ' WHERE m.type = \'table\' AND f."table" = ? AND f."from" = ? ORDER BY m.name',
+            (table, column),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     # -- schema ------------------------------------------------------------------------
 
     def prepare(self) -> None:
