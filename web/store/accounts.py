@@ -19,12 +19,12 @@ class Accounts(Notifications):
         columns = ["city_id", "created_at", *fields]
         values = [city_id, time.time(), *fields.values()]
         with self.write():
-            cursor = self.execute(
+            account_id = self.insert(
                 f"INSERT INTO accounts ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' for _ in columns)})",
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 values,
             )
-        return int(cursor.lastrowid or 0)
+        return account_id
 
     def account(self, account_id: int) -> Account | None:
         return _decode_account(
@@ -56,11 +56,12 @@ class Accounts(Notifications):
 
     def create_token(self, account_id: int, token_hash: str) -> int:
         with self.write():
-            cursor = self.execute(
-                "INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)",
+            token_id = self.insert(
+                "INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)"
+                " RETURNING id",
                 (account_id, token_hash, time.time()),
             )
-        return int(cursor.lastrowid or 0)
+        return token_id
 
     def account_by_token(self, token_hash: str) -> Account | None:
         row = self.one(

@@ -34,12 +34,12 @@ class Alerts(Notifications):
             ).fetchone()[0]
             if held >= at_most:
                 return None
-            cursor = self.execute(
+            subscription_id = self.insert(
                 f"INSERT INTO alert_subscriptions ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' for _ in columns)})",
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 [city_id, account_id, time.time(), *fields.values()],
             )
-        return int(cursor.lastrowid or 0)
+        return subscription_id
 
     def subscription(self, subscription_id: int) -> Subscription | None:
         row = self.one("SELECT * FROM alert_subscriptions WHERE id = ?", (subscription_id,))

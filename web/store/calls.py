@@ -56,12 +56,11 @@ class Calls(Notifications):
         fields = {**fields, "needs": json.dumps(fields.get("needs", []))}
         columns = ["city_id", "created_by", "created_at", "updated_at", *fields]
         with self.write():
-            cursor = self.execute(
+            person_id = self.insert(
                 f"INSERT INTO call_people ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' for _ in columns)})",
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 [city_id, author_id, now, now, *fields.values()],
             )
-            person_id = int(cursor.lastrowid or 0)
             self._log_call_access(city_id, author_id, "create", person_id)
         return person_id
 
@@ -104,13 +103,13 @@ class Calls(Notifications):
         self, city_id: int, person_id: int, author_id: int, outcome: str, notes: str
     ) -> int:
         with self.write():
-            cursor = self.execute(
+            call_id = self.insert(
                 "INSERT INTO calls (person_id, recorded_by, outcome, notes, called_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (person_id, author_id, outcome, notes, time.time()),
             )
             self._log_call_access(city_id, author_id, "record call", person_id)
-        return int(cursor.lastrowid or 0)
+        return call_id
 
     def calls_of(self, person_id: int) -> list[Call]:
         """Read by the same requests that logged their read of the person."""

@@ -24,9 +24,9 @@ class Cities(Queries):
         premoderation: bool = False,
     ) -> int:
         with self.write():
-            cursor = self.execute(
+            city_id = self.insert(
                 "INSERT INTO cities (slug, name, boundary, languages, premoderation, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     slug,
                     name,
@@ -36,7 +36,6 @@ class Cities(Queries):
                     time.time(),
                 ),
             )
-            city_id = int(cursor.lastrowid or 0)
             self.executemany(
                 "INSERT INTO categories (city_id, slug, fr, en, icon, remote, position)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

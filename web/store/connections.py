@@ -23,12 +23,12 @@ class Connections(Queries):
     def create_connection(self, post_id: int, requester_id: int, message: str) -> int:
         now = time.time()
         with self.write():
-            cursor = self.execute(
+            connection_id = self.insert(
                 "INSERT INTO connections (post_id, requester_id, message, status, created_at,"
-                " updated_at) VALUES (?, ?, ?, 'requested', ?, ?)",
+                " updated_at) VALUES (?, ?, ?, 'requested', ?, ?) RETURNING id",
                 (post_id, requester_id, message, now, now),
             )
-        return int(cursor.lastrowid or 0)
+        return connection_id
 
     def has_open_connection(self, post_id: int, requester_id: int) -> bool:
         row = self.execute(

@@ -32,9 +32,6 @@ class Cursor(Protocol):
     @property
     def rowcount(self) -> int: ...
 
-    @property
-    def lastrowid(self) -> int | None: ...
-
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
@@ -127,7 +124,13 @@ class Queries:
     def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> Cursor:
         return self.database.executemany(sql, params)
 
-    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+    def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an ``INSERT ... RETURNING id`` of one row; its id (no ``lastrowid``: not
+        every driver has one)."""
+        rows = self.database.execute(sql, params).fetchall()
+        return int(rows[0][0])
+
+    def one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
         return self.database.one(sql, params)
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:

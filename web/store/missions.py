@@ -19,13 +19,13 @@ class Missions(Notifications):
         """The mission and the notices to the volunteers around it, in one transaction."""
         columns = ["city_id", "account_id", "created_at", "notified", *fields]
         with self.write():
-            cursor = self.execute(
+            mission_id = self.insert(
                 f"INSERT INTO missions ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' for _ in columns)})",
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 [city_id, account_id, time.time(), len(notices), *fields.values()],
             )
             self.add_notifications(notices)
-        return int(cursor.lastrowid or 0)
+        return mission_id
 
     _MISSION = """SELECT m.*, a.display_name AS association_name,
         (SELECT COUNT(*) FROM mission_answers WHERE mission_id = m.id AND answer = 'yes')

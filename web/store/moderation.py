@@ -44,12 +44,12 @@ class Moderation(Posts, Notifications):
     def report_post(self, post_id: int, reporter_id: int, reason: str) -> int | None:
         """A new open report; None if this reporter already has one open on the post."""
         with self.write():
-            cursor = self.execute(
+            rows = self.execute(
                 "INSERT INTO reports (post_id, reporter_id, reason, created_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (post_id, reporter_id, reason, time.time()),
-            )
-        return int(cursor.lastrowid or 0) if cursor.rowcount == 1 else None
+            ).fetchall()
+        return int(rows[0][0]) if rows else None
 
     def moderation_queue(self, city_id: int, limit: int) -> list[QueuedPost]:
         """Pending, reported (open reports) and flagged (open flag) posts of the city,

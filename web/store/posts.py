@@ -38,12 +38,11 @@ class Posts(Queries):
         fields.setdefault("updated_at", now)
         columns = ["city_id", *fields]
         with self.write():
-            cursor = self.execute(
+            post_id = self.insert(
                 f"INSERT INTO posts ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' for _ in columns)})",
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 [city_id, *fields.values()],
             )
-            post_id = int(cursor.lastrowid or 0)
             if relayed is not None:
                 self.execute(
                     "INSERT INTO relayed_posts (post_id, agent_id, name, phone, consent_text,"
@@ -60,12 +59,12 @@ class Posts(Queries):
         with self.write():
             for fields in rows:
                 columns = ["city_id", *fields]
-                cursor = self.execute(
+                post_id = self.insert(
                     f"INSERT INTO posts ({', '.join(columns)})"
-                    f" VALUES ({', '.join('?' for _ in columns)})",
+                    f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                     [city_id, *fields.values()],
                 )
-                self.log_change(city_id, int(cursor.lastrowid or 0), "upsert")
+                self.log_change(city_id, post_id, "upsert")
                 count += 1
         return count
 
