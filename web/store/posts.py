@@ -1,0 +1,223 @@
+"""Posts and the change log that feeds every worker's index."""
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from web.store.database import Queries
+from web.store.rows import (
+    CategoryCount,
+    Change,
+    ExpiringPost,
+    IndexableRow,
+    Post,
+    PublicPost,
+    RelayedPost,
+)
+
+POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
+    p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
+    a.poster_type, a.display_name AS poster_name,
+    a.role = 'association' AND a.verification = 'approved' AS poster_verified,
+    EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
+_OWNER_COLUMNS = "p.address, p.lat, p.lon"
+
+
+class Posts(Queries):
+    """Posts and the change log that feeds every worker's index."""
+
+    # -- posts ---------------------------------------------------------------------------
+
+    def create_post(
+        self, city_id: int, relayed: Mapping[str, Any] | None = None, **fields: Any
+    ) -> int:
+        """A new post; ``relayed`` (``web.relay``) records, in the same transaction, whom
+        an agent posts for."""
+        now = time.time()
+        fields.setdefault("created_at", now)
+        fields.setdefault("updated_at", now)
+        columns = ["city_id", *fields]
+        with self.write():
+            post_id = self.insert(
+                f"INSERT INTO posts ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+                [city_id, *fields.values()],
+            )
+            if relayed is not None:
+                self.execute(
+                    "INSERT INTO relayed_posts (post_id, agent_id, name, phone, consent_text,"
+                    " consent_at) VALUES (:post_id, :agent_id, :name, :phone, :consent_text,"
+                    " :consent_at)",
+                    {"post_id": post_id, **relayed},
+                )
+            self.log_change(city_id, post_id, "upsert")
+        return post_id
+
+    def create_posts(self, city_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Bulk insert (the demo), one transaction; returns how many."""
+        count = 0
+        with self.write():
+            for fields in rows:
+                columns = ["city_id", *fields]
+                post_id = self.insert(
+                    f"INSERT INTO posts ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+                    [city_id, *fields.values()],
+                )
+                self.log_change(city_id, post_id, "upsert")
+                count += 1
+        return count
+
+    def update_post(self, city_id: int, post_id: int, **fields: Any) -> None:
+        fields["updated_at"] = time.time()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.write():
+            self.execute(
+                f"UPDATE posts SET {assignments} WHERE id = ? AND city_id = ?",
+                [*fields.values(), post_id, city_id],
+            )
+            self.log_change(city_id, post_id, "upsert")
+
+    def delete_post(self, city_id: int, post_id: int) -> None:
+        with self.write():
+            self.execute("DELETE FROM posts WHERE id = ? AND city_id = ?", (post_id, city_id))
+            self.log_change(city_id, post_id, "delete")
+
+    def delete_account(self, account_id: int) -> None:
+        """The account, its posts, tokens and connections; its posts leave every index."""
+        with self.write():
+            for row in self.execute(
+                "SELECT city_id, id FROM posts WHERE account_id = ?", (account_id,)
+            ).fetchall():
+                self.log_change(row[0], row[1], "delete")
+            self.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def log_change(self, city_id: int, post_id: int, op: str) -> None:
+        self.execute(
+            "INSERT INTO change_log (city_id, post_id, op) VALUES (?, ?, ?)", (city_id, post_id, op)
+        )
+
+    def post(self, city_id: int, post_id: int) -> Post | None:
+        """A post with its owner-only columns (callers decide what to show)."""
+        row = self.one(
+            f"SELECT {POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
+            " JOIN accounts a ON a.id = p.account_id WHERE p.id = ? AND p.city_id = ?",
+            (post_id, city_id),
+        )
+        return cast(Post | None, row)
+
+    def visible_posts(
+        self, city_id: int, post_ids: Sequence[int], now: float
+    ) -> dict[int, PublicPost]:
+        """Public columns of those posts that are published and unexpired, by id."""
+        if not post_ids:
+            return {}
+        rows = self.all(
+            # NOT INDEXED: look the ids up by rowid, never scan the city's index.
+            f"SELECT {POST_COLUMNS} FROM posts p NOT INDEXED"
+            " JOIN accounts a ON a.id = p.account_id"
+            " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            f" AND p.id IN ({', '.join('?' for _ in post_ids)})",
+            (city_id, now, *post_ids),
+        )
+        return {row["id"]: cast(PublicPost, row) for row in rows}
+
+    def account_posts(self, account_id: int) -> list[Post]:
+        rows = self.all(
+            f"SELECT {POST_COLUMNS}, {_OWNER_COLUMNS} FROM posts p"
+            " JOIN accounts a ON a.id = p.account_id WHERE p.account_id = ?"
+            " ORDER BY p.created_at DESC, p.id DESC",
+            (account_id,),
+        )
+        return cast(list[Post], rows)
+
+    def indexable_posts(self, city_id: int, now: float) -> list[IndexableRow]:
+        """``(id, public_lat, public_lon, category, kind, created_at, precision, expires_at)``
+        of the published, unexpired posts: what an index is built from."""
+        rows: list[IndexableRow] = self.execute(
+            "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
+            " FROM posts WHERE city_id = ? AND status = 'published' AND expires_at > ?",
+            (city_id, now),
+        ).fetchall()
+        return rows
+
+    def indexable_post(self, post_id: int, now: float) -> IndexableRow | None:
+        row: IndexableRow | None = self.execute(
+            "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
+            " FROM posts WHERE id = ? AND status = 'published' AND expires_at > ?",
+            (post_id, now),
+        ).fetchone()
+        return row
+
+    def last_change(self, city_id: int) -> int:
+        row = self.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM change_log WHERE city_id = ?", (city_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def changes_since(self, city_id: int, seq: int) -> list[Change]:
+        """``(seq, post_id, op)`` after ``seq``, oldest first."""
+        rows = self.execute(
+            "SELECT seq, post_id, op FROM change_log WHERE city_id = ? AND seq > ? ORDER BY seq",
+            (city_id, seq),
+        ).fetchall()
+        return [Change(*row) for row in rows]
+
+    def stats(self, city_id: int, now: float) -> list[CategoryCount]:
+        """Live posts by category and kind (connection counts are for the city's agents)."""
+        rows = self.all(
+            "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
+            " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
+            (city_id, now),
+        )
+        return cast(list[CategoryCount], rows)
+
+    # -- posts on behalf of someone (web.relay) -----------------------------------------
+
+    def relayed_posts(self, agent_id: int) -> list[RelayedPost]:
+        rows = self.all(
+            "SELECT r.post_id, p.title, p.status, r.name, r.phone, r.consent_text,"
+            " r.consent_at FROM relayed_posts r JOIN posts p ON p.id = r.post_id"
+            " WHERE r.agent_id = ? ORDER BY r.consent_at DESC",
+            (agent_id,),
+        )
+        return cast(list[RelayedPost], rows)
+
+    # -- expiry reminders (web.expiry) -----------------------------------------------------
+
+    def take_expiring_posts(self, now: float, until: float) -> list[ExpiringPost]:
+        """Inside a write: published posts expiring in ``(now, until]`` whose poster was not
+        yet reminded of that expiry date, with the poster's e-mail and the city's slug;
+        they are marked reminded."""
+        rows = self.all(
+            "SELECT p.id, p.city_id, p.title, p.expires_at, p.account_id, a.email,"
+            " c.slug AS city FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " JOIN cities c ON c.id = p.city_id WHERE p.status = 'published'"
+            " AND p.expires_at > ? AND p.expires_at <= ? AND NOT EXISTS (SELECT 1 FROM"
+            " post_reminders r WHERE r.post_id = p.id AND r.expires_at = p.expires_at)"
+            " ORDER BY p.expires_at, p.id",
+            (now, until),
+        )
+        self.executemany(
+            "INSERT OR REPLACE INTO post_reminders (post_id, expires_at, reminded_at)"
+            " VALUES (?, ?, ?)",
+            [(row["id"], row["expires_at"], now) for row in rows],
+        )
+        return cast(list[ExpiringPost], rows)
+
+    # -- escalation (web.escalation) --------------------------------------------------------
+
+    def unanswered_requests(
+        self, city_id: int, posted_before: float, now: float, limit: int
+    ) -> list[PublicPost]:
+        """Published, unexpired requests posted before that time that nobody contacted,
+        oldest first: computed at each read, so the queue is never stale."""
+        rows = self.all(
+            f"SELECT {POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " AND p.kind = 'request' AND p.created_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.post_id = p.id)"
+            " ORDER BY p.created_at, p.id LIMIT ?",
+            (city_id, now, posted_before, limit),
+        )
+        return cast(list[PublicPost], rows)
