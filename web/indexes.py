@@ -13,14 +13,17 @@ Expired posts leave the index when their time comes (a heap of expiry times chec
 before each search), so a page never comes back short because of them."""
 
 import heapq
+import os
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from flask import current_app
 
 from matcher import Index, Match, Post, Region
+from web.http.problems import Problem
 from web.store import Store
 
 _ROW_ID, _ROW_LAT, _ROW_LON, _ROW_CATEGORY, _ROW_KIND, _ROW_CREATED = range(6)
@@ -176,3 +179,22 @@ def _index_of(rows: list[tuple]) -> Index:
         np.array(columns[_ROW_KIND], dtype=object),
         np.array(columns[_ROW_CREATED], dtype=np.float64),
     )
+
+
+_INDEXES_LOCK = threading.Lock()
+
+
+def this_process() -> Indexes:
+    """This process's city indexes (made after a fork: never shared between workers)."""
+    key = f"voisinage.indexes.{os.getpid()}"
+    with _INDEXES_LOCK:
+        if key not in current_app.extensions:
+            current_app.extensions[key] = Indexes(current_app.config["DATABASE"])
+        return current_app.extensions[key]  # type: ignore[no-any-return]
+
+
+def city_index(slug: str) -> CityIndex:
+    try:
+        return this_process().run(slug, lambda city: city)  # type: ignore[no-any-return]
+    except UnknownCity:
+        raise Problem(404, "Not found", f"no city {slug!r}", [("city", "unknown city")]) from None

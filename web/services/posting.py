@@ -1,0 +1,85 @@
+import time
+from typing import Any
+
+from flask import current_app
+
+from web.http import auth, schemas
+from web.http.problems import Problem, invalid
+from web.indexes import CityIndex, city_index
+from web.services import geocode
+from web.store import current as store
+
+CITYWIDE_RADIUS_M = 50_000.0  # remote categories: the engine's widest circle
+
+
+CONSENT_TEXT = (
+    "J'accepte que mon adresse e-mail et/ou mon téléphone, selon mes choix, soient montrés "
+    "aux personnes dont j'accepte la demande de mise en relation. / I agree that my e-mail "
+    "and/or phone, as I choose, be shown to the people whose connection request I accept."
+)
+
+
+def known_categories(city: CityIndex, slugs: list[str]) -> list[str]:
+    for slug in slugs:
+        if slug not in city.category_slugs:
+            raise invalid("category", f"unknown category {slug!r}; see the categories endpoint")
+    return sorted(set(slugs))
+
+
+def geocode_in(city: CityIndex, text: str, limit: int) -> list[geocode.Address]:
+    base_url = current_app.config["GEOCODER_URL"]
+    if not base_url:
+        return geocode.search_embedded(store(), city.city["id"], text, limit)
+    try:
+        return geocode.search_remote(
+            base_url, text, limit, current_app.config["GEOCODER_TIMEOUT_S"]
+        )
+    except geocode.GeocoderUnavailable as error:
+        raise Problem(502, "Geocoder unavailable", str(error)) from None
+
+
+def address_point(city: CityIndex, text: str) -> tuple[float, float]:
+    found = geocode_in(city, text, 1)
+    if not found:
+        raise invalid("address", f"no address found for {text!r}")
+    return found[0].lat, found[0].lon
+
+
+def place_in_city(
+    index: CityIndex,
+    address: str | None,
+    lat: float | None,
+    lon: float | None,
+    home: tuple[float, float, str] | None = None,
+) -> tuple[float, float, str]:
+    """``(lat, lon, address text)`` given by an address or by lat and lon, else ``home``;
+    inside the city, or 422 naming the field at fault."""
+    if (lat is None) != (lon is None):
+        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
+    if lat is not None and address is not None:
+        raise invalid("address", "give lat/lon or address, not both")
+    if address is not None:
+        (lat, lon), params = address_point(index, address), ["address"]
+    elif lat is not None and lon is not None:
+        params, address = ["lat", "lon"], ""
+    elif home is not None:
+        (lat, lon, address), params = home, ["lat", "lon"]
+    else:
+        raise invalid("address", "give the address (or lat and lon)")
+    if not index.region.contains(lat, lon):
+        message = f"this place is outside {index.city['name']}"
+        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
+    return lat, lon, address
+
+
+def post_for(city: str, post_id: int) -> tuple[CityIndex, dict[str, Any], bool, bool]:
+    """``(city, row, owned, moderated)``: 404 unless the caller may see the post."""
+    index = city_index(city)
+    row = store().post(index.city["id"], post_id) if post_id <= schemas.INT64_MAX else None
+    account = auth.current_account()
+    owned = bool(row and account and row["account_id"] == account["id"])
+    moderated = bool(account and auth.may_moderate(account, index.city["id"]))
+    public = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
+    if row is None or not (public or owned or moderated):
+        raise Problem(404, "Not found", f"no post {post_id} in {city}", [("post_id", "unknown")])
+    return index, row, owned, moderated
