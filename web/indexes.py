@@ -16,13 +16,14 @@ import heapq
 import os
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from flask import current_app
 
-from matcher import Index, Match, Post, Region
+from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
 from web.store import Store
 
@@ -55,13 +56,29 @@ class CityIndex:
     def category_slugs(self) -> frozenset[str]:
         return frozenset(c["slug"] for c in self.categories)
 
-    def search(self, *, building_only: bool, **query: Any) -> list[Match]:
-        return (self.building if building_only else self.everything).search(**query)
+    def search(
+        self,
+        lat: float,
+        lon: float,
+        radius_m: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 20,
+        before: tuple[float, int] | None = None,
+        building_only: bool = False,
+    ) -> list[Match]:
+        """``matcher.Index.search`` over the city's posts, or over those published at
+        building precision alone (a ``building`` scale shows nothing coarser)."""
+        index = self.building if building_only else self.everything
+        return index.search(
+            lat, lon, radius_m, category=category, kind=kind, limit=limit, before=before
+        )
 
     def within_box(self, *args: Any, **query: Any) -> list[Match]:
         return self.everything.within_box(*args, **query)
 
-    def _put(self, row: tuple) -> None:
+    def _put(self, row: tuple[Any, ...]) -> None:
         post = Post(
             id=row[_ROW_ID],
             lat=row[_ROW_LAT],
@@ -167,7 +184,7 @@ class Indexes:
             self._cities.pop(slug, None)
 
 
-def _index_of(rows: list[tuple]) -> Index:
+def _index_of(rows: list[tuple[Any, ...]]) -> Index:
     if not rows:
         return Index()
     columns = list(zip(*rows, strict=True))
@@ -193,8 +210,13 @@ def this_process() -> Indexes:
         return current_app.extensions[key]  # type: ignore[no-any-return]
 
 
+def unknown_city(slug: str) -> Problem:
+    return Problem(404, "Not found", f"no city {slug!r}", [("city", "unknown city")])
+
+
 def city_index(slug: str) -> CityIndex:
+    """The city's index, caught up with the change log (404 for an unknown city)."""
     try:
         return this_process().run(slug, lambda city: city)  # type: ignore[no-any-return]
     except UnknownCity:
-        raise Problem(404, "Not found", f"no city {slug!r}", [("city", "unknown city")]) from None
+        raise unknown_city(slug) from None

@@ -18,22 +18,22 @@ bp = Blueprint("calls", __name__)
 
 
 class PersonCreate(schemas.Body):
-    name: schemas.line(1, 120)
+    name: schemas.TitleLine
     phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")]
-    address: schemas.line(1, 200) | None = None
+    address: schemas.AddressLine | None = None
     lat: schemas.Latitude | None = None
     lon: schemas.Longitude | None = None
     needs: Annotated[list[schemas.Slug], Field(max_length=20)] = Field(default_factory=list)
-    notes: schemas.text(0, 2000) = ""
+    notes: schemas.LongText = ""
     consent_on: date = Field(description="the day the person agreed to be called")
 
 
 class PersonPatch(schemas.Body):
-    name: schemas.line(1, 120) | None = None
+    name: schemas.TitleLine | None = None
     phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")] | None = None
-    address: schemas.line(1, 200) | None = None
+    address: schemas.AddressLine | None = None
     needs: Annotated[list[schemas.Slug], Field(max_length=20)] | None = None
-    notes: schemas.text(0, 2000) | None = None
+    notes: schemas.LongText | None = None
 
 
 class VolunteersQuery(schemas.Query):
@@ -47,7 +47,7 @@ class Assignment(schemas.Body):
 
 class CallRecord(schemas.Body):
     outcome: Outcome
-    notes: schemas.text(0, 2000) = ""
+    notes: schemas.LongText = ""
 
 
 class VolunteerView(BaseModel):
@@ -160,7 +160,7 @@ def _volunteer_view(row: dict[str, Any] | None) -> dict[str, Any] | None:
     return {name: row[name] for name in ("id", "display_name", "phone", "email")}
 
 
-def _person_view(row: dict[str, Any], calls: list[dict[str, Any]] | None = None) -> dict:
+def _person_view(row: dict[str, Any], calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     view = {
         "id": row["id"],
         "name": row["name"],

@@ -56,7 +56,7 @@ def geocode_address(city: str) -> Response:
     query = parse_query(schemas.GeocodeQuery)
     index = city_index(city)
     anonymous_search_limit()
-    found = geocode_in(index, query.q, query.limit)
+    found = geocode_in(index.city["id"], query.q, query.limit)
     body = {"type": "FeatureCollection", "features": [a.feature() for a in found], "query": query.q}
     return json_answer(body, mimetype=GEOJSON)
 

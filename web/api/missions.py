@@ -19,10 +19,10 @@ bp = Blueprint("missions", __name__)
 
 
 class MissionCreate(schemas.Body):
-    title: schemas.line(1, 120)
-    description: schemas.text(0, 2000) = ""
+    title: schemas.TitleLine
+    description: schemas.LongText = ""
     starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, in the future")
-    address: schemas.line(1, 200) | None = None
+    address: schemas.AddressLine | None = None
     lat: schemas.Latitude | None = None
     lon: schemas.Longitude | None = None
     radius_m: Annotated[float, Field(ge=100, le=20_000, allow_inf_nan=False)] = 2000

@@ -16,12 +16,12 @@ bp = Blueprint("moderation", __name__)
 
 
 class ReportBody(schemas.Body):
-    reason: schemas.text(1, 500) = Field(description="why this post breaks the rules")
+    reason: schemas.Reason = Field(description="why this post breaks the rules")
 
 
 class ActionBody(schemas.Body):
     action: Action
-    reason: schemas.text(0, 500) = Field("", description="required to hide or warn")
+    reason: schemas.OptionalReason = Field("", description="required to hide or warn")
 
 
 class RoleBody(schemas.Body):

@@ -290,7 +290,7 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     ]
 
 
-def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict]:
+def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
     schema = components[model.__name__]
     required = set(schema.get("required", []))
     parameters = []

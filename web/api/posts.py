@@ -148,10 +148,10 @@ def patch_post(city: str, post_id: int) -> Response:
     if changes:
         store().update_post(index.city["id"], post_id, **changes)
     if body.title is not None or body.body is not None:
-        row = store().post(index.city["id"], post_id)
-        moderation.screen(post_id, row["title"], row["body"])  # type: ignore[index]
-    row = store().post(index.city["id"], post_id)
-    return json_answer(feature(row, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
+        changed = store().post(index.city["id"], post_id)
+        moderation.screen(post_id, changed["title"], changed["body"])  # type: ignore[index]
+    after = store().post(index.city["id"], post_id)
+    return json_answer(feature(after, index.remote_categories, owned=owned), mimetype=GEOJSON)  # type: ignore[arg-type]
 
 
 @bp.delete("/<city>/posts/<int:post_id>")

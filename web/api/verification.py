@@ -15,7 +15,7 @@ bp = Blueprint("verification", __name__)
 
 class Decision(schemas.Body):
     decision: Literal["approve", "refuse"]
-    reason: schemas.text(0, 500) = Field("", description="told to the applicant")
+    reason: schemas.OptionalReason = Field("", description="told to the applicant")
 
 
 class Applicant(BaseModel):

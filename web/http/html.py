@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -107,7 +109,7 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def page_context() -> dict:
+def page_context() -> dict[str, Any]:
     lang = str(get_locale() or "fr")
     other = "en" if lang == "fr" else "fr"
     return {
@@ -139,7 +141,7 @@ def city_or_404(city: str) -> str:
     return city
 
 
-def page_error(error: HTTPException):
+def page_error(error: HTTPException) -> ResponseReturnValue:
     """A page saying what went wrong, in the page language, with the way back."""
     if error.code != 404:
         return error

@@ -4,6 +4,7 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 
 from web.http.problems import Problem
+from web.http.schemas import PAIRING_ERROR
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,10 +38,16 @@ def parse_body(model: type[M]) -> M:
 def _validation_problem(error: ValidationError, query: bool = False) -> Problem:
     """422 naming each parameter: the query parameter, or the body field's dotted path."""
     errors = []
+    parts = []
     for item in error.errors(include_url=False, include_input=False):
-        loc = item["loc"][:1] if query else item["loc"]
-        param = ".".join(str(part) for part in loc) or "body"
         message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == PAIRING_ERROR:  # a rule over several parameters names one
+            param = str(item.get("ctx", {})["param"])
+            parts.append(message)
+        else:
+            loc = item["loc"][:1] if query else item["loc"]
+            param = ".".join(str(part) for part in loc) or "body"
+            parts.append(f"{param}: {message}")
         errors.append((param, message))
-    detail = "; ".join(f"{param}: {message}" for param, message in errors)
+    detail = "; ".join(parts)
     return Problem(422, "Invalid parameter", detail, errors)

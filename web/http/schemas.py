@@ -19,8 +19,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 from pydantic.json_schema import models_json_schema
+from pydantic_core import PydanticCustomError
 
 Kind = Literal["offer", "request"]
 PrecisionName = Literal["building", "street", "neighbourhood"]
@@ -32,6 +34,7 @@ ConnectionStatus = Literal["requested", "accepted", "declined", "done"]
 
 SCALE_RADIUS_M = {"building": 30, "street": 250, "neighbourhood": 1000, "district": 3000}
 MAX_RADIUS_M = 50_000
+PAIRING_ERROR = "pairing"  # the type of the errors of rules over several parameters
 INT64_MAX = 2**63 - 1
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -49,15 +52,6 @@ def _plain_text(value: str) -> str:
     return value
 
 
-def text(min_length: int, max_length: int) -> Any:
-    """A plain-text field, whitespace stripped, of ``min_length..max_length`` characters."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_plain_text),
-    ]
-
-
 def _without_bidi_controls(value: Any) -> Any:
     return _BIDI_CONTROL.sub("", value) if isinstance(value, str) else value
 
@@ -68,15 +62,24 @@ def _one_line(value: str) -> str:
     return value
 
 
-def line(min_length: int, max_length: int) -> Any:
-    """A one-line plain-text field (see the module's docstring)."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        BeforeValidator(_without_bidi_controls),  # runs first: the length counts what is kept
-        AfterValidator(_plain_text),
-        AfterValidator(_one_line),
-    ]
+def _limits(min_length: int, max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+_PLAIN = AfterValidator(_plain_text)
+_NO_BIDI = BeforeValidator(_without_bidi_controls)  # runs first: the length counts what is kept
+_ONE_LINE = AfterValidator(_one_line)
+
+# Plain-text fields, whitespace stripped, of min..max characters (types, so that mypy and
+# pydantic read the same thing). "Line" fields are one line (see the module's docstring).
+SearchText = Annotated[str, _limits(1, 200), _PLAIN]
+LongText = Annotated[str, _limits(0, 2000), _PLAIN]
+Message = Annotated[str, _limits(1, 1000), _PLAIN]
+Reason = Annotated[str, _limits(1, 500), _PLAIN]
+OptionalReason = Annotated[str, _limits(0, 500), _PLAIN]
+ShortLine = Annotated[str, _limits(1, 80), _NO_BIDI, _PLAIN, _ONE_LINE]
+TitleLine = Annotated[str, _limits(1, 120), _NO_BIDI, _PLAIN, _ONE_LINE]
+AddressLine = Annotated[str, _limits(1, 200), _NO_BIDI, _PLAIN, _ONE_LINE]
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
@@ -88,6 +91,12 @@ Email = Annotated[
     AfterValidator(_plain_text),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[+0-9 ().-]{0,30}$")]
+
+
+def paired(param: str, message: str) -> PydanticCustomError:
+    """A rule over several parameters, raised by a model validator, naming ``param`` (the
+    422 names it: ``web.http.parsing``)."""
+    return PydanticCustomError(PAIRING_ERROR, message, {"param": param})
 
 
 class Query(BaseModel):
@@ -106,7 +115,7 @@ class MatchQuery(Query):
 
     lat: Latitude | None = Field(None, description="search centre latitude (with lon)")
     lon: Longitude | None = Field(None, description="search centre longitude (with lat)")
-    address: line(1, 200) | None = Field(None, description="free text, geocoded (first result)")
+    address: AddressLine | None = Field(None, description="free text, geocoded (first result)")
     radius: Annotated[float, Field(ge=1, le=MAX_RADIUS_M, allow_inf_nan=False)] | None = Field(
         None, description="metres, 1..50000 (or scale)"
     )
@@ -122,6 +131,23 @@ class MatchQuery(Query):
         None, description="next_cursor of the previous page"
     )
 
+    @model_validator(mode="after")
+    def _one_place_one_size(self) -> "MatchQuery":
+        """lat with lon, or an address (not both); a radius or a scale (not both)."""
+        if (self.lat is None) != (self.lon is None):
+            raise paired("lon" if self.lon is None else "lat", "lat and lon go together")
+        if self.lat is not None and self.address is not None:
+            raise paired("address", "give lat/lon or address, not both")
+        if self.lat is None and self.address is None:
+            raise paired("lat", "give lat and lon, or address")
+        if self.radius is not None and self.scale is not None:
+            raise paired("scale", "give radius or scale, not both")
+        return self
+
+    @property
+    def radius_m(self) -> float:
+        return float(self.radius or SCALE_RADIUS_M[self.scale or "street"])
+
 
 class BoxQuery(Query):
     """``GET /<city>/posts?bbox=west,south,east,north``: posts in a map viewport."""
@@ -135,7 +161,7 @@ class BoxQuery(Query):
 
 
 class GeocodeQuery(Query):
-    q: text(1, 200)
+    q: SearchText
     limit: Annotated[int, Field(ge=1, le=20)] = 5
 
 
@@ -155,9 +181,9 @@ class LoginBody(Body):
 class AccountCreate(Body):
     email: Email
     password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
-    display_name: line(1, 80)
+    display_name: ShortLine
     poster_type: PosterType = "individual"
-    address: line(1, 200) | None = None
+    address: AddressLine | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
     precision: PrecisionName = "street"
@@ -166,7 +192,7 @@ class AccountCreate(Body):
 
 
 class AccountPatch(Body):
-    display_name: line(1, 80) | None = None
+    display_name: ShortLine | None = None
     phone: Phone | None = None
     precision: PrecisionName | None = None
     consent: Consent | None = None
@@ -181,7 +207,7 @@ class AccountPatch(Body):
 class OnBehalfOf(Body):
     """Who an agent posts for (``web.relay``); never shown publicly."""
 
-    name: line(1, 120)
+    name: TitleLine
     consent: Literal[True] = Field(description="the person agreed; must be true")
     phone: Phone = ""
     exact_address: bool = Field(
@@ -192,11 +218,11 @@ class OnBehalfOf(Body):
 class PostCreate(Body):
     kind: Kind
     category: Slug
-    title: line(1, 120)
-    body: text(0, 2000) = ""
+    title: TitleLine
+    body: LongText = ""
     lat: Latitude | None = None
     lon: Longitude | None = None
-    address: line(1, 200) | None = None
+    address: AddressLine | None = None
     precision: PrecisionName | None = Field(None, description="default: the account's")
     on_behalf_of: OnBehalfOf | None = Field(
         None, description="agents only: post for someone who phoned; contacts reach the agent"
@@ -204,8 +230,8 @@ class PostCreate(Body):
 
 
 class PostPatch(Body):
-    title: line(1, 120) | None = None
-    body: text(0, 2000) | None = None
+    title: TitleLine | None = None
+    body: LongText | None = None
     category: Slug | None = None
     kind: Kind | None = None
     precision: PrecisionName | None = None
@@ -216,7 +242,7 @@ class PostPatch(Body):
 
 
 class ContactBody(Body):
-    message: text(1, 1000)
+    message: Message
 
 
 # -- responses -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature
 
@@ -10,7 +11,7 @@ bp = Blueprint("alerts", __name__)
 
 
 @bp.route("/<city>/alerts/unsubscribe/<token>", methods=["GET", "POST"])
-def unsubscribe_link(city: str, token: str):
+def unsubscribe_link(city: str, token: str) -> ResponseReturnValue:
     """The link in every alert e-mail: stops that alert without logging in (POST is the
     RFC 8058 one-click form mail clients use)."""
     html.city_or_404(city)
@@ -25,7 +26,7 @@ def unsubscribe_link(city: str, token: str):
 
 
 @bp.get("/<city>/alerts")
-def alerts_page(city: str):
+def alerts_page(city: str) -> ResponseReturnValue:
     """Create and stop alerts around one's home."""
     return html.render_city_page("alerts.html", city, _strings())
 

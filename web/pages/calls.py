@@ -1,4 +1,5 @@
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from web.http import html
@@ -7,7 +8,7 @@ bp = Blueprint("calls", __name__)
 
 
 @bp.get("/<city>/calls")
-def calls_page(city: str):
+def calls_page(city: str) -> ResponseReturnValue:
     """The social workers' page: the list, a form to add someone, volunteers, calls."""
     return html.render_city_page("calls.html", city, _strings())
 

@@ -1,6 +1,7 @@
 import time
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature
 
 from web.http import html
@@ -11,7 +12,7 @@ bp = Blueprint("expiry", __name__)
 
 
 @bp.route("/<city>/posts/<int:post_id>/renew/<token>", methods=["GET", "POST"])
-def renew_link(city: str, post_id: int, token: str):
+def renew_link(city: str, post_id: int, token: str) -> ResponseReturnValue:
     """The reminder's link: renews the post for another period, without logging in."""
     html.city_or_404(city)
     index_city = store().city(city)

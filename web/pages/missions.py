@@ -1,4 +1,5 @@
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from web.http import html
@@ -7,7 +8,7 @@ bp = Blueprint("missions", __name__)
 
 
 @bp.get("/<city>/missions")
-def missions_page(city: str):
+def missions_page(city: str) -> ResponseReturnValue:
     """Volunteers answer missions near them; associations post missions and see answers."""
     return html.render_city_page("missions.html", city, _strings())
 

@@ -1,4 +1,5 @@
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from web.http import html
@@ -7,7 +8,7 @@ bp = Blueprint("notify", __name__)
 
 
 @bp.get("/<city>/notifications")
-def inbox_page(city: str):
+def inbox_page(city: str) -> ResponseReturnValue:
     """The inbox and the alert subscriptions."""
     return html.render_city_page("notifications.html", city, _strings())
 

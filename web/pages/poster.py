@@ -18,6 +18,7 @@ from web import indexes
 from web.http import html, ratelimit
 from web.http.problems import Problem
 from web.services import notify, posting
+from web.services.search import search
 from web.store import current as store
 
 bp = Blueprint("poster", __name__)
@@ -47,29 +48,22 @@ def qr_svg(payload: str) -> Markup:
 def poster(city: str) -> Response | tuple[str, int] | str:
     """The poster for ``?address=``; without one (or an unknown one), the form to ask."""
     html.city_or_404(city)
-    index = indexes.city_index(city)
+    city_row = store().city(city)
+    if city_row is None:
+        raise indexes.unknown_city(city)
     ratelimit.anonymous_search_limit()
     address = request.args.get("address", "").strip()
     if not address or len(address) > 200:
         return render_template("poster_form.html", city=city, address=address), 422
     try:
-        found = posting.geocode_in(index, address, 1)
+        places = posting.geocode_in(city_row["id"], address, 1)
     except Problem:
-        found = []
-    if not found:
+        places = []
+    if not places:
         return render_template("poster_form.html", city=city, address=address, unknown=True), 422
-    place = found[0]
-    matches = indexes.this_process().run(
-        city,
-        lambda city_index: city_index.search(
-            lat=place.lat,
-            lon=place.lon,
-            radius_m=RADIUS_M,
-            kind=None,
-            limit=POSTS_SHOWN,
-            building_only=False,
-        ),
-    )
+    place = places[0]
+    found = search(city, lat=place.lat, lon=place.lon, radius_m=RADIUS_M, limit=POSTS_SHOWN)
+    index, matches = found.city, found.matches
     rows = store().visible_posts(index.city["id"], [m.id for m in matches], time.time())
     lang = str(get_locale() or "fr")
     labels = {c["slug"]: c.get(lang) or c["fr"] for c in index.categories}

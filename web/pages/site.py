@@ -13,6 +13,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from web.http.html import city_or_404
 
@@ -20,36 +21,36 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     return redirect(url_for("pages.map_page", city=current_app.config["DEFAULT_CITY"]))
 
 
 @bp.get("/<city>/")
-def map_page(city: str):
+def map_page(city: str) -> ResponseReturnValue:
     """Search by address or "around me"; results as a list and on a map."""
     return render_template("map.html", city=city_or_404(city))
 
 
 @bp.get("/<city>/posts/<int:post_id>")
-def post_page(city: str, post_id: int):
+def post_page(city: str, post_id: int) -> ResponseReturnValue:
     return render_template("post.html", city=city_or_404(city), post_id=post_id)
 
 
 @bp.get("/<city>/login")
-def login_page(city: str):
+def login_page(city: str) -> ResponseReturnValue:
     return render_template("login.html", city=city_or_404(city))
 
 
 @bp.get("/<city>/register")
-def register_page(city: str):
+def register_page(city: str) -> ResponseReturnValue:
     return render_template("register.html", city=city_or_404(city))
 
 
 @bp.get("/<city>/me")
-def me_page(city: str):
+def me_page(city: str) -> ResponseReturnValue:
     return render_template("me.html", city=city_or_404(city))
 
 
 @bp.get("/<city>/new")
-def new_post_page(city: str):
+def new_post_page(city: str) -> ResponseReturnValue:
     return render_template("new.html", city=city_or_404(city))

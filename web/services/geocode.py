@@ -66,7 +66,7 @@ def read_ban(path: str | Path) -> Iterator[dict[str, Any]]:
         yield from _rows(csv.DictReader(source, delimiter=";"), path)
 
 
-def _rows(reader: csv.DictReader, path: str | Path) -> Iterator[dict[str, Any]]:
+def _rows(reader: "csv.DictReader[str]", path: str | Path) -> Iterator[dict[str, Any]]:
     missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
     if missing:
         raise ValueError(f"{path}: not a BAN file, missing columns {', '.join(missing)}")

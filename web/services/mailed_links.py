@@ -23,7 +23,12 @@ def _hash(token: str) -> str:
 
 
 def send(
-    account: dict[str, Any], purpose: str, path: str, subject: str, text: str, payload: dict
+    account: dict[str, Any],
+    purpose: str,
+    path: str,
+    subject: str,
+    text: str,
+    payload: dict[str, Any],
 ) -> None:
     """Mail ``account`` a link to ``path`` for ``purpose``; ``text`` holds ``{url}``."""
     token = secrets.token_urlsafe(32)

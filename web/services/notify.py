@@ -41,7 +41,7 @@ def base_url() -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
-def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict | None:
+def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict[str, Any] | None:
     """The e-mail part of a notice for ``account``, or None when no SMTP is configured."""
     if not mail_enabled():
         return None

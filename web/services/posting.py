@@ -26,10 +26,11 @@ def known_categories(city: CityIndex, slugs: list[str]) -> list[str]:
     return sorted(set(slugs))
 
 
-def geocode_in(city: CityIndex, text: str, limit: int) -> list[geocode.Address]:
+def geocode_in(city_id: int, text: str, limit: int) -> list[geocode.Address]:
+    """Addresses matching ``text`` in the city: the embedded BAN table or the geocoder."""
     base_url = current_app.config["GEOCODER_URL"]
     if not base_url:
-        return geocode.search_embedded(store(), city.city["id"], text, limit)
+        return geocode.search_embedded(store(), city_id, text, limit)
     try:
         return geocode.search_remote(
             base_url, text, limit, current_app.config["GEOCODER_TIMEOUT_S"]
@@ -38,8 +39,9 @@ def geocode_in(city: CityIndex, text: str, limit: int) -> list[geocode.Address]:
         raise Problem(502, "Geocoder unavailable", str(error)) from None
 
 
-def address_point(city: CityIndex, text: str) -> tuple[float, float]:
-    found = geocode_in(city, text, 1)
+def address_point(city_id: int, text: str) -> tuple[float, float]:
+    """The first address found for ``text``; 422 naming ``address`` when none is."""
+    found = geocode_in(city_id, text, 1)
     if not found:
         raise invalid("address", f"no address found for {text!r}")
     return found[0].lat, found[0].lon
@@ -59,7 +61,7 @@ def place_in_city(
     if lat is not None and address is not None:
         raise invalid("address", "give lat/lon or address, not both")
     if address is not None:
-        (lat, lon), params = address_point(index, address), ["address"]
+        (lat, lon), params = address_point(index.city["id"], address), ["address"]
     elif lat is not None and lon is not None:
         params, address = ["lat", "lon"], ""
     elif home is not None:

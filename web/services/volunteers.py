@@ -15,7 +15,6 @@ import numpy as np
 
 from matcher import Index, Match
 
-FIRST_RADIUS_M = 250.0
 PAGE = 1000  # the engine's largest page
 
 
@@ -47,18 +46,11 @@ def within(index: Index, lat: float, lon: float, radius_m: float) -> list[Match]
 def nearest(
     rows: list[dict[str, Any]], lat: float, lon: float, radius_m: float, limit: int
 ) -> list[tuple[dict[str, Any], float]]:
-    """The ``limit`` rows nearest to the point within ``radius_m``, nearest first, each
-    with its geodesic distance in metres. The engine orders by time, not distance: the
-    radius doubles from 250 m until ``limit`` are inside, and those are sorted."""
+    """The ``limit`` rows nearest to the point within ``radius_m``, nearest first (equal
+    distances by id), each with its geodesic distance in metres: ``Index.nearest`` over
+    the rows' points (public points: ``web.services.homes`` gives them)."""
     if not rows:
         return []
     by_id = {row["id"]: row for row in rows}
-    index = points_index(rows)
-    search_radius_m = min(FIRST_RADIUS_M, radius_m)
-    while True:
-        found = within(index, lat, lon, search_radius_m)
-        if len(found) >= limit or search_radius_m >= radius_m:
-            break
-        search_radius_m = min(search_radius_m * 2, radius_m)
-    found.sort(key=lambda match: (match.distance_m, match.id))
-    return [(by_id[match.id], match.distance_m) for match in found[:limit]]
+    found = points_index(rows).nearest(lat, lon, limit, radius_m=radius_m)
+    return [(by_id[match.id], match.distance_m) for match in found]
