@@ -4,7 +4,7 @@ Imports go one way, from the top layer down (DESIGN, Architecture):
 
     web (create_app), web.cli, web.api, web.pages, web.testing   routes and commands
     web.services                                                 workflows
-    web.http, web.indexes, web.config                            the kit, per-process state
+    web.http, web.indexes, web.config, web.roles                 the kit, state, rules
     web.store                                                    every SQL statement
     matcher                                                      the engine
 
@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("web.http", 2),
     ("web.indexes", 2),
     ("web.config", 2),
+    ("web.roles", 2),
     ("web.store", 1),
     ("matcher", 0),
     ("web", 5),  # web/__init__.py: create_app

@@ -35,7 +35,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(after_the_write)  # runs after the kit's hooks below, as before
     html.init_app(app)
     caching.register(app)
-    problems.register(app)
+    problems.register(app, page_error=html.page_error)  # every error handler, here
     diskfull.register(app)
     cli.register(app)
     return app

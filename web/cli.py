@@ -17,7 +17,8 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 
 from matcher import Region
-from web.http import auth
+from web.http import auth, schemas
+from web.roles import ROLES
 from web.services import alerts, geocode, notify, retention
 from web.services import demo as demo_city
 from web.services.alerts import digest_text, dispatch
@@ -28,9 +29,7 @@ from web.services.opendata import FILES
 from web.services.retention import purge
 from web.store import Store
 
-ROLES = ("resident", "association", "moderator", "social_worker", "admin")
 POSTER_TYPES = ("individual", "association", "company", "public_body")
-SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"  # as the API's path parameter
 CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.json"
 
 city_group = AppGroup("city", help="Cities.")
@@ -82,7 +81,7 @@ def init_db() -> None:
 @click.option("--premoderation/--no-premoderation", default=False)
 def create_city(slug: str, name: str, boundary_file: str, premoderation: bool) -> None:
     """Create a city with the default categories."""
-    if not re.fullmatch(SLUG_PATTERN, slug) or slug in _reserved_words():
+    if not re.fullmatch(schemas.SLUG_PATTERN, slug) or slug in _reserved_words():
         raise click.ClickException(
             f"{slug!r} cannot be a city slug: use lowercase letters, digits and dashes, "
             f"and none of {', '.join(sorted(_reserved_words()))}"

@@ -16,9 +16,9 @@ import heapq
 import os
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from flask import current_app
@@ -130,8 +130,8 @@ class Indexes:
         version = self._store.data_version()
         if version != self._data_version:
             self._data_version = version
-            for city_index in self._cities.values():
-                self._catch_up(city_index, now)
+            for each in self._cities.values():
+                self._catch_up(each, now)
         city_index = self._cities.get(slug)
         if city_index is None:
             city_index = self._build(slug, now)
@@ -198,16 +198,23 @@ def _index_of(rows: list[tuple[Any, ...]]) -> Index:
     )
 
 
-_INDEXES_LOCK = threading.Lock()
+_PER_PROCESS_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def per_process(name: str, make: Callable[[], T]) -> T:
+    """The app's one ``name`` of this process, made by ``make()`` on first use: made
+    after a fork, never shared between workers (the city indexes, alerts' circles)."""
+    key = f"voisinage.{name}.{os.getpid()}"
+    with _PER_PROCESS_LOCK:
+        if key not in current_app.extensions:
+            current_app.extensions[key] = make()
+        return current_app.extensions[key]  # type: ignore[no-any-return]
 
 
 def this_process() -> Indexes:
-    """This process's city indexes (made after a fork: never shared between workers)."""
-    key = f"voisinage.indexes.{os.getpid()}"
-    with _INDEXES_LOCK:
-        if key not in current_app.extensions:
-            current_app.extensions[key] = Indexes(current_app.config["DATABASE"])
-        return current_app.extensions[key]  # type: ignore[no-any-return]
+    """This process's city indexes."""
+    return per_process("indexes", lambda: Indexes(current_app.config["DATABASE"]))
 
 
 def unknown_city(slug: str) -> Problem:

@@ -125,7 +125,7 @@ def server_errors(process: subprocess.Popen[bytes]) -> str:
     if log is None or log.closed:
         return ""
     log.seek(0)
-    return log.read().decode(errors="replace")[-4000:]
+    return str(log.read().decode(errors="replace"))[-4000:]
 
 
 @contextmanager

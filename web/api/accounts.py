@@ -1,3 +1,6 @@
+"""Accounts: signing up, confirming, password reset and change, logging out everywhere
+(the rules in ``web.services.accounts``)."""
+
 import time
 from typing import Annotated
 

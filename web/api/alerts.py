@@ -1,3 +1,5 @@
+"""Alerts: my subscriptions to new posts near a place (matching: ``web.services.alerts``)."""
+
 import json
 from typing import Annotated, Any
 

@@ -1,3 +1,5 @@
+"""The call list: people the social workers call, and the volunteers nearest to them."""
+
 import time
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -10,6 +12,7 @@ from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
+from web.roles import can
 from web.services import homes, notify, posting, volunteers
 from web.services.calls import MAX_VOLUNTEERS, Outcome
 from web.store import current as store
@@ -133,12 +136,14 @@ def _social_worker(city: str, write: bool = False) -> tuple[CityIndex, dict[str,
     """The city and the calling social worker of that city; 401, 403 or 404 otherwise."""
     account = auth.require_account(write=write)
     index = indexes.city_index(city)
-    if account["role"] != "social_worker" or account["city_id"] != index.city["id"]:
+    if not can(account, "keep_call_list", index.city["id"]):
         raise Problem(403, "Forbidden", f"only the social workers of {city} see the call list")
     return index, account
 
 
-def _person_or_404(index: CityIndex, account: dict[str, Any], person_id: int, action: str):
+def _person_or_404(
+    index: CityIndex, account: dict[str, Any], person_id: int, action: str
+) -> dict[str, Any]:
     row = None
     if person_id <= schemas.INT64_MAX:
         row = store().call_person(index.city["id"], person_id, account["id"], action)

@@ -1,3 +1,5 @@
+"""A city: its boundary, categories, geocoder, live counts; and the API's health."""
+
 import time
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""Connections: my requests and offers, accepted or declined."""
+
 from typing import Any
 
 from flask import Blueprint, Response

@@ -1,3 +1,5 @@
+"""Escalations: requests nobody answered, for the city's agents (``web.services.escalation``)."""
+
 import time
 from typing import Any
 
@@ -7,8 +9,8 @@ from pydantic import BaseModel, Field
 from web import indexes
 from web.http import answers, auth
 from web.http.problems import Problem
+from web.roles import can
 from web.services import escalation
-from web.services.escalation import ESCALATION_ROLES
 from web.store import current as store
 
 bp = Blueprint("escalation", __name__)
@@ -19,7 +21,7 @@ def escalations(city: str) -> Response:
     """Unanswered requests past the threshold, oldest first."""
     account = auth.require_account()
     index = indexes.city_index(city)
-    if account["role"] not in ESCALATION_ROLES or account["city_id"] != index.city["id"]:
+    if not can(account, "read_escalations", index.city["id"]):
         raise Problem(403, "Forbidden", f"only the social workers and moderators of {city}")
     now = time.time()
     after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])

@@ -1,3 +1,5 @@
+"""Follow-ups: did the connection help? Outcomes and the city's connection counts."""
+
 import time
 from collections import Counter
 from typing import Literal
@@ -8,6 +10,7 @@ from pydantic import BaseModel, Field
 from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
+from web.roles import can
 from web.services.followup import follow_up_after_s, outcome_of
 from web.services.weeks import iso_week
 from web.store import current as store
@@ -61,7 +64,7 @@ def connection_counts(city: str) -> Response:
     """Connections by category, by ISO week and by outcome; moderators and admins only."""
     account = auth.require_account()
     city_id = indexes.city_index(city).city["id"]
-    if not auth.may_moderate(account, city_id):
+    if not can(account, "moderate", city_id):
         raise Problem(403, "Forbidden", f"only the moderators and admins of {city} read this")
     by_category: Counter[str] = Counter()
     by_week: Counter[str] = Counter()

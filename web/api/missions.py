@@ -1,3 +1,5 @@
+"""Missions: associations post them, volunteers near them answer (``web.services.missions``)."""
+
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -11,8 +13,9 @@ from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
+from web.roles import can
 from web.services import homes, notify, posting, volunteers
-from web.services.missions import ASSOCIATION_ROLES, MAX_AHEAD
+from web.services.missions import MAX_AHEAD
 from web.store import current as store
 
 bp = Blueprint("missions", __name__)
@@ -79,7 +82,7 @@ class MissionAnswers(BaseModel):
 def _association(city: str) -> tuple[CityIndex, dict[str, Any]]:
     account = auth.require_account(write=True)
     index = indexes.city_index(city)
-    if account["role"] not in ASSOCIATION_ROLES or account["city_id"] != index.city["id"]:
+    if not can(account, "post_missions", index.city["id"]):
         raise Problem(403, "Forbidden", f"only association accounts of {city} post missions")
     return index, account
 

@@ -1,3 +1,5 @@
+"""Moderation: reports, the queue, actions, the audit log and roles."""
+
 import time
 from typing import Annotated, Any, Literal
 
@@ -8,6 +10,7 @@ from pydantic import BaseModel, Field
 from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
+from web.roles import AssignableRole, can
 from web.services import moderation, notify, posting
 from web.services.moderation import STATUS_AFTER, Action
 from web.store import current as store
@@ -26,7 +29,7 @@ class ActionBody(schemas.Body):
 
 class RoleBody(schemas.Body):
     email: schemas.Email
-    role: Literal["resident", "moderator", "social_worker", "admin"]
+    role: AssignableRole
 
 
 class AuditQuery(schemas.Query):
@@ -68,7 +71,7 @@ def my_notices() -> Response:
 def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
     account = auth.require_account(write=write)
     city_id = indexes.city_index(city).city["id"]
-    if not auth.may_moderate(account, city_id):
+    if not can(account, "moderate", city_id):
         raise Problem(403, "Forbidden", f"only the moderators of {city} may do this")
     return account, city_id
 
@@ -153,7 +156,7 @@ def _notice_to_poster(
         "warn": _("A moderator warned you about your post: {title}"),
     }[action].format(title=post["title"])
     poster = store().account(post["account_id"])
-    mail = notify.mail(poster, title, reason or title) if poster else None  # type: ignore[arg-type]
+    mail = notify.mail(poster, title, reason or title) if poster else None
     if mail:
         notify.queued()
     notice = {"account_id": post["account_id"], "kind": "moderation", "title": title}
@@ -165,7 +168,7 @@ def audit(city: str) -> Response:
     """Who did what, when and why: the city's admins read it; nobody can change it."""
     account = auth.require_account()
     city_id = indexes.city_index(city).city["id"]
-    if account["role"] != "admin" or account["city_id"] != city_id:
+    if not can(account, "read_audit", city_id):
         raise Problem(403, "Forbidden", f"only the admins of {city} read the audit log")
     query = parsing.parse_query(AuditQuery)
     entries = store().moderation_audit(city_id, query.before, query.limit)
@@ -184,7 +187,7 @@ def set_role(city: str) -> Response:
     admin (or a resident again); audited."""
     account = auth.require_account(write=True)
     city_id = indexes.city_index(city).city["id"]
-    if account["role"] != "admin" or account["city_id"] != city_id:
+    if not can(account, "give_roles", city_id):
         raise Problem(403, "Forbidden", f"only the admins of {city} give roles")
     body = parsing.parse_body(RoleBody)
     target = store().account_by_email(body.email)

@@ -1,3 +1,5 @@
+""" "My data": download everything held about me, or delete my account."""
+
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any

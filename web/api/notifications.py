@@ -1,3 +1,5 @@
+"""The inbox: my notifications, read one or all."""
+
 from typing import Annotated, Any
 
 from flask import Blueprint, Response

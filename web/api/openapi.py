@@ -200,7 +200,7 @@ OPERATIONS: list[tuple[str, str, str, Any, Any, int, Any, str, bool]] = [
 ]
 
 _PATH_PARAMETERS = {
-    "city": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$", "examples": ["grenoble"]},
+    "city": {"type": "string", "pattern": f"^{schemas.SLUG_PATTERN}$", "examples": ["grenoble"]},
     "post_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "connection_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "token_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},

@@ -1,3 +1,5 @@
+"""The city's open data files (k-anonymous counts: ``web.services.opendata``)."""
+
 from flask import Blueprint, Response
 
 from web import indexes

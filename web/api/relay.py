@@ -1,3 +1,5 @@
+"""Posts an agent relayed on someone's behalf (``web.services.relay``)."""
+
 from flask import Blueprint, Response
 from pydantic import BaseModel
 

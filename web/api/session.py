@@ -1,3 +1,5 @@
+"""The session (log in, log out) and the calling account (``/me``)."""
+
 import time
 from typing import Any
 

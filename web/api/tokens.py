@@ -1,3 +1,5 @@
+"""API tokens of the calling account: list, create, revoke."""
+
 from flask import Blueprint, Response
 
 from web.http import auth, schemas

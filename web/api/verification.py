@@ -1,3 +1,5 @@
+"""Verification of organisations by the city's moderators."""
+
 from typing import Any, Literal
 
 from flask import Blueprint, Response
@@ -7,6 +9,7 @@ from pydantic import BaseModel, Field
 from web import indexes
 from web.http import answers, auth, parsing, schemas
 from web.http.problems import Problem
+from web.roles import Role, can
 from web.services import notify
 from web.store import current as store
 
@@ -37,13 +40,13 @@ class Applicants(BaseModel):
 class Decided(BaseModel):
     id: int
     verification: Literal["approved", "refused"]
-    role: schemas.Role
+    role: Role
 
 
 def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
     account = auth.require_account(write=write)
     city_id = indexes.city_index(city).city["id"]
-    if not auth.may_moderate(account, city_id):
+    if not can(account, "moderate", city_id):
         raise Problem(403, "Forbidden", f"only the moderators and admins of {city} verify")
     return account, city_id
 

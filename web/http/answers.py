@@ -1,3 +1,6 @@
+"""Answers: JSON, ISO 8601 times, a post as a GeoJSON feature (public point only),
+and the public rounding of distances."""
+
 import json
 import time
 from datetime import UTC, datetime
@@ -6,6 +9,15 @@ from typing import Any
 from flask import Response
 
 GEOJSON = "application/geo+json"
+
+
+PUBLIC_DISTANCE_STEP_M = 10  # distances to posts, as anyone sees them
+
+
+def rounded_distance_m(distance_m: float, step_m: int = PUBLIC_DISTANCE_STEP_M) -> int:
+    """A distance as answers show it: rounded to ``step_m`` (10 m to a post's public
+    point; agents see distances to homes to ``web.services.homes.ROUNDING_M``)."""
+    return int(round(distance_m / step_m)) * step_m
 
 
 def json_answer(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -47,7 +59,7 @@ def feature(
         "relayed": bool(row["relayed"]),  # an agent's post for someone: contacts reach the agent
     }
     if distance_m is not None:
-        properties["distance_m"] = int(round(distance_m / 10.0)) * 10
+        properties["distance_m"] = rounded_distance_m(distance_m)
     if owned is not None:
         properties["owned"] = owned
     if owned:  # the owner's own words about where; never the exact point

@@ -23,7 +23,6 @@ from web.store import current as current_store
 
 TOKEN_PREFIX = "vsn_"
 CSRF_HEADER = "X-CSRF-Token"
-MODERATING_ROLES = frozenset({"moderator", "admin"})
 SEEN_EVERY_S = 86400.0  # how often an account in use records it (web.retention)
 
 _HASHERS = {
@@ -93,7 +92,8 @@ def current_account() -> dict[str, Any] | None:
     """The calling account (Bearer token first, then session), or None; 401 for a bad
     or revoked token (a client that sends one wants to know)."""
     if "account" in g:
-        return g.account
+        known: dict[str, Any] | None = g.account
+        return known
     account = None
     g.by_token = False
     header = request.headers.get("Authorization", "")
@@ -143,7 +143,3 @@ def require_account(write: bool = False) -> dict[str, Any]:
                 [(CSRF_HEADER, "missing or wrong")],
             )
     return account
-
-
-def may_moderate(account: dict[str, Any], city_id: int) -> bool:
-    return account["role"] in MODERATING_ROLES and account["city_id"] == city_id

@@ -19,6 +19,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from web.http import schemas
 from web.http.auth import csrf_token
 from web.store import current as current_store
 
@@ -27,15 +28,13 @@ LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 TRANSLATIONS_DIR = Path(__file__).parents[1] / "translations"
 # A city slug as the CLI creates it; anything else (and the reserved first segments) is 404.
-CITY_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+CITY_SLUG = re.compile(schemas.SLUG_PATTERN)
 RESERVED_SLUGS = frozenset({"api", "static"})
 
 
 def init_app(app: Flask) -> None:
-    """Set up translations (French by default) and the security headers of every answer."""
-    app.config.setdefault("DEFAULT_CITY", "grenoble")
-    app.config.setdefault("MAP_TILE_URL", "")
-    app.config.setdefault("MAP_TILE_ATTRIBUTION", "")
+    """Set up translations (French by default) and the security headers of every answer
+    (the pages' error handler, ``page_error``, is given to ``problems.register``)."""
     Babel(
         app,
         default_locale="fr",
@@ -43,8 +42,6 @@ def init_app(app: Flask) -> None:
         locale_selector=select_language,
     )
     app.context_processor(page_context)
-    # Registered before the API's problem handler, which hands non-API paths back to it.
-    app.register_error_handler(HTTPException, page_error)
     app.after_request(remember_language)
     app.after_request(add_security_headers)
 
@@ -69,7 +66,7 @@ def remember_language(response: Response) -> Response:
 def content_security_policy() -> str:
     """No inline script or style anywhere; images from here, plus the tile server if set."""
     img_sources = ["'self'", "data:"]
-    tile_origin = tile_server_origin(current_app.config.get("MAP_TILE_URL", ""))
+    tile_origin = tile_server_origin(current_app.config["MAP_TILE_URL"])
     if tile_origin:
         img_sources.append(tile_origin)
     return "; ".join(
@@ -118,8 +115,8 @@ def page_context() -> dict[str, Any]:
         "other_lang_url": url_with_lang(other),
         "csrf_token": csrf_token,
         "ui_strings": ui_strings(),
-        "tile_url": current_app.config.get("MAP_TILE_URL", ""),
-        "tile_attribution": current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
+        "tile_url": current_app.config["MAP_TILE_URL"],
+        "tile_attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
     }
 
 
@@ -129,7 +126,7 @@ def url_with_lang(lang: str) -> str:
     view_args = request.view_args or {}
     if request.endpoint is None:
         return f"?lang={lang}"
-    return url_for(request.endpoint, **view_args, **args)
+    return url_for(request.endpoint, **view_args, **args)  # type: ignore[arg-type]  # lists: repeated args
 
 
 def city_or_404(city: str) -> str:

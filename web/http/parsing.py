@@ -1,3 +1,6 @@
+"""Request parsing: a pydantic model from the query string or the JSON body; a 422
+problem naming each bad parameter (rules over several parameters name theirs too)."""
+
 from typing import Any, TypeVar, get_origin
 
 from flask import request

@@ -12,6 +12,7 @@ path, or header) so that a form can show each message beside its field. Views ra
 
 import math
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, json, request
@@ -80,8 +81,9 @@ def response(problem: Problem) -> Response:
 def from_http_exception(error: HTTPException) -> Problem:
     status = error.code or 500
     headers = {}
-    if status == 405 and getattr(error, "valid_methods", None):
-        headers["Allow"] = ", ".join(error.valid_methods or [])
+    valid_methods = getattr(error, "valid_methods", None)
+    if status == 405 and valid_methods:
+        headers["Allow"] = ", ".join(valid_methods)
     if status == 429 and error.retry_after is not None:  # type: ignore[attr-defined]
         headers["Retry-After"] = str(math.ceil(float(error.retry_after)))  # type: ignore
     detail = {
@@ -92,14 +94,15 @@ def from_http_exception(error: HTTPException) -> Problem:
     return Problem(status, error.name, detail, headers=headers)
 
 
-def register(app: Flask) -> None:
-    """Problem answers for the API; other paths keep Flask's (or the pages') errors."""
+def register(app: Flask, page_error: Callable[[HTTPException], Any] | None = None) -> None:
+    """The app's error handlers, all of them: problem answers for the API; other paths get
+    ``page_error``'s answer (the pages' error page), else Flask's."""
 
     @app.errorhandler(Problem)
     def _problem(problem: Problem) -> Response:
         return response(problem)
 
-    previous = app.error_handler_spec[None].get(None, {}).get(HTTPException)
+    previous = page_error
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:

@@ -21,14 +21,15 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from pydantic_core import PydanticCustomError
+
+from web.roles import Role
 
 Kind = Literal["offer", "request"]
 PrecisionName = Literal["building", "street", "neighbourhood"]
 Scale = Literal["building", "street", "neighbourhood", "district"]
 PosterType = Literal["individual", "association", "company", "public_body"]
-Role = Literal["resident", "association", "moderator", "social_worker", "admin"]
 PostStatus = Literal["published", "pending", "hidden", "closed", "expired"]
 ConnectionStatus = Literal["requested", "accepted", "declined", "done"]
 
@@ -82,7 +83,9 @@ TitleLine = Annotated[str, _limits(1, 120), _NO_BIDI, _PLAIN, _ONE_LINE]
 AddressLine = Annotated[str, _limits(1, 200), _NO_BIDI, _PLAIN, _ONE_LINE]
 
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+# A city's or category's slug, as the CLI creates them, the API's paths and the pages take
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
+Slug = Annotated[str, StringConstraints(pattern=f"^{SLUG_PATTERN}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Email = Annotated[
@@ -489,8 +492,10 @@ def component_schemas(
 ) -> dict[str, Any]:
     """JSON Schemas of every model, keyed by model name, for ``components.schemas``
     (``response_models``: answers of the workflow modules, besides ``RESPONSE_MODELS``)."""
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]]
     pairs = [(model, "validation") for model in request_models]
     answers = dict.fromkeys([*RESPONSE_MODELS, *response_models])
     pairs += [(model, "serialization") for model in answers]
     _, schema = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
-    return schema["$defs"]
+    definitions: dict[str, Any] = schema["$defs"]
+    return definitions

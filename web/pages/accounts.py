@@ -1,3 +1,5 @@
+"""The account pages reached from mails: confirm, forgot, reset."""
+
 from flask import Blueprint, render_template
 
 from web.http import html

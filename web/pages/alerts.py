@@ -1,3 +1,5 @@
+"""The alerts page and the unsubscribe link of the mails."""
+
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _

@@ -1,3 +1,5 @@
+"""The escalations page."""
+
 from flask import Blueprint, render_template
 
 from web.http.html import city_or_404

@@ -1,3 +1,5 @@
+"""The reminder's link: renews a post without logging in."""
+
 import time
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -21,7 +23,7 @@ def renew_link(city: str, post_id: int, token: str) -> ResponseReturnValue:
     except (BadSignature, ValueError, TypeError):
         return render_template("renewed.html", city=city, state="invalid"), 404
     post = store().post(index_city["id"], post_id) if index_city else None
-    if post is None or signed_id != post_id or post["status"] != "published":
+    if index_city is None or post is None or signed_id != post_id or post["status"] != "published":
         return render_template("renewed.html", city=city, state="invalid"), 404
     if post["expires_at"] != signed_expiry:  # renewed since: the link is spent
         return render_template("renewed.html", city=city, state="spent", post=post), 409

@@ -1,3 +1,5 @@
+"""The moderation queue page."""
+
 from flask import Blueprint, render_template
 
 from web.http.html import city_or_404

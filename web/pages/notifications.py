@@ -1,3 +1,5 @@
+"""The inbox page."""
+
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from web import indexes
 from web.http import html, ratelimit
+from web.http.answers import rounded_distance_m
 from web.http.problems import Problem
 from web.services import notify, posting
 from web.services.search import search
@@ -72,7 +73,7 @@ def poster(city: str) -> Response | tuple[str, int] | str:
             "title": rows[m.id]["title"],
             "kind": rows[m.id]["kind"],
             "category": labels.get(rows[m.id]["category"], rows[m.id]["category"]),
-            "distance_m": int(round(m.distance_m / 10.0)) * 10,
+            "distance_m": rounded_distance_m(m.distance_m),
         }
         for m in matches
         if m.id in rows

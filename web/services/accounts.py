@@ -1,4 +1,4 @@
-"""Blueprint "accounts": signing up, passwords and sessions, told apart from nobody.
+"""Accounts: signing up, passwords and sessions, told apart from nobody.
 
 Signing up answers 202 whatever the address: a new address gets a link that opens the
 account (``web.mailed_links``), a known one a mail saying someone tried; so the form tells

@@ -18,7 +18,6 @@ Daily digest: subscriptions with ``digest`` put their notices in the inbox at on
 in one e-mail a day (``flask --app web send-digest``). Every alert e-mail carries a
 one-click unsubscribe link (a signed token: works without logging in)."""
 
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from flask_babel import gettext as _
 from itsdangerous import URLSafeSerializer
 
 from matcher import Post, Subscription, Subscriptions
+from web.indexes import per_process
 from web.services import homes, notify
 from web.store import Store
 from web.store import current as store
@@ -109,8 +109,8 @@ class Circles:
 
 
 def circles() -> Circles:
-    key = f"voisinage.alerts.{os.getpid()}"
-    return current_app.extensions.setdefault(key, Circles())  # type: ignore[no-any-return]
+    """This process's subscriptions (``web.indexes.per_process``)."""
+    return per_process("alerts", Circles)
 
 
 # -- matching new posts --------------------------------------------------------------------

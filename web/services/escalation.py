@@ -6,7 +6,6 @@ requests older than the threshold with no connection at all. Social workers, mod
 and admins of the city read it; the answer holds what the public post shows, plus how
 long it has waited."""
 
-ESCALATION_ROLES = frozenset({"social_worker", "moderator", "admin"})
 QUEUE_LIMIT = 500
 
 

@@ -13,6 +13,7 @@ centre, not the door. Nothing else in ``web`` reads ``home_lat`` or ``home_lon``
 from typing import Any
 
 from matcher.privacy import Precision, public_point
+from web.http import answers
 
 ROUNDING_M = 100  # distances to a home, as agents see them
 COUNT_STEP = 5  # counts of homes, as organisations see them
@@ -60,7 +61,7 @@ def with_public_homes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def rounded_distance_m(distance_m: float) -> int:
     """A distance between public points as agents see it: to the nearest 100 m."""
-    return int(round(distance_m / ROUNDING_M)) * ROUNDING_M
+    return answers.rounded_distance_m(distance_m, ROUNDING_M)
 
 
 def rounded_count(count: int) -> int:

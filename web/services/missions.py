@@ -12,5 +12,4 @@ missions locates a home more precisely than its cell."""
 
 from datetime import timedelta
 
-ASSOCIATION_ROLES = frozenset({"association"})
 MAX_AHEAD = timedelta(days=366)

@@ -1,3 +1,6 @@
+"""Posting: where a post goes (an address or a point inside the city, or the poster's
+home), the categories a city knows, the geocoder, and who may see a post."""
+
 import time
 from typing import Any
 
@@ -6,6 +9,7 @@ from flask import current_app
 from web.http import auth, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex, city_index
+from web.roles import can
 from web.services import geocode
 from web.store import current as store
 
@@ -80,7 +84,7 @@ def post_for(city: str, post_id: int) -> tuple[CityIndex, dict[str, Any], bool, 
     row = store().post(index.city["id"], post_id) if post_id <= schemas.INT64_MAX else None
     account = auth.current_account()
     owned = bool(row and account and row["account_id"] == account["id"])
-    moderated = bool(account and auth.may_moderate(account, index.city["id"]))
+    moderated = bool(account and can(account, "moderate", index.city["id"]))
     public = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
     if row is None or not (public or owned or moderated):
         raise Problem(404, "Not found", f"no post {post_id} in {city}", [("post_id", "unknown")])

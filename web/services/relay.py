@@ -14,8 +14,8 @@ from typing import Any
 
 from web.http import schemas
 from web.http.problems import Problem
+from web.roles import can
 
-RELAYING_ROLES = frozenset({"moderator", "social_worker", "admin"})
 CONSENT_TEXT = (
     "La personne accepte que l'agent publie cette annonce en son nom et transmette les "
     "demandes de contact. / The person agrees that the agent posts this on their behalf "
@@ -26,7 +26,7 @@ CONSENT_TEXT = (
 def consent_record(account: dict[str, Any], person: schemas.OnBehalfOf) -> dict[str, Any]:
     """The row recording who the post is for and their consent; 403 unless the caller
     is one of the city's agents."""
-    if account["role"] not in RELAYING_ROLES:
+    if not can(account, "relay", None):
         raise Problem(
             403,
             "Forbidden",

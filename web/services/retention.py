@@ -21,6 +21,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from web.roles import UNPRIVILEGED
 from web.services import notify, opendata
 from web.store import Store
 
@@ -34,7 +35,6 @@ DEFAULTS = {
     "notifications": 90,
     "audit_log": 365,
 }
-PURGED_ROLES = ("resident", "association")
 
 
 def periods(city: dict[str, Any]) -> dict[str, int]:
@@ -99,7 +99,7 @@ def _purge_city(db: Store, city: dict[str, Any], now: float) -> Counter[str]:
     db.delete_by_id("call_people", people)
     entries += [("purge_call_person", None, f"person {i}") for i in people]
 
-    unused = db.unused_accounts(city_id, PURGED_ROLES, before("unused_accounts"))
+    unused = db.unused_accounts(city_id, UNPRIVILEGED, before("unused_accounts"))
     gone = [a["id"] for a in unused if _warned_long_enough(a, now)]
     ended = db.ended_posts(city_id, before("ended_posts"))
     posts = list({p["id"]: p for p in ended + db.posts_of_accounts(gone)}.values())
@@ -117,7 +117,7 @@ def _purge_city(db: Store, city: dict[str, Any], now: float) -> Counter[str]:
     entries += [("purge_account", None, f"account {i}") for i in gone]
 
     to_warn = db.unused_accounts(
-        city_id, PURGED_ROLES, before("unused_accounts") + WARNING_DAYS * DAY_S
+        city_id, UNPRIVILEGED, before("unused_accounts") + WARNING_DAYS * DAY_S
     )
     to_warn = [a for a in to_warn if a["inactivity_warned_at"] is None]
     db.add_notifications(_warning(a, city["slug"], days["unused_accounts"]) for a in to_warn)
