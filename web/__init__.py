@@ -4,7 +4,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import api, cli, config, pages, store
@@ -42,6 +42,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def after_the_write(response: Response) -> Response:
-    """After a write, one step: new posts alert their subscribers, then the mail they
-    queued (and any other) leaves."""
-    return notify.after_the_write(alerts.after_the_write(response))
+    """After each answer, one step: a successful write alerts the subscribers of the
+    posts it published, then the mail queued (by the alerts or the write) leaves."""
+    if request.method in alerts.WRITE_METHODS and response.status_code < 400:
+        alerts.alert_subscribers()
+    notify.send_queued()
+    return response

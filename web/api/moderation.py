@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from web import indexes
+from web.api import posts
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
 from web.roles import AssignableRole, can
-from web.services import moderation, notify, posting
+from web.services import moderation, notify
 from web.services.moderation import STATUS_AFTER, Action
 from web.store import current as store
 
@@ -41,7 +42,7 @@ class AuditQuery(schemas.Query):
 def report(city: str, post_id: int) -> Response:
     """Any logged-in user reports a post with a reason; it lands in the queue."""
     account = auth.require_account(write=True)
-    _index, _row, owned, _ = posting.post_for(city, post_id)
+    _index, _row, owned, _ = posts.post_for(city, post_id)
     body = parsing.parse_body(ReportBody)
     if owned:
         raise Problem(409, "Conflict", "this is your own post", [("post_id", "your own post")])
@@ -121,7 +122,7 @@ def act(city: str, post_id: int) -> Response:
     """Publish, hide (the reason is shown to the poster) or warn; always audited."""
     account, city_id = _moderator(city, write=True)
     body = parsing.parse_body(ActionBody)
-    _index, row, _owned, _ = posting.post_for(city, post_id)
+    _index, row, _owned, _ = posts.post_for(city, post_id)
     if body.action in ("hide", "warn") and not body.reason:
         raise Problem(
             422,

@@ -7,6 +7,7 @@ shown to nobody but the owner's own account page."""
 
 import math
 import time
+from typing import Any
 
 from flask import Blueprint, Response, current_app
 
@@ -17,9 +18,10 @@ from web.http.answers import GEOJSON, feature, iso, json_answer, post_status
 from web.http.parsing import parse_body, parse_query
 from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
-from web.indexes import city_index
+from web.indexes import CityIndex, city_index
+from web.roles import can
 from web.services import homes, moderation, relay
-from web.services.posting import known_categories, place_in_city, post_for
+from web.services.posting import known_categories, place_in_city
 from web.store import current as store
 
 bp = Blueprint("posts", __name__)
@@ -219,3 +221,16 @@ def my_posts(city: str) -> Response:
 
 
 # -- city, categories, geocoding, stats ----------------------------------------------------
+
+
+def post_for(city: str, post_id: int) -> tuple[CityIndex, dict[str, Any], bool, bool]:
+    """``(city, row, owned, moderated)``: 404 unless the caller may see the post."""
+    index = city_index(city)
+    row = store().post(index.city["id"], post_id) if post_id <= schemas.INT64_MAX else None
+    account = auth.current_account()
+    owned = bool(row and account and row["account_id"] == account["id"])
+    moderated = bool(account and can(account, "moderate", index.city["id"]))
+    public = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
+    if row is None or not (public or owned or moderated):
+        raise Problem(404, "Not found", f"no post {post_id} in {city}", [("post_id", "unknown")])
+    return index, row, owned, moderated

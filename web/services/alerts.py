@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import (
-    Response,
     current_app,
     g,
     has_request_context,
-    request,
 )
 from flask_babel import gettext as _
 from itsdangerous import URLSafeSerializer
@@ -224,14 +222,13 @@ def _city(db: Store, city_id: int) -> dict[str, Any]:
     return cache[city_id]  # type: ignore[no-any-return]
 
 
-def after_the_write(response: Response) -> Response:
-    """A write may have published posts: alert their subscribers (never failing it)."""
-    if request.method in WRITE_METHODS and response.status_code < 400:
-        try:
-            dispatch(store())
-        except Exception:  # the CLI catches up later
-            current_app.logger.exception("matching new posts to alerts failed")
-    return response
+def alert_subscribers() -> None:
+    """After a write that may have published posts: alert their subscribers (never
+    failing the write: the CLI catches up later)."""
+    try:
+        dispatch(store())
+    except Exception:
+        current_app.logger.exception("matching new posts to alerts failed")
 
 
 def digest_text(db: Store, notes: list[dict[str, Any]]) -> str:

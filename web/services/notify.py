@@ -18,7 +18,6 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import (
-    Response,
     current_app,
     g,
 )
@@ -53,14 +52,13 @@ def queued() -> None:
     g.mail_queued = True
 
 
-def after_the_write(response: Response) -> Response:
+def send_queued() -> None:
     """Queued mail leaves once the write has committed; failures stay in the outbox."""
     if g.pop("mail_queued", False) and mail_enabled():
         try:
             send_outbox(store(), current_app.config)
         except Exception:  # never fail the answer for mail: the CLI retries
             current_app.logger.exception("sending notifications failed; they stay queued")
-    return response
 
 
 def send_outbox(db: Store, config: Any) -> tuple[int, int]:

@@ -1,15 +1,10 @@
 """Posting: where a post goes (an address or a point inside the city, or the poster's
 home), the categories a city knows, the geocoder, and who may see a post."""
 
-import time
-from typing import Any
-
 from flask import current_app
 
-from web.http import auth, schemas
 from web.http.problems import Problem, invalid
-from web.indexes import CityIndex, city_index
-from web.roles import can
+from web.indexes import CityIndex
 from web.services import geocode
 from web.store import current as store
 
@@ -76,16 +71,3 @@ def place_in_city(
         message = f"this place is outside {index.city['name']}"
         raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
     return lat, lon, address
-
-
-def post_for(city: str, post_id: int) -> tuple[CityIndex, dict[str, Any], bool, bool]:
-    """``(city, row, owned, moderated)``: 404 unless the caller may see the post."""
-    index = city_index(city)
-    row = store().post(index.city["id"], post_id) if post_id <= schemas.INT64_MAX else None
-    account = auth.current_account()
-    owned = bool(row and account and row["account_id"] == account["id"])
-    moderated = bool(account and can(account, "moderate", index.city["id"]))
-    public = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
-    if row is None or not (public or owned or moderated):
-        raise Problem(404, "Not found", f"no post {post_id} in {city}", [("post_id", "unknown")])
-    return index, row, owned, moderated
