@@ -75,8 +75,21 @@ class CityIndex:
             lat, lon, radius_m, category=category, kind=kind, limit=limit, before=before
         )
 
-    def within_box(self, *args: Any, **query: Any) -> list[Match]:
-        return self.everything.within_box(*args, **query)
+    def within_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 500,
+    ) -> list[Match]:
+        """``matcher.Index.within_box`` over the city's posts."""
+        return self.everything.within_box(
+            south, west, north, east, category=category, kind=kind, limit=limit
+        )
 
     def _put(self, row: tuple[Any, ...]) -> None:
         post = Post(

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from matcher import public_point
-from web import indexes
 from web.http import auth, schemas
 from web.http.answers import GEOJSON, feature, iso, json_answer, post_status
 from web.http.parsing import parse_body, parse_query
@@ -20,35 +19,21 @@ from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
 from web.indexes import CityIndex, city_index
 from web.roles import can
-from web.services import homes, moderation, relay
+from web.services import homes, moderation, relay, search
 from web.services.posting import known_categories, place_in_city
 from web.store import current as store
 
 bp = Blueprint("posts", __name__)
 
 
-# -- plumbing ------------------------------------------------------------------------------
-
-
-# -- match ---------------------------------------------------------------------------------
-
-
-# -- posts ---------------------------------------------------------------------------------
-
-
 @bp.get("/<city>/posts")
 def posts_in_box(city: str) -> Response:
     """Published posts inside a map viewport, newest first."""
     query = parse_query(schemas.BoxQuery)
-    index = city_index(city)
     anonymous_search_limit()
     west, south, east, north = _bbox(query.bbox)
-    categories = known_categories(index, query.category) or None
-    matches = indexes.this_process().run(
-        city,
-        lambda index: index.within_box(
-            south, west, north, east, category=categories, kind=query.kind, limit=query.limit
-        ),
+    index, matches = search.within_box(
+        city, (south, west, north, east), query.category, query.kind, query.limit
     )
     rows = store().visible_posts(index.city["id"], [m.id for m in matches], time.time())
     features = [feature(rows[m.id], index.remote_categories) for m in matches if m.id in rows]

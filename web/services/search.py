@@ -1,4 +1,5 @@
-"""Posts near a point, newest first: the one search behind ``/match`` and the poster.
+"""Posts near a point, newest first: the one search behind ``/match`` and the poster;
+and posts in a map viewport (``within_box``).
 
 Remote help (distance does not apply) is searched city-wide only when its category is
 asked for; otherwise it would crowd the nearby posts out of every first page. The two
@@ -97,6 +98,27 @@ def search(
         if len(merged) > limit:
             next_cursor = cursor.write(page[-1].created_at, page[-1].id, asked)
         return Found(index, page, next_cursor, *point, asked_categories, citywide)
+
+    try:
+        return this_process().run(slug, under_the_lock)  # type: ignore[no-any-return]
+    except UnknownCity:
+        raise unknown_city(slug) from None
+
+
+def within_box(
+    slug: str,
+    box: tuple[float, float, float, float],
+    categories: Sequence[str] = (),
+    kind: Kind | None = None,
+    limit: int = 500,
+) -> tuple[CityIndex, list[Match]]:
+    """The newest published posts in ``box`` (south, west, north, east; west > east
+    crosses the antimeridian), with the city's index they come from. 404 for an unknown
+    city, 422 for an unknown category."""
+
+    def under_the_lock(index: CityIndex) -> tuple[CityIndex, list[Match]]:
+        wanted = known_categories(index, list(categories)) or None
+        return index, index.within_box(*box, category=wanted, kind=kind, limit=limit)
 
     try:
         return this_process().run(slug, under_the_lock)  # type: ignore[no-any-return]
