@@ -1,5 +1,11 @@
-"""Accounts: signing up, confirming, password reset and change, logging out everywhere
-(the rules in ``web.services.accounts``)."""
+"""Accounts: signing up, passwords and sessions, told apart from nobody.
+
+Signing up answers 202 whatever the address: a new address gets a link that opens the
+account (``web.services.mailed_links``), a known one a mail saying someone tried; so the
+form tells nobody who is registered. The registration travels with its link, so a stranger who signs
+up first with someone's address changes nothing that person confirms. A password reset
+answers 202 alike. Changing or resetting the password ends every session
+(``web.http.sessions``), as does "log out everywhere"."""
 
 import time
 from typing import Annotated
@@ -194,7 +200,7 @@ _JSON = "application/json"
 _SESSION = schemas.SessionAnswer
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     (
         "post",

@@ -61,7 +61,7 @@ def my_alerts(city: str) -> Response:
 
 @bp.post("/<city>/alerts")
 def subscribe(city: str) -> Response:
-    """Subscribe around the public point of the account's home (``web.homes``): which
+    """Subscribe around the public point of the account's home (``web.services.homes``): which
     posts alert a resident says nothing finer than the map does about where they live."""
     account = auth.require_account(write=True)
     index = indexes.city_index(city)
@@ -113,7 +113,7 @@ def unsubscribe(city: str, subscription_id: int) -> Response:
 _JSON = "application/json"
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     ("get", "/{city}/alerts", "My alerts", None, None, 200, AlertList, _JSON, True),
     ("post", "/{city}/alerts", "Create an alert", None, AlertCreate, 201, AlertView, _JSON, True),

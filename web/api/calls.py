@@ -361,7 +361,7 @@ _PEOPLE = "/{city}/calls/people"
 _PERSON = _PEOPLE + "/{person_id}"
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     ("get", _PEOPLE, "The call list (social workers)", None, None, 200, People, _JSON, True),
     ("post", _PEOPLE, "Add a person to call", None, PersonCreate, 201, PersonView, _JSON, True),

@@ -66,7 +66,7 @@ def geocode_address(city: str) -> Response:
 @bp.get("/<city>/stats")
 def get_stats(city: str) -> Response:
     """Live posts by category and kind, withheld under open data's K: no open-data row
-    can be recovered from them (see ``web.opendata``). Connection counts are for the
+    can be recovered from them (see ``web.services.opendata``). Connection counts are for the
     city's agents (``/stats/connections``)."""
     rows = store().stats(city_index(city).city["id"], time.time())
     return json_answer({"posts": [row for row in rows if row["posts"] >= opendata.K]})

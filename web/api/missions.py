@@ -253,7 +253,7 @@ _MISSION = "/{city}/missions/{mission_id}"
 _JSON = "application/json"
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     (
         "get",

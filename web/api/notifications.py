@@ -91,7 +91,7 @@ _JSON = "application/json"
 _READ = "/me/notifications/{notification_id}/read"
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     ("get", "/me/notifications", "My notifications", InboxQuery, None, 200, Inbox, _JSON, True),
     ("post", _READ, "Mark a notification read", None, None, 200, Unread, _JSON, True),

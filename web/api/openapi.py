@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of API v1, generated from the models in ``web.schemas`` (the
+"""The OpenAPI 3.1 document of API v1, generated from the models in ``web.http.schemas`` (the
 same ones that validate requests), so the document cannot drift from the code."""
 
 import re

@@ -111,7 +111,7 @@ _PATH = "/{city}/moderation/organisations"
 _JSON = "application/json"
 
 
-# For web.openapi: (method, path, summary, query, body, status, answer, media, auth).
+# For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
     (
         "get",

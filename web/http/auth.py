@@ -1,4 +1,4 @@
-"""Who is calling: a session (``web.sessions``; a CSRF token for writes) or an API token.
+"""Who is calling: a session (``web.http.sessions``; a CSRF token for writes) or an API token.
 
 Passwords are hashed with argon2id (argon2-cffi, RFC 9106 low-memory parameters;
 tests may pick the cheapest parameters, still argon2id). API tokens are random, shown
@@ -23,7 +23,7 @@ from web.store import current as current_store
 
 TOKEN_PREFIX = "vsn_"
 CSRF_HEADER = "X-CSRF-Token"
-SEEN_EVERY_S = 86400.0  # how often an account in use records it (web.retention)
+SEEN_EVERY_S = 86400.0  # how often an account in use records it (web.services.retention)
 
 _HASHERS = {
     "default": argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY),

@@ -208,7 +208,7 @@ class AccountPatch(Body):
 
 
 class OnBehalfOf(Body):
-    """Who an agent posts for (``web.relay``); never shown publicly."""
+    """Who an agent posts for (``web.services.relay``); never shown publicly."""
 
     name: TitleLine
     consent: Literal[True] = Field(description="the person agreed; must be true")

@@ -10,7 +10,7 @@ never alerted (so a post published later by a moderator alerts then, and an edit
 alerts twice), matches each post's *public* point against the circles (an alert says no
 more about where a poster lives than the map does) outside any write transaction, and
 queues the notices (one per account and post), the alerted posts and the new log
-position in one short transaction; e-mail leaves after the commit (``web.notify``).
+position in one short transaction; e-mail leaves after the commit (``web.services.notify``).
 Posts of remote categories (help by phone) reach every subscription asking for that
 category, whatever the distance. An account holds at most ``MAX_PER_ACCOUNT`` alerts.
 
@@ -244,6 +244,3 @@ def digest_text(db: Store, notes: list[dict[str, Any]]) -> str:
     if stops:
         text += "\n\n" + _("Stop these alerts:") + "\n" + "\n".join(stops)
     return text
-
-
-# -- the API and pages ---------------------------------------------------------------------

@@ -8,19 +8,10 @@ the same transaction (SQLite triggers refuse to update or delete that log).
 
 Nearest volunteers: residents who ticked "I accept to phone people isolated near me"
 (``accepts_calls``), found by the engine on the public points of their homes
-(``web.homes``, ``web.volunteers``), with distances rounded to 100 m: the social worker
-learns which volunteers live near, not where."""
+(``web.services.homes``, ``web.services.volunteers``), with distances rounded to 100 m:
+the social worker learns which volunteers live near, not where."""
 
 from typing import Literal
 
 Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]
 MAX_VOLUNTEERS = 20
-
-
-# -- the list ------------------------------------------------------------------------------
-
-
-# -- volunteers, assignment and calls ------------------------------------------------------
-
-
-# -- the page ------------------------------------------------------------------------------

@@ -7,6 +7,3 @@ and admins of the city read it; the answer holds what the public post shows, plu
 long it has waited."""
 
 QUEUE_LIMIT = 500
-
-
-# -- OpenAPI (web.openapi) -----------------------------------------------------------------

@@ -18,6 +18,3 @@ def outcome_of(status: str, outcome: str | None) -> str:
     if outcome is not None:
         return outcome
     return "accepted" if status == "done" else status
-
-
-# -- OpenAPI (web.openapi) -----------------------------------------------------------------

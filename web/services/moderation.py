@@ -3,7 +3,7 @@
 
 A moderator (or admin) of a city sees its queue: posts waiting for pre-moderation,
 posts users reported (with how many reports and why) and posts the heuristic of
-``web.commercial`` flagged. Each action is one store transaction that changes the
+``web.services.commercial`` flagged. Each action is one store transaction that changes the
 post (hidden or pending posts leave every index through the change log), tells the
 poster why, resolves the reports and the flag, and appends to the audit log, which
 SQLite triggers keep append-only."""
@@ -53,12 +53,6 @@ def screen(post_id: int, title: str, body: str) -> None:
         store().flag_post(post_id, found)
 
 
-# -- for the city's moderators -------------------------------------------------------------
-
-
 # -- command line --------------------------------------------------------------------------
 
 CLI_ACTOR = {"id": None, "display_name": "command line", "role": "cli"}
-
-
-# -- OpenAPI (web.openapi) -----------------------------------------------------------------

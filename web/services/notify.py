@@ -112,6 +112,3 @@ def command_store() -> Iterator[Store]:
             yield db
     finally:
         db.close()
-
-
-# -- the inbox -----------------------------------------------------------------------------

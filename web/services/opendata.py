@@ -11,7 +11,7 @@ outcome), the withheld rows sum to nothing or to at least ``K``, over two rows o
 ``/stats`` itself withholds its counts under ``K``.
 
 Served at ``/api/v1/<city>/open-data/<file>`` and written by
-``flask --app web export-open-data CITY DIR``. Posts purged by ``web.retention`` still
+``flask --app web export-open-data CITY DIR``. Posts purged by ``web.services.retention`` still
 count: the purge keeps their counts (``purged_post_counts``), nothing else."""
 
 import csv

@@ -47,6 +47,3 @@ def placed(person: schemas.OnBehalfOf, precision: str) -> str:
     if person.exact_address:
         return "building"
     return "neighbourhood" if precision == "neighbourhood" else "street"
-
-
-# -- OpenAPI (web.openapi) -----------------------------------------------------------------

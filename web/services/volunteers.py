@@ -2,7 +2,7 @@
 (nearest volunteers who accept calls) and the associations (volunteers who accept missions
 within a mission's radius).
 
-The rows come through ``web.homes.with_public_homes``: ``lat``/``lon`` are the public
+The rows come through ``web.services.homes.with_public_homes``: ``lat``/``lon`` are the public
 points of the homes, so every list, count, order and distance derived here is the same
 wherever a home lies inside its cell. The index is built per request from SQLite and
 dropped after it: a city's volunteers number hundreds, not millions (10 000 points build
