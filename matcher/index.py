@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from matcher import _query, grid, validate
 from matcher._density import Density
 from matcher._query import CATEGORY_SHIFT, SLAB_NEWEST_SHARES, SLAB_SHIFT
+from matcher._screen import BOX, CIRCLE
 from matcher.errors import InvalidQuery
 from matcher.geodesy import inverse_in_place
 from matcher.post import KINDS, Kind, Match, Post
@@ -392,7 +393,7 @@ class Index:
             lon = validate.longitude(lon)
         if not (type(radius_m) is float and 0.0 < radius_m <= validate.MAX_RADIUS_M):
             radius_m = validate.radius(radius_m)
-        return self._find(_query.CIRCLE, (lat, lon, radius_m, 0.0), category, kind, limit, before)
+        return self._find(CIRCLE, (lat, lon, radius_m, 0.0), category, kind, limit, before)
 
     def within_box(
         self,
@@ -419,7 +420,7 @@ class Index:
         if south > north:
             raise InvalidQuery(f"south must be <= north, got {south} > {north}")
         box = (south, west, north, east)
-        return self._find(_query.BOX, box, category, kind, limit, None)
+        return self._find(BOX, box, category, kind, limit, None)
 
     def nearest(
         self,
@@ -457,9 +458,7 @@ class Index:
         found: list[Match] = []
         before = None
         while True:
-            page = self._find(
-                _query.CIRCLE, (lat, lon, radius_m, 0.0), category, kind, MAX_PAGE, before
-            )
+            page = self._find(CIRCLE, (lat, lon, radius_m, 0.0), category, kind, MAX_PAGE, before)
             found += page
             if len(page) < MAX_PAGE:
                 return found
@@ -516,7 +515,7 @@ class Index:
         )
         inverse_in_place(rows)
         found = zip(ids.tolist(), rows[2].tolist(), rows[4].tolist(), strict=True)
-        if region == _query.BOX:
+        if region == BOX:
             return [_new_tuple(Match, match) for match in found]
         radius_m = shape[2]
         return [_new_tuple(Match, match) for match in found if match[1] <= radius_m][:limit]

@@ -4,70 +4,47 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web import api, cli, config, pages, store
+from web.http import caching, diskfull, html, problems
+from web.services import alerts, notify
 
 __all__ = ["create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask app: settings (``web.config``), the database migrated, the API and pages."""
-    from web import (
-        accounts,
-        alerts,
-        api,
-        caching,
-        calls,
-        cli,
-        diskfull,
-        escalation,
-        expiry,
-        followup,
-        missions,
-        moderation,
-        mydata,
-        notify,
-        opendata,
-        pages,
-        poster,
-        problems,
-        relay,
-        retention,
-        store,
-        verification,
-    )
-    from web import config as settings
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    """The Flask app: settings (``web.config``), the database migrated, the API and pages.
 
-    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+    Nothing depends on the order of the blueprints: error handlers and the hooks that run
+    after each answer are registered here, once, in the order written."""
+    instance_path = (config_overrides or {}).get("INSTANCE_PATH") or os.environ.get(
         "VOISINAGE_INSTANCE_PATH"
     )  # where the generated secret key is kept; Flask's default instance/ otherwise
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    settings.load(app, config)
+    config.load(app, config_overrides)
     store.migrate(app.config["DATABASE"])
     if app.config["PROXY_HOPS"]:  # behind N reverse proxies: trust their X-Forwarded-*
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.teardown_appcontext(store.close_current)
     app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(calls.bp)
-    app.register_blueprint(notify.bp)
-    app.register_blueprint(missions.bp)
-    app.register_blueprint(alerts.bp)  # after notify: its mail leaves after the alerts
-    app.register_blueprint(expiry.bp)
-    app.register_blueprint(poster.bp)
-    app.register_blueprint(moderation.bp)
-    app.register_blueprint(followup.bp)
-    app.register_blueprint(mydata.bp)
-    app.register_blueprint(relay.bp)
-    app.register_blueprint(escalation.bp)
-    app.register_blueprint(verification.bp)
-    app.register_blueprint(opendata.bp)
-    app.register_blueprint(retention.bp)
-    pages.init_app(app)
+    for blueprint in pages.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.after_request(after_the_write)  # runs after the kit's hooks below, as before
+    html.init_app(app)
     caching.register(app)
-    problems.register(app)
+    problems.register(app, page_error=html.page_error)  # every error handler, here
     diskfull.register(app)
     cli.register(app)
     return app
+
+
+def after_the_write(response: Response) -> Response:
+    """After each answer, one step: a successful write alerts the subscribers of the
+    posts it published, then the mail queued (by the alerts or the write) leaves."""
+    if request.method in alerts.WRITE_METHODS and response.status_code < 400:
+        alerts.alert_subscribers()
+    notify.send_queued()
+    return response

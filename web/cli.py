@@ -4,22 +4,32 @@ init-db | city create | user create | token create | token revoke |
 import-addresses | demo"""
 
 import json
+import os
 import re
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
 from matcher import Region
-from web import auth, geocode
-from web import demo as demo_city
+from web.http import auth, schemas
+from web.roles import ROLES
+from web.services import alerts, geocode, notify, retention
+from web.services import demo as demo_city
+from web.services.alerts import digest_text, dispatch
+from web.services.expiry import DAY_S, reminder_notice
+from web.services.moderation import CLI_ACTOR
+from web.services.notify import command_store, send_outbox
+from web.services.opendata import FILES
+from web.services.retention import purge
 from web.store import Store
 
-ROLES = ("resident", "association", "moderator", "social_worker", "admin")
 POSTER_TYPES = ("individual", "association", "company", "public_body")
-SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"  # as the API's path parameter
 CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.json"
 
 city_group = AppGroup("city", help="Cities.")
@@ -71,7 +81,7 @@ def init_db() -> None:
 @click.option("--premoderation/--no-premoderation", default=False)
 def create_city(slug: str, name: str, boundary_file: str, premoderation: bool) -> None:
     """Create a city with the default categories."""
-    if not re.fullmatch(SLUG_PATTERN, slug) or slug in _reserved_words():
+    if not re.fullmatch(schemas.SLUG_PATTERN, slug) or slug in _reserved_words():
         raise click.ClickException(
             f"{slug!r} cannot be a city slug: use lowercase letters, digits and dashes, "
             f"and none of {', '.join(sorted(_reserved_words()))}"
@@ -185,13 +195,140 @@ def demo(posts: int, seed: int, if_absent: bool) -> None:
     )
 
 
+@click.command("export-open-data")
+@click.argument("slug")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(slug: str, directory: Path) -> None:
+    """Write the city's open data (the files /open-data/ serves) into DIRECTORY."""
+    db = Store(current_app.config["DATABASE"])
+    try:
+        city = db.city(slug)
+        if city is None:
+            raise click.ClickException(f"no city {slug!r}")
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, (_, render) in FILES.items():
+            (directory / name).write_text(render(db, city), encoding="utf-8")
+    finally:
+        db.close()
+    click.echo(f"wrote {', '.join(FILES)} to {directory}")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete what is past its retention period in every city (run daily)."""
+    with notify.command_store() as db:
+        done = purge(db, time.time())
+        sent, failed = notify.send_outbox(db, current_app.config)
+    summary = ", ".join(f"{n} {name}" for name, n in sorted(done.items()) if n) or "nothing"
+    click.echo(f"purged: {summary}; sent {sent} e-mails, {failed} failed")
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Remind posters whose posts expire within REMINDER_DAYS_BEFORE days (run daily)."""
+    now = time.time()
+    until = now + current_app.config["REMINDER_DAYS_BEFORE"] * DAY_S
+    with notify.command_store() as db:
+        with db.write():
+            posts = db.take_expiring_posts(now, until)
+            db.add_notifications(reminder_notice(post, now) for post in posts)
+        sent, failed = notify.send_outbox(db, current_app.config)
+    click.echo(f"reminded {len(posts)} posts; sent {sent} e-mails, {failed} failed")
+
+
+@click.command("send-notifications")
+@with_appcontext
+def send_notifications_command() -> None:
+    """Send the e-mails waiting in the outbox (run it from cron; failures are retried)."""
+
+    with command_store() as db:
+        alerts.dispatch(db)
+        sent, failed = send_outbox(db, current_app.config)
+    click.echo(f"sent {sent} e-mails, {failed} failed (kept for a retry)")
+
+
+@click.command("send-digest")
+@with_appcontext
+def send_digest_command() -> None:
+    """E-mail each subscriber the day's alerts that chose a daily digest."""
+    with notify.command_store() as db:
+        dispatch(db)
+        with db.write():
+            rows = db.take_digests()
+            by_account: dict[int, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_account.setdefault(row["account_id"], []).append(row)
+            for account_id, notes in by_account.items():
+                mail = notify.mail(
+                    {"email": notes[0]["email"]},
+                    _("Your alerts of the day"),
+                    digest_text(db, notes),
+                )
+                if mail:
+                    db.queue_mail(account_id, mail)
+        sent, failed = notify.send_outbox(db, current_app.config)
+    click.echo(f"{len(by_account)} digests; sent {sent} e-mails, {failed} failed")
+
+
+@city_group.command("set")
+@click.argument("slug")
+@click.option(
+    "--premoderation",
+    type=click.Choice(["on", "off"]),
+    help="on: new posts wait for a moderator.",
+)
+@click.option(
+    "--retention",
+    "periods",
+    multiple=True,
+    metavar="NAME=DAYS",
+    help="A retention period (web.retention lists the names and their defaults).",
+)
+@click.option("--licence", help="Open-data licence: etalab-2.0 (default), ODbL-1.0, CC-BY-4.0.")
+@with_appcontext
+def set_city(
+    slug: str, premoderation: str | None, periods: tuple[str, ...], licence: str | None
+) -> None:
+    """Change a city's settings (pre-moderation is audited); print its retention periods
+    and open-data licence."""
+
+    store_ = _store()
+    try:
+        city_id = _city_id(store_, slug)
+        if premoderation is not None:
+            store_.set_premoderation(city_id, premoderation == "on", CLI_ACTOR)
+            click.echo(f"{slug}: pre-moderation {premoderation}")
+        click.echo(f"{slug}: {retention.configure(store_, slug, periods, licence)}")
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store_.close()
+
+
+COMMANDS = (
+    init_db,
+    import_addresses,
+    demo,
+    city_group,
+    user_group,
+    token_group,
+    export_command,
+    purge_command,
+    send_reminders_command,
+    send_notifications_command,
+    send_digest_command,
+)
+
+
 def register(app: Flask) -> None:
-    for command in (init_db, import_addresses, demo, city_group, user_group, token_group):
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 
 def main() -> None:
-    """The ``voisinage`` console script."""
-    from web import create_app
-
-    FlaskGroup(create_app=create_app)()
+    """The ``voisinage`` console script: the commands of ``flask --app web``."""
+    os.environ.setdefault("FLASK_APP", "web")
+    FlaskGroup()()

@@ -13,14 +13,18 @@ Expired posts leave the index when their time comes (a heap of expiry times chec
 before each search), so a page never comes back short because of them."""
 
 import heapq
+import os
 import threading
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+from flask import current_app
 
-from matcher import Index, Match, Post, Region
+from matcher import Index, Kind, Match, Post, Region
+from web.http.problems import Problem
 from web.store import Store
 
 _ROW_ID, _ROW_LAT, _ROW_LON, _ROW_CATEGORY, _ROW_KIND, _ROW_CREATED = range(6)
@@ -52,13 +56,42 @@ class CityIndex:
     def category_slugs(self) -> frozenset[str]:
         return frozenset(c["slug"] for c in self.categories)
 
-    def search(self, *, building_only: bool, **query: Any) -> list[Match]:
-        return (self.building if building_only else self.everything).search(**query)
+    def search(
+        self,
+        lat: float,
+        lon: float,
+        radius_m: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 20,
+        before: tuple[float, int] | None = None,
+        building_only: bool = False,
+    ) -> list[Match]:
+        """``matcher.Index.search`` over the city's posts, or over those published at
+        building precision alone (a ``building`` scale shows nothing coarser)."""
+        index = self.building if building_only else self.everything
+        return index.search(
+            lat, lon, radius_m, category=category, kind=kind, limit=limit, before=before
+        )
 
-    def within_box(self, *args: Any, **query: Any) -> list[Match]:
-        return self.everything.within_box(*args, **query)
+    def within_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        category: str | Collection[str] | None = None,
+        kind: Kind | None = None,
+        limit: int = 500,
+    ) -> list[Match]:
+        """``matcher.Index.within_box`` over the city's posts."""
+        return self.everything.within_box(
+            south, west, north, east, category=category, kind=kind, limit=limit
+        )
 
-    def _put(self, row: tuple) -> None:
+    def _put(self, row: tuple[Any, ...]) -> None:
         post = Post(
             id=row[_ROW_ID],
             lat=row[_ROW_LAT],
@@ -110,8 +143,8 @@ class Indexes:
         version = self._store.data_version()
         if version != self._data_version:
             self._data_version = version
-            for city_index in self._cities.values():
-                self._catch_up(city_index, now)
+            for each in self._cities.values():
+                self._catch_up(each, now)
         city_index = self._cities.get(slug)
         if city_index is None:
             city_index = self._build(slug, now)
@@ -164,7 +197,7 @@ class Indexes:
             self._cities.pop(slug, None)
 
 
-def _index_of(rows: list[tuple]) -> Index:
+def _index_of(rows: list[tuple[Any, ...]]) -> Index:
     if not rows:
         return Index()
     columns = list(zip(*rows, strict=True))
@@ -176,3 +209,34 @@ def _index_of(rows: list[tuple]) -> Index:
         np.array(columns[_ROW_KIND], dtype=object),
         np.array(columns[_ROW_CREATED], dtype=np.float64),
     )
+
+
+_PER_PROCESS_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def per_process(name: str, make: Callable[[], T]) -> T:
+    """The app's one ``name`` of this process, made by ``make()`` on first use: made
+    after a fork, never shared between workers (the city indexes, alerts' circles)."""
+    key = f"voisinage.{name}.{os.getpid()}"
+    with _PER_PROCESS_LOCK:
+        if key not in current_app.extensions:
+            current_app.extensions[key] = make()
+        return current_app.extensions[key]  # type: ignore[no-any-return]
+
+
+def this_process() -> Indexes:
+    """This process's city indexes."""
+    return per_process("indexes", lambda: Indexes(current_app.config["DATABASE"]))
+
+
+def unknown_city(slug: str) -> Problem:
+    return Problem(404, "Not found", f"no city {slug!r}", [("city", "unknown city")])
+
+
+def city_index(slug: str) -> CityIndex:
+    """The city's index, caught up with the change log (404 for an unknown city)."""
+    try:
+        return this_process().run(slug, lambda city: city)  # type: ignore[no-any-return]
+    except UnknownCity:
+        raise unknown_city(slug) from None

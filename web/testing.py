@@ -28,7 +28,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_env(database_path: str | Path, settings: Mapping[str, str] | None = None) -> dict:
+def server_env(
+    database_path: str | Path, settings: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The environment of a server process on ``database_path`` (plain-http cookies)."""
     env = {
         **os.environ,
@@ -46,7 +48,7 @@ def start(
     *,
     server: str = "waitress",
     settings: Mapping[str, str] | None = None,
-) -> tuple[subprocess.Popen, str]:
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start a server; returns ``(process, base_url)`` once it answers /api/v1/health."""
     port = port or free_port()
     listen = f"127.0.0.1:{port}"
@@ -73,7 +75,7 @@ def start(
     # A file, not a pipe: a pipe nobody reads could fill up and block the server.
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
     base_url = f"http://{listen}"
-    process = subprocess.Popen(
+    process = subprocess.Popen[bytes](
         command,
         env=server_env(database_path, {"VOISINAGE_BASE_URL": base_url, **(settings or {})}),
         cwd=Path(__file__).resolve().parent.parent,
@@ -89,7 +91,7 @@ def start(
     return process, base_url
 
 
-def wait_until_up(base_url: str, process: subprocess.Popen) -> None:
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -103,7 +105,7 @@ def wait_until_up(base_url: str, process: subprocess.Popen) -> None:
     raise TimeoutError(f"server at {base_url} did not answer within {STARTUP_TIMEOUT_S} s")
 
 
-def stop(process: subprocess.Popen, kill: bool = False) -> None:
+def stop(process: subprocess.Popen[bytes], kill: bool = False) -> None:
     """Stop the server by its pid (SIGKILL when ``kill``: a crash)."""
     if process.poll() is None:
         process.kill() if kill else process.terminate()
@@ -117,13 +119,13 @@ def stop(process: subprocess.Popen, kill: bool = False) -> None:
         log.close()
 
 
-def server_errors(process: subprocess.Popen) -> str:
+def server_errors(process: subprocess.Popen[bytes]) -> str:
     """What the server wrote on stderr so far (its last 4000 characters)."""
     log = getattr(process, "log", None)
     if log is None or log.closed:
         return ""
     log.seek(0)
-    return log.read().decode(errors="replace")[-4000:]
+    return str(log.read().decode(errors="replace"))[-4000:]
 
 
 @contextmanager

@@ -4,7 +4,7 @@ the Content-Security-Policy then lets the page load images from."""
 import pytest
 
 from web import create_app
-from web.pages import tile_server_origin
+from web.http.html import tile_server_origin
 
 OSM = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
 

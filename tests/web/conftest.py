@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from web import create_app, geocode
+from web import create_app
+from web.services import geocode
 from web.store import Store
 from web.testing import free_port
 

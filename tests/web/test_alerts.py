@@ -11,7 +11,7 @@ from pyproj import Geod
 
 from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up
 from tests.web.test_notify import outbox
-from web import alerts
+from web.services import alerts
 
 GEOD = Geod(ellps="WGS84")
 ALERTS = "/api/v1/grenoble/alerts"

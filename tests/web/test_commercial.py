@@ -2,7 +2,7 @@
 
 import pytest
 
-from web.commercial import signals
+from web.services.commercial import signals
 
 
 @pytest.mark.parametrize(

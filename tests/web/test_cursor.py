@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from itsdangerous import URLSafeSerializer
 
 from tests.web.conftest import add_city, make_app, sign_up
-from web import cursor
+from web.http import cursor
 
 MATCH = "/api/v1/grenoble/match"
 QUERY = {"lat": "45.1885", "lon": "5.7245", "limit": "1"}

@@ -79,7 +79,7 @@ def test_posters_are_reminded_once_and_renew_in_one_click(mail_app, smtp, databa
 
 
 def test_an_expired_post_renewed_by_link_comes_back(app, alice, database):
-    from web.expiry import renew_path
+    from web.services.expiry import renew_path
 
     post = alice.create_post()
     expired_at = time.time() - 1
@@ -100,7 +100,7 @@ def test_an_expired_post_renewed_by_link_comes_back(app, alice, database):
     ],
 )
 def test_a_bad_renewal_link_is_refused(app, alice, database, path):
-    from web.expiry import renew_path
+    from web.services.expiry import renew_path
 
     post = alice.create_post()
     with app.test_request_context():

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.web.conftest import ADDRESSES, add_city, make_app
-from web import geocode
+from web.services import geocode
 from web.store import Store
 
 GEOCODE = "/api/v1/grenoble/geocode"

@@ -10,7 +10,7 @@ import h3
 import pytest
 
 from tests.web.conftest import CENTRE, make_moderator, sign_up
-from web.opendata import K, withhold
+from web.services.opendata import K, withhold
 
 BASE = "/api/v1/grenoble/open-data/"
 FAR = (45.1650, 5.7000)  # another resolution-7 cell than CENTRE

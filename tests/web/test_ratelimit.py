@@ -51,7 +51,7 @@ def test_login_attempts_are_limited(tmp_path):
 
 
 def test_old_counters_are_forgotten(tmp_path, monkeypatch):
-    from web import ratelimit
+    from web.http import ratelimit
     from web.store import Store
 
     database = tmp_path / "f.sqlite"

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up
-from web import notify
-from web.retention import DEFAULTS, WARNING_DAYS, purge
+from web.services import notify
+from web.services.retention import DEFAULTS, WARNING_DAYS, purge
 from web.store import Store
 
 DAY_S = 86400.0

@@ -4,7 +4,7 @@ page after page, and the nearest ones, against geodesic brute force."""
 import numpy as np
 from pyproj import Geod
 
-from web import volunteers
+from web.services import volunteers
 
 GEOD = Geod(ellps="WGS84")
 CENTRE = (45.1885, 5.7245)

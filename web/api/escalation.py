@@ -1,0 +1,64 @@
+"""Escalations: requests nobody answered, for the city's agents (``web.services.escalation``)."""
+
+import time
+from typing import Any
+
+from flask import Blueprint, Response, current_app
+from pydantic import BaseModel, Field
+
+from web import indexes
+from web.http import answers, auth
+from web.http.problems import Problem
+from web.roles import can
+from web.services import escalation
+from web.store import current as store
+
+bp = Blueprint("escalation", __name__)
+
+
+@bp.get("/<city>/escalations")
+def escalations(city: str) -> Response:
+    """Unanswered requests past the threshold, oldest first."""
+    account = auth.require_account()
+    index = indexes.city_index(city)
+    if not can(account, "read_escalations", index.city["id"]):
+        raise Problem(403, "Forbidden", f"only the social workers and moderators of {city}")
+    now = time.time()
+    after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])
+    rows = store().unanswered_requests(
+        index.city["id"], now - after_h * 3600, now, escalation.QUEUE_LIMIT
+    )
+    return answers.json_answer(
+        {
+            "after_hours": after_h,
+            "requests": [
+                {
+                    **answers.feature(row, index.remote_categories),
+                    "waiting_hours": int((now - row["created_at"]) // 3600),
+                }
+                for row in rows
+            ],
+        }
+    )
+
+
+class Escalations(BaseModel):
+    """Requests nobody contacted in time, oldest first, as GeoJSON features."""
+
+    after_hours: float
+    requests: list[dict[str, Any]] = Field(description="post features plus waiting_hours")
+
+
+OPENAPI = [
+    (
+        "get",
+        "/{city}/escalations",
+        "Unanswered requests (social workers, moderators)",
+        None,
+        None,
+        200,
+        Escalations,
+        "application/json",
+        True,
+    ),
+]

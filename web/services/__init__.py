@@ -1,0 +1,1 @@
+"""Workflows: what the app does, with no Flask request handling (views call these)."""

@@ -1,0 +1,71 @@
+"""Where people live: the one module that reads an account's exact home point.
+
+The rule (DESIGN, Privacy): an exact home is shown, compared or ranked only for the
+person themself. Every other answer — to other residents, to organisations and to the
+city's agents — is computed from the home's public point: the centre of its H3 cell at
+the account's precision, never finer than ``street`` (a volunteer who publishes posts at
+their building still has a home nobody else may compare with a circle). So moving a
+home inside its cell changes nothing anyone else can see, and the known attacks that
+binary-search a radius and trilaterate (missions, the call list, alerts) find the cell's
+centre, not the door. Nothing else in ``web`` reads ``home_lat`` or ``home_lon``
+(``tests/web/test_home_privacy.py`` checks it)."""
+
+from typing import Any
+
+from matcher.privacy import Precision, public_point
+from web.http import answers
+
+ROUNDING_M = 100  # distances to a home, as agents see them
+COUNT_STEP = 5  # counts of homes, as organisations see them
+
+
+def own_home(account: dict[str, Any]) -> tuple[float, float, str] | None:
+    """``(lat, lon, address)`` of the account's home, for the account itself alone (the
+    default place of its own posts)."""
+    if account["home_lat"] is None:
+        return None
+    return account["home_lat"], account["home_lon"], account["home_address"]
+
+
+def home_precision(precision: Precision) -> Precision:
+    """The precision of a home's public point: the account's, but never ``building``."""
+    return "street" if precision == "building" else precision
+
+
+def public_home(account: dict[str, Any]) -> tuple[float, float] | None:
+    """The public point of the account's home (None without a home)."""
+    if account["home_lat"] is None:
+        return None
+    return public_point(
+        account["home_lat"], account["home_lon"], home_precision(account["precision"])
+    )
+
+
+def circle_centre(lat: float, lon: float) -> tuple[float, float]:
+    """The centre of an alert circle stored at ``(lat, lon)``: its street cell's centre.
+    A public point stays where it is (the centre of a cell lies in that cell); the
+    subscriptions stored before this rule, around exact homes, move to their cell's."""
+    return public_point(lat, lon, "street")
+
+
+def with_public_homes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows (accounts with a home) with ``lat`` and ``lon`` at their public points,
+    and without their exact ones."""
+    public = []
+    for row in rows:
+        lat, lon = public_home(row)  # type: ignore[misc]
+        exact = ("home_lat", "home_lon", "home_address")
+        public.append({**{k: v for k, v in row.items() if k not in exact}, "lat": lat, "lon": lon})
+    return public
+
+
+def rounded_distance_m(distance_m: float) -> int:
+    """A distance between public points as agents see it: to the nearest 100 m."""
+    return answers.rounded_distance_m(distance_m, ROUNDING_M)
+
+
+def rounded_count(count: int) -> int:
+    """A count of homes as organisations see it: to the nearest 5; 0 means fewer than 5."""
+    if count < COUNT_STEP:
+        return 0
+    return int(count / COUNT_STEP + 0.5) * COUNT_STEP

@@ -1,0 +1,73 @@
+"""Posting: where a post goes (an address or a point inside the city, or the poster's
+home), the categories a city knows, the geocoder, and who may see a post."""
+
+from flask import current_app
+
+from web.http.problems import Problem, invalid
+from web.indexes import CityIndex
+from web.services import geocode
+from web.store import current as store
+
+CITYWIDE_RADIUS_M = 50_000.0  # remote categories: the engine's widest circle
+
+
+CONSENT_TEXT = (
+    "J'accepte que mon adresse e-mail et/ou mon téléphone, selon mes choix, soient montrés "
+    "aux personnes dont j'accepte la demande de mise en relation. / I agree that my e-mail "
+    "and/or phone, as I choose, be shown to the people whose connection request I accept."
+)
+
+
+def known_categories(city: CityIndex, slugs: list[str]) -> list[str]:
+    for slug in slugs:
+        if slug not in city.category_slugs:
+            raise invalid("category", f"unknown category {slug!r}; see the categories endpoint")
+    return sorted(set(slugs))
+
+
+def geocode_in(city_id: int, text: str, limit: int) -> list[geocode.Address]:
+    """Addresses matching ``text`` in the city: the embedded BAN table or the geocoder."""
+    base_url = current_app.config["GEOCODER_URL"]
+    if not base_url:
+        return geocode.search_embedded(store(), city_id, text, limit)
+    try:
+        return geocode.search_remote(
+            base_url, text, limit, current_app.config["GEOCODER_TIMEOUT_S"]
+        )
+    except geocode.GeocoderUnavailable as error:
+        raise Problem(502, "Geocoder unavailable", str(error)) from None
+
+
+def address_point(city_id: int, text: str) -> tuple[float, float]:
+    """The first address found for ``text``; 422 naming ``address`` when none is."""
+    found = geocode_in(city_id, text, 1)
+    if not found:
+        raise invalid("address", f"no address found for {text!r}")
+    return found[0].lat, found[0].lon
+
+
+def place_in_city(
+    index: CityIndex,
+    address: str | None,
+    lat: float | None,
+    lon: float | None,
+    home: tuple[float, float, str] | None = None,
+) -> tuple[float, float, str]:
+    """``(lat, lon, address text)`` given by an address or by lat and lon, else ``home``;
+    inside the city, or 422 naming the field at fault."""
+    if (lat is None) != (lon is None):
+        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
+    if lat is not None and address is not None:
+        raise invalid("address", "give lat/lon or address, not both")
+    if address is not None:
+        (lat, lon), params = address_point(index.city["id"], address), ["address"]
+    elif lat is not None and lon is not None:
+        params, address = ["lat", "lon"], ""
+    elif home is not None:
+        (lat, lon, address), params = home, ["lat", "lon"]
+    else:
+        raise invalid("address", "give the address (or lat and lon)")
+    if not index.region.contains(lat, lon):
+        message = f"this place is outside {index.city['name']}"
+        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
+    return lat, lon, address
