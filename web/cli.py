@@ -9,7 +9,6 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -28,6 +27,7 @@ from web.services.notify import command_store, send_outbox
 from web.services.opendata import FILES
 from web.services.retention import purge
 from web.store import Store
+from web.store.rows import DigestEntry
 
 POSTER_TYPES = ("individual", "association", "company", "public_body")
 CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.json"
@@ -258,7 +258,7 @@ def send_digest_command() -> None:
         dispatch(db)
         with db.write():
             rows = db.take_digests()
-            by_account: dict[int, list[dict[str, Any]]] = {}
+            by_account: dict[int, list[DigestEntry]] = {}
             for row in rows:
                 by_account.setdefault(row["account_id"], []).append(row)
             for account_id, notes in by_account.items():

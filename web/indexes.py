@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 from flask import current_app
@@ -26,9 +26,17 @@ from flask import current_app
 from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
 from web.store import Store
+from web.store.rows import Category, City
 
-_ROW_ID, _ROW_LAT, _ROW_LON, _ROW_CATEGORY, _ROW_KIND, _ROW_CREATED = range(6)
-_ROW_PRECISION, _ROW_EXPIRES = 6, 7
+# the columns of IndexableRow, as literals so that each reads with its own type
+_ROW_ID: Final = 0
+_ROW_LAT: Final = 1
+_ROW_LON: Final = 2
+_ROW_CATEGORY: Final = 3
+_ROW_KIND: Final = 4
+_ROW_CREATED: Final = 5
+_ROW_PRECISION: Final = 6
+_ROW_EXPIRES: Final = 7
 
 
 class UnknownCity(LookupError):
@@ -39,9 +47,9 @@ class UnknownCity(LookupError):
 class CityIndex:
     """What a process knows of one city: its row, boundary, categories and indexes."""
 
-    city: dict[str, Any]
+    city: City
     region: Region
-    categories: list[dict[str, Any]]
+    categories: list[Category]
     everything: Index
     building: Index
     last_seq: int

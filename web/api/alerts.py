@@ -1,6 +1,7 @@
 """Alerts: my subscriptions to new posts near a place (matching: ``web.services.alerts``)."""
 
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from flask import Blueprint, Response
@@ -40,7 +41,7 @@ class AlertList(BaseModel):
     alerts: list[AlertView]
 
 
-def _view(row: dict[str, Any]) -> dict[str, Any]:
+def _view(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "kind": row["kind"],

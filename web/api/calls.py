@@ -1,6 +1,7 @@
 """The call list: people the social workers call, and the volunteers nearest to them."""
 
 import time
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -8,14 +9,13 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
-from web.roles import can
 from web.services import homes, notify, posting, volunteers
 from web.services.calls import MAX_VOLUNTEERS, Outcome
 from web.store import current as store
+from web.store.rows import CallPerson
 
 bp = Blueprint("calls", __name__)
 
@@ -132,18 +132,9 @@ class AccessLog(BaseModel):
     entries: list[AccessEntry]
 
 
-def _social_worker(city: str, write: bool = False) -> tuple[CityIndex, dict[str, Any]]:
-    """The city and the calling social worker of that city; 401, 403 or 404 otherwise."""
-    account = auth.require_account(write=write)
-    index = indexes.city_index(city)
-    if not can(account, "keep_call_list", index.city["id"]):
-        raise Problem(403, "Forbidden", f"only the social workers of {city} see the call list")
-    return index, account
-
-
 def _person_or_404(
-    index: CityIndex, account: dict[str, Any], person_id: int, action: str
-) -> dict[str, Any]:
+    index: CityIndex, account: Mapping[str, Any], person_id: int, action: str
+) -> CallPerson:
     row = None
     if person_id <= schemas.INT64_MAX:
         row = store().call_person(index.city["id"], person_id, account["id"], action)
@@ -159,13 +150,15 @@ def _needs(index: CityIndex, slugs: list[str]) -> list[str]:
     return sorted(set(slugs))
 
 
-def _volunteer_view(row: dict[str, Any] | None) -> dict[str, Any] | None:
+def _volunteer_view(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if row is None or row.get("id") is None:
         return None
     return {name: row[name] for name in ("id", "display_name", "phone", "email")}
 
 
-def _person_view(row: dict[str, Any], calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _person_view(
+    row: Mapping[str, Any], calls: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     view = {
         "id": row["id"],
         "name": row["name"],
@@ -208,7 +201,7 @@ def _person_view(row: dict[str, Any], calls: list[dict[str, Any]] | None = None)
 
 @bp.get("/<city>/calls/people")
 def list_people(city: str) -> Response:
-    index, account = _social_worker(city)
+    index, account = auth.require_right(city, "keep_call_list")
     rows = store().call_people(index.city["id"], account["id"])
     return answers.json_answer({"people": [_person_view(row) for row in rows]})
 
@@ -216,7 +209,7 @@ def list_people(city: str) -> Response:
 @bp.post("/<city>/calls/people")
 def add_person(city: str) -> Response:
     """Add someone who agreed to be called (by phone, on ``consent_on``)."""
-    index, account = _social_worker(city, write=True)
+    index, account = auth.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(PersonCreate)
     if body.consent_on > datetime.now(UTC).date():
         raise invalid("consent_on", "the consent date cannot be in the future")
@@ -243,14 +236,14 @@ def add_person(city: str) -> Response:
 
 @bp.get("/<city>/calls/people/<int:person_id>")
 def get_person(city: str, person_id: int) -> Response:
-    index, account = _social_worker(city)
+    index, account = auth.require_right(city, "keep_call_list")
     row = _person_or_404(index, account, person_id, "read")
     return answers.json_answer(_person_view(row, store().calls_of(person_id)))
 
 
 @bp.patch("/<city>/calls/people/<int:person_id>")
 def change_person(city: str, person_id: int) -> Response:
-    index, account = _social_worker(city, write=True)
+    index, account = auth.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(PersonPatch)
     _person_or_404(index, account, person_id, "read")
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
@@ -268,7 +261,7 @@ def change_person(city: str, person_id: int) -> Response:
 @bp.delete("/<city>/calls/people/<int:person_id>")
 def remove_person(city: str, person_id: int) -> Response:
     """Remove someone (they no longer wish to be called); the access log keeps the fact."""
-    index, account = _social_worker(city, write=True)
+    index, account = auth.require_right(city, "keep_call_list", write=True)
     _person_or_404(index, account, person_id, "read")
     store().delete_call_person(index.city["id"], person_id, account["id"])
     return Response(status=204)
@@ -278,7 +271,7 @@ def remove_person(city: str, person_id: int) -> Response:
 def nearest_volunteers(city: str, person_id: int) -> Response:
     """Volunteers who accepted calls, nearest to the person's home first (by the public
     points of their homes; ties by account)."""
-    index, account = _social_worker(city)
+    index, account = auth.require_right(city, "keep_call_list")
     query = parsing.parse_query(VolunteersQuery)
     person = _person_or_404(index, account, person_id, "nearest volunteers")
     rows = homes.with_public_homes(store().call_volunteers(index.city["id"]))
@@ -292,7 +285,7 @@ def nearest_volunteers(city: str, person_id: int) -> Response:
 
 @bp.post("/<city>/calls/people/<int:person_id>/assign")
 def assign(city: str, person_id: int) -> Response:
-    index, account = _social_worker(city, write=True)
+    index, account = auth.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(Assignment)
     _person_or_404(index, account, person_id, "read")
     volunteer = store().account(body.volunteer_id)
@@ -323,7 +316,7 @@ def assign(city: str, person_id: int) -> Response:
 @bp.post("/<city>/calls/people/<int:person_id>/calls")
 def record_call(city: str, person_id: int) -> Response:
     """Record a call made to the person and how it went."""
-    index, account = _social_worker(city, write=True)
+    index, account = auth.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(CallRecord)
     _person_or_404(index, account, person_id, "read")
     call_id = store().record_call(
@@ -337,7 +330,7 @@ def record_call(city: str, person_id: int) -> Response:
 @bp.get("/<city>/calls/log")
 def access_log(city: str) -> Response:
     """Who read or changed the call list, and when (newest first)."""
-    index, account = _social_worker(city)
+    index, account = auth.require_right(city, "keep_call_list")
     rows = store().call_access_log(index.city["id"], account["id"])
     entries = [
         {

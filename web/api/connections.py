@@ -1,5 +1,6 @@
 """Connections: my requests and offers, accepted or declined."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response
@@ -18,11 +19,11 @@ def my_connections() -> Response:
     account = auth.require_account()
     lists = store().connections_of(account["id"])
     return json_answer(
-        {side: [_connection_view(row) for row in rows] for side, rows in lists.items()}
+        {side: [_connection_view(row) for row in lists[side]] for side in ("incoming", "outgoing")}
     )
 
 
-def _connection_view(row: dict[str, Any]) -> dict[str, Any]:
+def _connection_view(row: Mapping[str, Any]) -> dict[str, Any]:
     """The other side's contact details only once accepted, and only those it consented to."""
     other: dict[str, Any] = {"display_name": row["display_name"]}
     if row["status"] == "accepted":

@@ -6,10 +6,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from pydantic import BaseModel, Field
 
-from web import indexes
 from web.http import answers, auth
-from web.http.problems import Problem
-from web.roles import can
 from web.services import escalation
 from web.store import current as store
 
@@ -19,10 +16,7 @@ bp = Blueprint("escalation", __name__)
 @bp.get("/<city>/escalations")
 def escalations(city: str) -> Response:
     """Unanswered requests past the threshold, oldest first."""
-    account = auth.require_account()
-    index = indexes.city_index(city)
-    if not can(account, "read_escalations", index.city["id"]):
-        raise Problem(403, "Forbidden", f"only the social workers and moderators of {city}")
+    index, _account = auth.require_right(city, "read_escalations")
     now = time.time()
     after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])
     rows = store().unanswered_requests(

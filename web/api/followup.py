@@ -7,10 +7,8 @@ from typing import Literal
 from flask import Blueprint, Response
 from pydantic import BaseModel, Field
 
-from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
-from web.roles import can
 from web.services.followup import follow_up_after_s, outcome_of
 from web.services.weeks import iso_week
 from web.store import current as store
@@ -62,10 +60,8 @@ def answer_outcome(connection_id: int) -> Response:
 @bp.get("/<city>/stats/connections")
 def connection_counts(city: str) -> Response:
     """Connections by category, by ISO week and by outcome; moderators and admins only."""
-    account = auth.require_account()
-    city_id = indexes.city_index(city).city["id"]
-    if not can(account, "moderate", city_id):
-        raise Problem(403, "Forbidden", f"only the moderators and admins of {city} read this")
+    index, _account = auth.require_right(city, "moderate")
+    city_id = index.city["id"]
     by_category: Counter[str] = Counter()
     by_week: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()

@@ -1,6 +1,7 @@
 """Missions: associations post them, volunteers near them answer (``web.services.missions``)."""
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -13,10 +14,10 @@ from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
-from web.roles import can
 from web.services import homes, notify, posting, volunteers
 from web.services.missions import MAX_AHEAD
 from web.store import current as store
+from web.store.rows import Mission
 
 bp = Blueprint("missions", __name__)
 
@@ -79,15 +80,7 @@ class MissionAnswers(BaseModel):
     yes: list[Volunteer]
 
 
-def _association(city: str) -> tuple[CityIndex, dict[str, Any]]:
-    account = auth.require_account(write=True)
-    index = indexes.city_index(city)
-    if not can(account, "post_missions", index.city["id"]):
-        raise Problem(403, "Forbidden", f"only association accounts of {city} post missions")
-    return index, account
-
-
-def _mission_view(row: dict[str, Any], my_answer: str | None = None) -> dict[str, Any]:
+def _mission_view(row: Mapping[str, Any], my_answer: str | None = None) -> dict[str, Any]:
     return {
         "id": row["id"],
         "title": row["title"],
@@ -109,7 +102,7 @@ def _mission_view(row: dict[str, Any], my_answer: str | None = None) -> dict[str
 @bp.post("/<city>/missions")
 def create_mission(city: str) -> Response:
     """Post a mission; the volunteers around it are notified at once."""
-    index, account = _association(city)
+    index, account = auth.require_right(city, "post_missions", write=True)
     body = parsing.parse_body(MissionCreate)
     now = datetime.now(UTC)
     if not now < body.starts_at <= now + MAX_AHEAD:
@@ -162,7 +155,7 @@ def create_mission(city: str) -> Response:
     return answer
 
 
-def _missions_around(index: CityIndex, account: dict[str, Any]) -> list[dict[str, Any]]:
+def _missions_around(index: CityIndex, account: Mapping[str, Any]) -> list[Mission]:
     """Upcoming missions whose circle holds the public point of the account's home (as
     when they were notified), soonest first (none for an account that did not accept
     missions)."""

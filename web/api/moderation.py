@@ -1,17 +1,17 @@
 """Moderation: reports, the queue, actions, the audit log and roles."""
 
 import time
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import indexes
 from web.api import posts
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
-from web.roles import AssignableRole, can
+from web.roles import AssignableRole
 from web.services import moderation, notify
 from web.services.moderation import STATUS_AFTER, Action
 from web.store import current as store
@@ -69,18 +69,11 @@ def my_notices() -> Response:
     return answers.json_answer({"notices": notices})
 
 
-def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
-    account = auth.require_account(write=write)
-    city_id = indexes.city_index(city).city["id"]
-    if not can(account, "moderate", city_id):
-        raise Problem(403, "Forbidden", f"only the moderators of {city} may do this")
-    return account, city_id
-
-
 @bp.get("/<city>/moderation/queue")
 def queue(city: str) -> Response:
     """Pending, reported and flagged posts, most reported first, each with its history."""
-    _account, city_id = _moderator(city)
+    index, _account = auth.require_right(city, "moderate")
+    city_id = index.city["id"]
     now = time.time()
     items = []
     for row in store().moderation_queue(city_id, moderation.QUEUE_LIMIT):
@@ -120,7 +113,8 @@ def queue(city: str) -> Response:
 @bp.post("/<city>/moderation/posts/<int:post_id>/actions")
 def act(city: str, post_id: int) -> Response:
     """Publish, hide (the reason is shown to the poster) or warn; always audited."""
-    account, city_id = _moderator(city, write=True)
+    index, account = auth.require_right(city, "moderate", write=True)
+    city_id = index.city["id"]
     body = parsing.parse_body(ActionBody)
     _index, row, _owned, _ = posts.post_for(city, post_id)
     if body.action in ("hide", "warn") and not body.reason:
@@ -148,7 +142,7 @@ def act(city: str, post_id: int) -> Response:
 
 
 def _notice_to_poster(
-    city: str, post: dict[str, Any], action: Action, reason: str
+    city: str, post: Mapping[str, Any], action: Action, reason: str
 ) -> dict[str, Any]:
     """What the poster is told of a moderator's action, in the inbox and by e-mail."""
     title = {
@@ -167,10 +161,8 @@ def _notice_to_poster(
 @bp.get("/<city>/moderation/audit")
 def audit(city: str) -> Response:
     """Who did what, when and why: the city's admins read it; nobody can change it."""
-    account = auth.require_account()
-    city_id = indexes.city_index(city).city["id"]
-    if not can(account, "read_audit", city_id):
-        raise Problem(403, "Forbidden", f"only the admins of {city} read the audit log")
+    index, _account = auth.require_right(city, "read_audit")
+    city_id = index.city["id"]
     query = parsing.parse_query(AuditQuery)
     entries = store().moderation_audit(city_id, query.before, query.limit)
     next_before = entries[-1]["id"] if len(entries) == query.limit else None
@@ -186,10 +178,8 @@ def audit(city: str) -> Response:
 def set_role(city: str) -> Response:
     """An admin of the city makes an account of the city a moderator, social worker or
     admin (or a resident again); audited."""
-    account = auth.require_account(write=True)
-    city_id = indexes.city_index(city).city["id"]
-    if not can(account, "give_roles", city_id):
-        raise Problem(403, "Forbidden", f"only the admins of {city} give roles")
+    index, account = auth.require_right(city, "give_roles", write=True)
+    city_id = index.city["id"]
     body = parsing.parse_body(RoleBody)
     target = store().account_by_email(body.email)
     if target is None or target["city_id"] != city_id:

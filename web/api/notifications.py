@@ -1,5 +1,6 @@
 """The inbox: my notifications, read one or all."""
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from flask import Blueprint, Response
@@ -40,7 +41,7 @@ class Unread(BaseModel):
     unread: int
 
 
-def _view(row: dict[str, Any]) -> dict[str, Any]:
+def _view(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "kind": row["kind"],

@@ -2,6 +2,7 @@
 same ones that validate requests), so the document cannot drift from the code."""
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, get_origin
 
@@ -290,7 +291,9 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     ]
 
 
-def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
+def _query_parameters(
+    model: type[BaseModel], components: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     schema = components[model.__name__]
     required = set(schema.get("required", []))
     parameters = []

@@ -7,11 +7,11 @@ shown to nobody but the owner's own account page."""
 
 import math
 import time
-from typing import Any
+from typing import cast
 
 from flask import Blueprint, Response, current_app
 
-from matcher import public_point
+from matcher import Precision, public_point
 from web.http import auth, schemas
 from web.http.answers import GEOJSON, feature, iso, json_answer, post_status
 from web.http.parsing import parse_body, parse_query
@@ -22,6 +22,7 @@ from web.roles import can
 from web.services import homes, moderation, relay, search
 from web.services.posting import known_categories, place_in_city
 from web.store import current as store
+from web.store.rows import Post
 
 bp = Blueprint("posts", __name__)
 
@@ -68,7 +69,7 @@ def create_post(city: str) -> Response:
         raise invalid("address", "give the address of the person you post for")
     home = homes.own_home(account)
     lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
-    precision = body.precision or account["precision"]
+    precision: Precision = body.precision or cast(Precision, account["precision"])
     if body.on_behalf_of:
         precision = relay.placed(body.on_behalf_of, precision)
     public_lat, public_lon = public_point(lat, lon, precision)
@@ -208,7 +209,7 @@ def my_posts(city: str) -> Response:
 # -- city, categories, geocoding, stats ----------------------------------------------------
 
 
-def post_for(city: str, post_id: int) -> tuple[CityIndex, dict[str, Any], bool, bool]:
+def post_for(city: str, post_id: int) -> tuple[CityIndex, Post, bool, bool]:
     """``(city, row, owned, moderated)``: 404 unless the caller may see the post."""
     index = city_index(city)
     row = store().post(index.city["id"], post_id) if post_id <= schemas.INT64_MAX else None

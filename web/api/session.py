@@ -1,6 +1,7 @@
 """The session (log in, log out) and the calling account (``/me``)."""
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response
@@ -16,7 +17,7 @@ from web.store import current as store
 bp = Blueprint("session", __name__)
 
 
-def _summary(account: dict[str, Any] | None) -> dict[str, Any] | None:
+def _summary(account: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if account is None:
         return None
     return {
@@ -61,7 +62,7 @@ def log_out() -> Response:
     return Response(status=204)
 
 
-def _account_details(account: dict[str, Any]) -> dict[str, Any]:
+def _account_details(account: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **_summary(account),  # type: ignore[dict-item]
         "phone": account["phone"],

@@ -6,10 +6,9 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web import indexes
 from web.http import answers, auth, parsing, schemas
 from web.http.problems import Problem
-from web.roles import Role, can
+from web.roles import Role
 from web.services import notify
 from web.store import current as store
 
@@ -43,18 +42,11 @@ class Decided(BaseModel):
     role: Role
 
 
-def _moderator(city: str, write: bool = False) -> tuple[dict[str, Any], int]:
-    account = auth.require_account(write=write)
-    city_id = indexes.city_index(city).city["id"]
-    if not can(account, "moderate", city_id):
-        raise Problem(403, "Forbidden", f"only the moderators and admins of {city} verify")
-    return account, city_id
-
-
 @bp.get("/<city>/moderation/organisations")
 def applicants(city: str) -> Response:
     """Organisations of the city waiting for verification."""
-    _account, city_id = _moderator(city)
+    index, _account = auth.require_right(city, "moderate")
+    city_id = index.city["id"]
     rows = store().organisations_to_verify(city_id)
     return answers.json_answer(
         {"organisations": [{**row, "created_at": answers.iso(row["created_at"])} for row in rows]}
@@ -64,7 +56,8 @@ def applicants(city: str) -> Response:
 @bp.post("/<city>/moderation/organisations/<int:account_id>")
 def decide(city: str, account_id: int) -> Response:
     """Approve or refuse an organisation; audited, the applicant notified."""
-    account, city_id = _moderator(city, write=True)
+    index, account = auth.require_right(city, "moderate", write=True)
+    city_id = index.city["id"]
     body = parsing.parse_body(Decision)
     applicant = store().account(account_id) if account_id <= schemas.INT64_MAX else None
     approved = body.decision == "approve"

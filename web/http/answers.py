@@ -3,6 +3,7 @@ and the public rounding of distances."""
 
 import json
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,12 +31,12 @@ def iso(timestamp: float | None) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def post_status(row: dict[str, Any], now: float) -> str:
+def post_status(row: Mapping[str, Any], now: float) -> str:
     return "expired" if row["status"] == "published" and row["expires_at"] <= now else row["status"]
 
 
 def feature(
-    row: dict[str, Any],
+    row: Mapping[str, Any],
     remote: frozenset[str],
     distance_m: float | None = None,
     owned: bool | None = None,

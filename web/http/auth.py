@@ -12,14 +12,16 @@ import hmac
 import secrets
 import sqlite3
 import time
-from typing import Any
 
 import argon2
 from flask import current_app, g, request, session
 
+from web import indexes
 from web.http import sessions
 from web.http.problems import Problem
+from web.roles import RIGHTS, Action, can
 from web.store import current as current_store
+from web.store.rows import Account
 
 TOKEN_PREFIX = "vsn_"
 CSRF_HEADER = "X-CSRF-Token"
@@ -88,11 +90,11 @@ def log_out() -> None:
     g.pop("account", None)
 
 
-def current_account() -> dict[str, Any] | None:
+def current_account() -> Account | None:
     """The calling account (Bearer token first, then session), or None; 401 for a bad
     or revoked token (a client that sends one wants to know)."""
     if "account" in g:
-        known: dict[str, Any] | None = g.account
+        known: Account | None = g.account
         return known
     account = None
     g.by_token = False
@@ -127,7 +129,7 @@ def current_account() -> dict[str, Any] | None:
     return account
 
 
-def require_account(write: bool = False) -> dict[str, Any]:
+def require_account(write: bool = False) -> Account:
     """The calling account, or 401; for a session write, 403 unless the CSRF header matches."""
     account = current_account()
     if account is None:
@@ -143,3 +145,16 @@ def require_account(write: bool = False) -> dict[str, Any]:
                 [(CSRF_HEADER, "missing or wrong")],
             )
     return account
+
+
+def require_right(
+    city: str, action: Action, write: bool = False
+) -> tuple[indexes.CityIndex, Account]:
+    """The city and the calling account, which holds ``action``'s right there (``can``):
+    401 without an account, 404 for an unknown city, 403 naming who may otherwise."""
+    account = require_account(write=write)
+    index = indexes.city_index(city)
+    if not can(account, action, index.city["id"]):
+        holders = " and ".join(f"{role.replace('_', ' ')}s" for role in sorted(RIGHTS[action]))
+        raise Problem(403, "Forbidden", f"only the {holders} of {city} may do this")
+    return index, account

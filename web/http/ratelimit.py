@@ -10,6 +10,7 @@ import hmac
 import itertools
 import math
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, request
@@ -67,5 +68,5 @@ def anonymous_search_limit() -> None:
         ratelimit.check("search")
 
 
-def write_limit(account: dict[str, Any]) -> None:
+def write_limit(account: Mapping[str, Any]) -> None:
     ratelimit.check("write", str(account["id"]))

@@ -19,6 +19,7 @@ in one e-mail a day (``flask --app web send-digest``). Every alert e-mail carrie
 one-click unsubscribe link (a signed token: works without logging in)."""
 
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,11 +48,11 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 @dataclass
 class CityCircles:
     circles: Subscriptions
-    rows: dict[int, dict[str, Any]]
+    rows: dict[int, Mapping[str, Any]]
     last_seq: int
     remote: dict[str, set[int]] = field(default_factory=dict)  # category -> subscription ids
 
-    def put(self, row: dict[str, Any]) -> None:
+    def put(self, row: Mapping[str, Any]) -> None:
         self.drop(row["id"])
         categories = frozenset(row["categories"]) if row["categories"] else None
         lat, lon = homes.circle_centre(row["lat"], row["lon"])
@@ -68,7 +69,7 @@ class CityCircles:
         for category in (row or {}).get("categories") or ():
             self.remote.get(category, set()).discard(subscription_id)
 
-    def matching(self, post: Post, remote: bool) -> list[dict[str, Any]]:
+    def matching(self, post: Post, remote: bool) -> list[Mapping[str, Any]]:
         """Subscriptions wanting this post: its circle holds the post, or the post is of a
         remote category that the subscription names (distance does not apply)."""
         ids = set(self.circles.matching(post))
@@ -114,7 +115,7 @@ def circles() -> Circles:
 # -- matching new posts --------------------------------------------------------------------
 
 
-def unsubscribe_url(subscription: dict[str, Any], city: str) -> str:
+def unsubscribe_url(subscription: Mapping[str, Any], city: str) -> str:
     token = unsubscribe_serializer().dumps(subscription["id"])
     return f"{notify.base_url()}/{city}/alerts/unsubscribe/{token}"
 
@@ -146,7 +147,7 @@ def dispatch(db: Store) -> int:
     return total
 
 
-def _subscribers(db: Store, post: dict[str, Any]) -> list[dict[str, Any]]:
+def _subscribers(db: Store, post: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The subscriptions that want this post: the one call of the matcher."""
     point = Post(
         post["id"], post["public_lat"], post["public_lon"], post["category"], post["kind"], 0.0
@@ -155,17 +156,19 @@ def _subscribers(db: Store, post: dict[str, Any]) -> list[dict[str, Any]]:
     return circles().run(db, post["city_id"], lambda c: c.matching(point, remote))  # type: ignore[no-any-return]
 
 
-def _one_per_account(post: dict[str, Any], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _one_per_account(
+    post: Mapping[str, Any], wanted: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
     """One notice per account and post, however many of its alerts match (an account's
     alerts multiply no work), and none to the poster."""
-    first: dict[int, dict[str, Any]] = {}
+    first: dict[int, Mapping[str, Any]] = {}
     for subscription in wanted:
         if subscription["account_id"] != post["account_id"]:
             first.setdefault(subscription["account_id"], subscription)
     return list(first.values())
 
 
-def _notices(db: Store, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _notices(db: Store, posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     matched = [(post, _one_per_account(post, _subscribers(db, post))) for post in posts]
     emails = db.emails(s["account_id"] for _, wanted in matched for s in wanted)
     return [
@@ -176,7 +179,7 @@ def _notices(db: Store, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _notice(
-    db: Store, post: dict[str, Any], subscription: dict[str, Any], email: str
+    db: Store, post: Mapping[str, Any], subscription: Mapping[str, Any], email: str
 ) -> dict[str, Any]:
     city = _city(db, post["city_id"])
     link = f"/{city['slug']}/posts/{post['id']}"
@@ -231,7 +234,7 @@ def alert_subscribers() -> None:
         current_app.logger.exception("matching new posts to alerts failed")
 
 
-def digest_text(db: Store, notes: list[dict[str, Any]]) -> str:
+def digest_text(db: Store, notes: Sequence[Mapping[str, Any]]) -> str:
     base = notify.base_url()
     lines = [f"- {note['title']}: {base}{note['link']}" for note in notes]
     stops = []

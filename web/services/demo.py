@@ -8,6 +8,7 @@ expired. Synthetic residents have no password (nobody logs in as them)."""
 
 import json
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -389,7 +390,7 @@ def build(store: Store, posts: int = 3000, seed: int = 0) -> str:
 
 
 def _associations(
-    store: Store, city_id: int, rng: np.random.Generator, addresses: list[dict[str, Any]]
+    store: Store, city_id: int, rng: np.random.Generator, addresses: Sequence[Mapping[str, Any]]
 ) -> list[int]:
     ids = []
     for number, (name, poster_type, _categories) in enumerate(ASSOCIATIONS):
@@ -411,7 +412,7 @@ def _associations(
     return ids
 
 
-def _points_inside(boundary: dict[str, Any], n: int, seed: int) -> tuple[np.ndarray, ...]:
+def _points_inside(boundary: Mapping[str, Any], n: int, seed: int) -> tuple[np.ndarray, ...]:
     """``n`` generated posts inside the boundary, spread over the whole time range."""
     region = Region.from_geojson(boundary)
     size = max(4 * n, 100)

@@ -5,6 +5,7 @@ SMTP is set), once per expiry date, with a signed one-click renewal link that wo
 without logging in and only for that expiry date (a renewal spends it). Owners can also
 renew from "My posts" (``PATCH /posts/<id>`` with ``renew``)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
@@ -20,12 +21,12 @@ def renew_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="renew-post")
 
 
-def renew_path(post: dict[str, Any]) -> str:
+def renew_path(post: Mapping[str, Any]) -> str:
     token = renew_serializer().dumps([post["id"], post["expires_at"]])
     return f"/{post['city']}/posts/{post['id']}/renew/{token}"
 
 
-def reminder_notice(post: dict[str, Any], now: float) -> dict[str, Any]:
+def reminder_notice(post: Mapping[str, Any], now: float) -> dict[str, Any]:
     days = max(1, round((post["expires_at"] - now) / DAY_S))
     title = _("Your post “{title}” expires in {days} days").format(title=post["title"], days=days)
     renew_url = notify.base_url() + renew_path(post)

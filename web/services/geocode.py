@@ -15,7 +15,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[A
     ]
 
 
-def _distance(row: dict[str, Any], number: int) -> int:
+def _distance(row: Mapping[str, Any], number: int) -> int:
     digits = "".join(ch for ch in row["numero"] if ch.isdigit())
     return abs(int(digits) - number) if digits else number
 
@@ -170,7 +170,7 @@ def search_remote(base_url: str, text: str, limit: int, timeout_s: float) -> lis
         raise GeocoderUnavailable(f"geocoder at {base_url} failed: {error}") from None
 
 
-def _address_of(feature: dict[str, Any]) -> Address:
+def _address_of(feature: Mapping[str, Any]) -> Address:
     lon, lat = (float(value) for value in feature["geometry"]["coordinates"][:2])
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError("coordinates out of range")

@@ -10,6 +10,7 @@ binary-search a radius and trilaterate (missions, the call list, alerts) find th
 centre, not the door. Nothing else in ``web`` reads ``home_lat`` or ``home_lon``
 (``tests/web/test_home_privacy.py`` checks it)."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from matcher.privacy import Precision, public_point
@@ -19,7 +20,7 @@ ROUNDING_M = 100  # distances to a home, as agents see them
 COUNT_STEP = 5  # counts of homes, as organisations see them
 
 
-def own_home(account: dict[str, Any]) -> tuple[float, float, str] | None:
+def own_home(account: Mapping[str, Any]) -> tuple[float, float, str] | None:
     """``(lat, lon, address)`` of the account's home, for the account itself alone (the
     default place of its own posts)."""
     if account["home_lat"] is None:
@@ -32,7 +33,7 @@ def home_precision(precision: Precision) -> Precision:
     return "street" if precision == "building" else precision
 
 
-def public_home(account: dict[str, Any]) -> tuple[float, float] | None:
+def public_home(account: Mapping[str, Any]) -> tuple[float, float] | None:
     """The public point of the account's home (None without a home)."""
     if account["home_lat"] is None:
         return None
@@ -48,7 +49,7 @@ def circle_centre(lat: float, lon: float) -> tuple[float, float]:
     return public_point(lat, lon, "street")
 
 
-def with_public_homes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_public_homes(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rows (accounts with a home) with ``lat`` and ``lon`` at their public points,
     and without their exact ones."""
     public = []

@@ -8,12 +8,14 @@ SMTP it also goes to the server log, from where an operator can pass it on."""
 import hashlib
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
 
 from web.services import notify
 from web.store import current as store
+from web.store.rows import MailedLink
 
 LINK_TTL_S = 3600.0
 
@@ -23,12 +25,12 @@ def _hash(token: str) -> str:
 
 
 def send(
-    account: dict[str, Any],
+    account: Mapping[str, Any],
     purpose: str,
     path: str,
     subject: str,
     text: str,
-    payload: dict[str, Any],
+    payload: Mapping[str, Any],
 ) -> None:
     """Mail ``account`` a link to ``path`` for ``purpose``; ``text`` holds ``{url}``."""
     token = secrets.token_urlsafe(32)
@@ -39,20 +41,20 @@ def send(
     _sent(mail)
 
 
-def send_notice(account: dict[str, Any], subject: str, text: str) -> None:
+def send_notice(account: Mapping[str, Any], subject: str, text: str) -> None:
     """Mail ``account`` a message with no link of its own (as ``send``, without a token)."""
     mail = {"to": account["email"], "subject": subject, "body": text}
     store().queue_mail_alone(account["id"], mail)
     _sent(mail)
 
 
-def redeem(token: str, purpose: str) -> dict[str, Any] | None:
+def redeem(token: str, purpose: str) -> MailedLink | None:
     """``{account_id, payload}`` of a live link (now used up), or None: unknown, already
     used, superseded or expired."""
     return store().take_mailed_link(_hash(token), purpose, time.time())
 
 
-def _sent(mail: dict[str, Any]) -> None:
+def _sent(mail: Mapping[str, Any]) -> None:
     if notify.mail_enabled():
         notify.queued()
     else:

@@ -8,6 +8,7 @@ post (hidden or pending posts leave every index through the change log), tells t
 poster why, resolves the reports and the flag, and appends to the audit log, which
 SQLite triggers keep append-only."""
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from web.http.problems import Problem
@@ -31,7 +32,7 @@ def new_post_status(city_id: int) -> str:
     return "pending" if store().premoderation(city_id) else "published"
 
 
-def check_owner_status(city_id: int, row: dict[str, Any], status: str) -> None:
+def check_owner_status(city_id: int, row: Mapping[str, Any], status: str) -> None:
     """403 unless the owner closes a published post or reopens one they closed while the
     city does not pre-moderate (read fresh): never what a moderator hid or has yet to
     publish."""

@@ -12,7 +12,7 @@ same mail; a row claimed by a sender that died is retried after ``RECLAIM_S``.""
 
 import smtplib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
@@ -40,7 +40,9 @@ def base_url() -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
-def mail(account: dict[str, Any], subject: str, body: str, **headers: str) -> dict[str, Any] | None:
+def mail(
+    account: Mapping[str, Any], subject: str, body: str, **headers: str
+) -> dict[str, Any] | None:
     """The e-mail part of a notice for ``account``, or None when no SMTP is configured."""
     if not mail_enabled():
         return None
@@ -91,7 +93,7 @@ def send_outbox(db: Store, config: Any) -> tuple[int, int]:
     return sent, failed
 
 
-def _message(row: dict[str, Any], sender: str) -> EmailMessage:
+def _message(row: Mapping[str, Any], sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row["to_address"]

@@ -18,7 +18,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import h3
@@ -26,6 +26,7 @@ import h3
 from web.services import followup
 from web.services.weeks import iso_week
 from web.store import Store
+from web.store.rows import City
 
 K = 5
 H3_RESOLUTION = 7
@@ -136,7 +137,7 @@ def connection_counts(db: Store, city_id: int) -> dict[Key, int]:
     )
 
 
-def _csv(fields: list[dict[str, Any]], rows: dict[Key, int]) -> str:
+def _csv(fields: Sequence[Mapping[str, Any]], rows: dict[Key, int]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(field["name"] for field in fields)
@@ -144,11 +145,11 @@ def _csv(fields: list[dict[str, Any]], rows: dict[Key, int]) -> str:
     return out.getvalue()
 
 
-def posts_csv(db: Store, city: dict[str, Any]) -> str:
+def posts_csv(db: Store, city: Mapping[str, Any]) -> str:
     return _csv(POST_FIELDS, withhold(post_counts(db, city["id"]), POST_MARGINALS))
 
 
-def posts_geojson(db: Store, city: dict[str, Any]) -> str:
+def posts_geojson(db: Store, city: Mapping[str, Any]) -> str:
     rows = withhold(post_counts(db, city["id"]), POST_MARGINALS)
     names = [field["name"] for field in POST_FIELDS]
     features = []
@@ -164,13 +165,13 @@ def posts_geojson(db: Store, city: dict[str, Any]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}) + "\n"
 
 
-def connections_csv(db: Store, city: dict[str, Any]) -> str:
+def connections_csv(db: Store, city: Mapping[str, Any]) -> str:
     return _csv(
         CONNECTION_FIELDS, withhold(connection_counts(db, city["id"]), CONNECTION_MARGINALS)
     )
 
 
-def datapackage(_db: Store, city: dict[str, Any]) -> str:
+def datapackage(_db: Store, city: Mapping[str, Any]) -> str:
     """The Frictionless descriptor: a schema per file, paths relative to it."""
     licence = city["open_data_licence"] or DEFAULT_LICENCE
     title, path = LICENCES[licence]
@@ -203,7 +204,7 @@ def datapackage(_db: Store, city: dict[str, Any]) -> str:
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
-def _table(name: str, description: str, fields: list[dict[str, Any]]) -> dict[str, Any]:
+def _table(name: str, description: str, fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "name": name,
         "path": f"{name}.csv",
@@ -216,7 +217,7 @@ def _table(name: str, description: str, fields: list[dict[str, Any]]) -> dict[st
     }
 
 
-def _feature_collection_schema(fields: list[dict[str, Any]]) -> dict[str, Any]:
+def _feature_collection_schema(fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     types = {"string": "string", "integer": "integer"}
     properties = {f["name"]: {"type": types[f["type"]]} for f in fields}
     return {
@@ -248,7 +249,7 @@ def _feature_collection_schema(fields: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-FILES: dict[str, tuple[str, Callable[[Store, dict[str, Any]], str]]] = {
+FILES: dict[str, tuple[str, Callable[[Store, City], str]]] = {
     "posts_by_cell.csv": ("text/csv", posts_csv),
     "posts_by_cell.geojson": ("application/geo+json", posts_geojson),
     "connections_by_week.csv": ("text/csv", connections_csv),

@@ -10,8 +10,10 @@ agent ticks that the person asked for their exact address: an agent's form shoul
 publish a door the person never chose to show."""
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
+from matcher import Precision
 from web.http import schemas
 from web.http.problems import Problem
 from web.roles import can
@@ -23,7 +25,7 @@ CONSENT_TEXT = (
 )
 
 
-def consent_record(account: dict[str, Any], person: schemas.OnBehalfOf) -> dict[str, Any]:
+def consent_record(account: Mapping[str, Any], person: schemas.OnBehalfOf) -> dict[str, Any]:
     """The row recording who the post is for and their consent; 403 unless the caller
     is one of the city's agents."""
     if not can(account, "relay", None):
@@ -42,7 +44,7 @@ def consent_record(account: dict[str, Any], person: schemas.OnBehalfOf) -> dict[
     }
 
 
-def placed(person: schemas.OnBehalfOf, precision: str) -> str:
+def placed(person: schemas.OnBehalfOf, precision: Precision) -> Precision:
     """The precision of a relayed post: ``building`` only when the person asked for it."""
     if person.exact_address:
         return "building"

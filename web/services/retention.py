@@ -16,7 +16,7 @@ Periods, in days (``flask --app web city set SLUG --retention NAME=DAYS`` overri
 - ``audit_log`` (365): the moderation audit log and the call list's access log."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -37,7 +37,7 @@ DEFAULTS = {
 }
 
 
-def periods(city: dict[str, Any]) -> dict[str, int]:
+def periods(city: Mapping[str, Any]) -> dict[str, int]:
     """The city's periods in days: its overrides over the defaults."""
     return {**DEFAULTS, **city["retention"]}
 
@@ -81,7 +81,7 @@ def purge(db: Store, now: float) -> Counter[str]:
     return done
 
 
-def _purge_city(db: Store, city: dict[str, Any], now: float) -> Counter[str]:
+def _purge_city(db: Store, city: Mapping[str, Any], now: float) -> Counter[str]:
     city_id, days = city["id"], periods(city)
 
     def before(name: str) -> float:
@@ -142,12 +142,12 @@ def _purge_city(db: Store, city: dict[str, Any], now: float) -> Counter[str]:
     )
 
 
-def _warned_long_enough(account: dict[str, Any], now: float) -> bool:
+def _warned_long_enough(account: Mapping[str, Any], now: float) -> bool:
     warned_at = account["inactivity_warned_at"]
     return warned_at is not None and warned_at <= now - WARNING_DAYS * DAY_S
 
 
-def _warning(account: dict[str, Any], slug: str, period_days: int) -> dict[str, Any]:
+def _warning(account: Mapping[str, Any], slug: str, period_days: int) -> dict[str, Any]:
     title = _("Your account will be deleted in {days} days").format(days=WARNING_DAYS)
     body = _(
         "You have not used your account for {months} months. Log in within {days} days to"

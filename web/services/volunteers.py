@@ -9,6 +9,7 @@ dropped after it: a city's volunteers number hundreds, not millions (10 000 poin
 in a few milliseconds), so nothing can go stale between workers, and a withdrawn tick
 applies at once. These points never enter the post indexes of ``web.indexes``."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from matcher import Index, Match
 PAGE = 1000  # the engine's largest page
 
 
-def points_index(rows: list[dict[str, Any]]) -> Index:
+def points_index(rows: Sequence[Mapping[str, Any]]) -> Index:
     """An index of the rows' ``lat``, ``lon`` under their ``id`` (category and kind mean
     nothing here; every point has the same time, so ties order by id)."""
     return Index.from_arrays(
@@ -44,8 +45,8 @@ def within(index: Index, lat: float, lon: float, radius_m: float) -> list[Match]
 
 
 def nearest(
-    rows: list[dict[str, Any]], lat: float, lon: float, radius_m: float, limit: int
-) -> list[tuple[dict[str, Any], float]]:
+    rows: Sequence[Mapping[str, Any]], lat: float, lon: float, radius_m: float, limit: int
+) -> list[tuple[Mapping[str, Any], float]]:
     """The ``limit`` rows nearest to the point within ``radius_m``, nearest first (equal
     distances by id), each with its geodesic distance in metres: ``Index.nearest`` over
     the rows' points (public points: ``web.services.homes`` gives them)."""
