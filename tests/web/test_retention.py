@@ -176,3 +176,31 @@ def test_city_set_changes_the_periods_and_refuses_unknown_ones(app, alice, datab
     sql(database, "UPDATE posts SET expires_at = ?", (time.time() - 11 * DAY_S,))
     assert "purged: 1 posts" in runner.invoke(args=["purge"]).output
     assert alice.get(f"/api/v1/grenoble/posts/{post['id']}").status_code == 404
+
+
+def test_unconfirmed_sign_ups_are_deleted_after_a_day_and_never_warned(app, client, database):
+    """A sign-up nobody confirmed holds a home address typed by whoever knew the e-mail:
+    it goes after a day, and no inactivity warning is ever mailed to that address."""
+    body = {"email": "nobody@example.org", "password": "correct horse battery"}
+    body |= {"display_name": "X", "lat": CENTRE[0], "lon": CENTRE[1]}
+    assert client.post("/api/v1/grenoble/accounts", json=body).status_code == 202
+    confirmed = sign_up(app, "alice@example.org")
+    assert len(sql(database, "SELECT id FROM accounts")) == 2
+
+    assert purge_at(app, time.time() + 0.5 * DAY_S)["unconfirmed"] == 0
+    done = purge_at(app, time.time() + 1.5 * DAY_S)
+    assert done["unconfirmed"] == 1
+    assert sql(database, "SELECT id FROM accounts") == [(confirmed.account["id"],)]
+    assert ("purge_unconfirmed_account",) in sql(database, "SELECT action FROM moderation_audit")
+
+
+def test_an_old_unconfirmed_sign_up_is_deleted_not_warned(app, client, database):
+    body = {"email": "nobody@example.org", "password": "correct horse battery"}
+    body |= {"display_name": "X", "lat": CENTRE[0], "lon": CENTRE[1]}
+    assert client.post("/api/v1/grenoble/accounts", json=body).status_code == 202
+    forget_mail(database)
+    long_ago = time.time() - (DEFAULTS["unused_accounts"] - WARNING_DAYS + 1) * DAY_S
+    sql(database, "UPDATE accounts SET created_at = ?, last_seen_at = NULL", (long_ago,))
+    done = purge_at(app, time.time())
+    assert (done["unconfirmed"], done["warned"]) == (1, 0)
+    assert sql(database, "SELECT to_address FROM outbox") == []

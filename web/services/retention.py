@@ -13,6 +13,9 @@ Periods, in days (``flask --app web city set SLUG --retention NAME=DAYS`` overri
   for that long, warned by a notice and an e-mail ``WARNING_DAYS`` before; an account used
   again is spared (``Store.seen``). Staff accounts are the city's to close;
 - ``notifications`` (90): the inbox and the e-mail outbox;
+- and, whatever the city's periods, sign-ups never confirmed after ``UNCONFIRMED_DAYS``:
+  their home address was typed by whoever knew the e-mail, and their address may not be
+  theirs (they are never warned, never mailed);
 - ``audit_log`` (365): the moderation audit log and the call list's access log."""
 
 from collections import Counter
@@ -27,6 +30,7 @@ from web.store import Store
 
 DAY_S = 86400.0
 WARNING_DAYS = 30
+UNCONFIRMED_DAYS = 1
 DEFAULTS = {
     "ended_posts": 90,
     "connections": 365,
@@ -95,6 +99,10 @@ def _purge_city(db: Store, city: Mapping[str, Any], now: float) -> Counter[str]:
     db.delete_by_id("connections", connections)
     entries += [("purge_connection", None, f"connection {i}") for i in connections]
 
+    unconfirmed = db.unconfirmed_accounts(city_id, now - UNCONFIRMED_DAYS * DAY_S)
+    db.delete_by_id("accounts", unconfirmed)
+    entries += [("purge_unconfirmed_account", None, f"account {i}") for i in unconfirmed]
+
     people = db.unfollowed_call_people(city_id, before("call_people"))
     db.delete_by_id("call_people", people)
     entries += [("purge_call_person", None, f"person {i}") for i in people]
@@ -135,6 +143,7 @@ def _purge_city(db: Store, city: Mapping[str, Any], now: float) -> Counter[str]:
         connections=len(connections),
         call_people=len(people),
         accounts=len(gone),
+        unconfirmed=len(unconfirmed),
         warned=len(to_warn),
         notifications=notifications,
         mails=mails,

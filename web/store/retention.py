@@ -113,11 +113,20 @@ class Retention(Posts):
     ) -> list[UnusedAccount]:
         rows = self.all(
             "SELECT id, email, display_name, inactivity_warned_at FROM accounts"
-            " WHERE city_id = ? AND role IN (SELECT value FROM json_each(?))"
+            " WHERE city_id = ? AND confirmed = 1 AND role IN (SELECT value FROM json_each(?))"
             " AND COALESCE(last_seen_at, created_at) < ? ORDER BY id",
             (city_id, json.dumps(list(roles)), seen_before),
         )
         return cast(list[UnusedAccount], rows)
+
+    def unconfirmed_accounts(self, city_id: int, created_before: float) -> list[int]:
+        """Sign-ups never confirmed from their mailed link, made before that time."""
+        rows = self.all(
+            "SELECT id FROM accounts WHERE city_id = ? AND confirmed = 0 AND created_at < ?"
+            " ORDER BY id",
+            (city_id, created_before),
+        )
+        return [int(row["id"]) for row in rows]
 
     def mark_warned(self, account_ids: Sequence[int], now: float) -> None:
         self.executemany(
