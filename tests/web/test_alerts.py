@@ -124,11 +124,29 @@ def test_an_alert_is_mailed_with_a_one_click_unsubscribe(mail_app, smtp, databas
     )
     assert link and link.group(1) in message.get_content()
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    page = mail_app.test_client().get(link.group(2))  # no login
+    visitor = mail_app.test_client()  # no login
+    page = visitor.get(link.group(2))  # a mail scanner or a preview opens the link: no change
+    assert page.status_code == 200 and b'id="unsubscribe-confirm"' in page.data
+    assert len(near.get(ALERTS).json["alerts"]) == 1
+    page = visitor.post(link.group(2))  # the page's button
     assert page.status_code == 200 and b'id="unsubscribed"' in page.data
     assert near.get(ALERTS).json["alerts"] == []
     poster.create_post(kind="request", title="Encore des courses")
     assert len(sink.messages) == 1
+
+
+def test_a_mail_clients_one_click_post_stops_the_alert(mail_app, smtp, database):
+    """RFC 8058: the client POSTs List-Unsubscribe=One-Click to the header's address."""
+    sink, _ = smtp
+    near = subscriber(mail_app, "near@example.org", 100)
+    poster = sign_up(mail_app, "poster@example.org")
+    forget_mail(database, sink)
+    poster.create_post(kind="request", title="Courses urgentes")
+    [message] = sink.messages
+    path = re.search(r"<http://localhost(/\S+)>", message["List-Unsubscribe"]).group(1)
+    body = {"List-Unsubscribe": "One-Click"}
+    assert mail_app.test_client().post(path, data=body).status_code == 204
+    assert near.get(ALERTS).json["alerts"] == []
 
 
 def test_a_forged_unsubscribe_link_is_refused(app):

@@ -14,17 +14,20 @@ bp = Blueprint("alerts", __name__)
 
 @bp.route("/<city>/alerts/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe_link(city: str, token: str) -> ResponseReturnValue:
-    """The link in every alert e-mail: stops that alert without logging in (POST is the
-    RFC 8058 one-click form mail clients use)."""
+    """The link in every alert e-mail stops that alert without logging in, on a POST only:
+    the page's button, or the RFC 8058 one-click POST of mail clients. A GET asks first,
+    because mail scanners and link previews open every link they see."""
     html.city_or_404(city)
     try:
         subscription_id = unsubscribe_serializer().loads(token)
     except BadSignature:
-        return render_template("unsubscribed.html", city=city, done=False), 404
+        return render_template("unsubscribed.html", city=city, state="invalid"), 404
+    if request.method == "GET":
+        return render_template("unsubscribed.html", city=city, state="confirm")
     store().delete_subscription(int(subscription_id))
-    if request.method == "POST":
+    if request.form.get("List-Unsubscribe") == "One-Click":
         return Response(status=204)
-    return render_template("unsubscribed.html", city=city, done=True)
+    return render_template("unsubscribed.html", city=city, state="done")
 
 
 @bp.get("/<city>/alerts")
