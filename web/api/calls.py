@@ -9,7 +9,8 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web.http import answers, auth, parsing, ratelimit, schemas
+from web.api import rights
+from web.http import answers, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
@@ -201,7 +202,7 @@ def _person_view(
 
 @bp.get("/<city>/calls/people")
 def list_people(city: str) -> Response:
-    index, account = auth.require_right(city, "keep_call_list")
+    index, account = rights.require_right(city, "keep_call_list")
     rows = store().call_people(index.city["id"], account["id"])
     return answers.json_answer({"people": [_person_view(row) for row in rows]})
 
@@ -209,7 +210,7 @@ def list_people(city: str) -> Response:
 @bp.post("/<city>/calls/people")
 def add_person(city: str) -> Response:
     """Add someone who agreed to be called (by phone, on ``consent_on``)."""
-    index, account = auth.require_right(city, "keep_call_list", write=True)
+    index, account = rights.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(PersonCreate)
     if body.consent_on > datetime.now(UTC).date():
         raise invalid("consent_on", "the consent date cannot be in the future")
@@ -236,14 +237,14 @@ def add_person(city: str) -> Response:
 
 @bp.get("/<city>/calls/people/<int:person_id>")
 def get_person(city: str, person_id: int) -> Response:
-    index, account = auth.require_right(city, "keep_call_list")
+    index, account = rights.require_right(city, "keep_call_list")
     row = _person_or_404(index, account, person_id, "read")
     return answers.json_answer(_person_view(row, store().calls_of(person_id)))
 
 
 @bp.patch("/<city>/calls/people/<int:person_id>")
 def change_person(city: str, person_id: int) -> Response:
-    index, account = auth.require_right(city, "keep_call_list", write=True)
+    index, account = rights.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(PersonPatch)
     _person_or_404(index, account, person_id, "read")
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
@@ -261,7 +262,7 @@ def change_person(city: str, person_id: int) -> Response:
 @bp.delete("/<city>/calls/people/<int:person_id>")
 def remove_person(city: str, person_id: int) -> Response:
     """Remove someone (they no longer wish to be called); the access log keeps the fact."""
-    index, account = auth.require_right(city, "keep_call_list", write=True)
+    index, account = rights.require_right(city, "keep_call_list", write=True)
     _person_or_404(index, account, person_id, "read")
     store().delete_call_person(index.city["id"], person_id, account["id"])
     return Response(status=204)
@@ -271,7 +272,7 @@ def remove_person(city: str, person_id: int) -> Response:
 def nearest_volunteers(city: str, person_id: int) -> Response:
     """Volunteers who accepted calls, nearest to the person's home first (by the public
     points of their homes; ties by account)."""
-    index, account = auth.require_right(city, "keep_call_list")
+    index, account = rights.require_right(city, "keep_call_list")
     query = parsing.parse_query(VolunteersQuery)
     person = _person_or_404(index, account, person_id, "nearest volunteers")
     rows = homes.with_public_homes(store().call_volunteers(index.city["id"]))
@@ -285,7 +286,7 @@ def nearest_volunteers(city: str, person_id: int) -> Response:
 
 @bp.post("/<city>/calls/people/<int:person_id>/assign")
 def assign(city: str, person_id: int) -> Response:
-    index, account = auth.require_right(city, "keep_call_list", write=True)
+    index, account = rights.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(Assignment)
     _person_or_404(index, account, person_id, "read")
     volunteer = store().account(body.volunteer_id)
@@ -316,7 +317,7 @@ def assign(city: str, person_id: int) -> Response:
 @bp.post("/<city>/calls/people/<int:person_id>/calls")
 def record_call(city: str, person_id: int) -> Response:
     """Record a call made to the person and how it went."""
-    index, account = auth.require_right(city, "keep_call_list", write=True)
+    index, account = rights.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(CallRecord)
     _person_or_404(index, account, person_id, "read")
     call_id = store().record_call(
@@ -330,7 +331,7 @@ def record_call(city: str, person_id: int) -> Response:
 @bp.get("/<city>/calls/log")
 def access_log(city: str) -> Response:
     """Who read or changed the call list, and when (newest first)."""
-    index, account = auth.require_right(city, "keep_call_list")
+    index, account = rights.require_right(city, "keep_call_list")
     rows = store().call_access_log(index.city["id"], account["id"])
     entries = [
         {

@@ -6,7 +6,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from pydantic import BaseModel, Field
 
-from web.http import answers, auth
+from web.api import rights
+from web.http import answers
 from web.services import escalation
 from web.store import current as store
 
@@ -16,7 +17,7 @@ bp = Blueprint("escalation", __name__)
 @bp.get("/<city>/escalations")
 def escalations(city: str) -> Response:
     """Unanswered requests past the threshold, oldest first."""
-    index, _account = auth.require_right(city, "read_escalations")
+    index, _account = rights.require_right(city, "read_escalations")
     now = time.time()
     after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])
     rows = store().unanswered_requests(

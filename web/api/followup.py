@@ -7,6 +7,7 @@ from typing import Literal
 from flask import Blueprint, Response
 from pydantic import BaseModel, Field
 
+from web.api import rights
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
 from web.services.followup import follow_up_after_s, outcome_of
@@ -60,7 +61,7 @@ def answer_outcome(connection_id: int) -> Response:
 @bp.get("/<city>/stats/connections")
 def connection_counts(city: str) -> Response:
     """Connections by category, by ISO week and by outcome; moderators and admins only."""
-    index, _account = auth.require_right(city, "moderate")
+    index, _account = rights.require_right(city, "moderate")
     city_id = index.city["id"]
     by_category: Counter[str] = Counter()
     by_week: Counter[str] = Counter()

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from matcher import Post, Subscription, Subscriptions
 from web import indexes
+from web.api import rights
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
@@ -102,7 +103,7 @@ def _mission_view(row: Mapping[str, Any], my_answer: str | None = None) -> dict[
 @bp.post("/<city>/missions")
 def create_mission(city: str) -> Response:
     """Post a mission; the volunteers around it are notified at once."""
-    index, account = auth.require_right(city, "post_missions", write=True)
+    index, account = rights.require_right(city, "post_missions", write=True)
     body = parsing.parse_body(MissionCreate)
     now = datetime.now(UTC)
     if not now < body.starts_at <= now + MAX_AHEAD:

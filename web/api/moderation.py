@@ -8,7 +8,7 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web.api import posts
+from web.api import posts, rights
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
 from web.roles import AssignableRole
@@ -72,7 +72,7 @@ def my_notices() -> Response:
 @bp.get("/<city>/moderation/queue")
 def queue(city: str) -> Response:
     """Pending, reported and flagged posts, most reported first, each with its history."""
-    index, _account = auth.require_right(city, "moderate")
+    index, _account = rights.require_right(city, "moderate")
     city_id = index.city["id"]
     now = time.time()
     items = []
@@ -113,7 +113,7 @@ def queue(city: str) -> Response:
 @bp.post("/<city>/moderation/posts/<int:post_id>/actions")
 def act(city: str, post_id: int) -> Response:
     """Publish, hide (the reason is shown to the poster) or warn; always audited."""
-    index, account = auth.require_right(city, "moderate", write=True)
+    index, account = rights.require_right(city, "moderate", write=True)
     city_id = index.city["id"]
     body = parsing.parse_body(ActionBody)
     _index, row, _owned, _ = posts.post_for(city, post_id)
@@ -161,7 +161,7 @@ def _notice_to_poster(
 @bp.get("/<city>/moderation/audit")
 def audit(city: str) -> Response:
     """Who did what, when and why: the city's admins read it; nobody can change it."""
-    index, _account = auth.require_right(city, "read_audit")
+    index, _account = rights.require_right(city, "read_audit")
     city_id = index.city["id"]
     query = parsing.parse_query(AuditQuery)
     entries = store().moderation_audit(city_id, query.before, query.limit)
@@ -178,7 +178,7 @@ def audit(city: str) -> Response:
 def set_role(city: str) -> Response:
     """An admin of the city makes an account of the city a moderator, social worker or
     admin (or a resident again); audited."""
-    index, account = auth.require_right(city, "give_roles", write=True)
+    index, account = rights.require_right(city, "give_roles", write=True)
     city_id = index.city["id"]
     body = parsing.parse_body(RoleBody)
     target = store().account_by_email(body.email)

@@ -6,7 +6,8 @@ from flask import Blueprint, Response
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from web.http import answers, auth, parsing, schemas
+from web.api import rights
+from web.http import answers, parsing, schemas
 from web.http.problems import Problem
 from web.roles import Role
 from web.services import notify
@@ -45,7 +46,7 @@ class Decided(BaseModel):
 @bp.get("/<city>/moderation/organisations")
 def applicants(city: str) -> Response:
     """Organisations of the city waiting for verification."""
-    index, _account = auth.require_right(city, "moderate")
+    index, _account = rights.require_right(city, "moderate")
     city_id = index.city["id"]
     rows = store().organisations_to_verify(city_id)
     return answers.json_answer(
@@ -56,7 +57,7 @@ def applicants(city: str) -> Response:
 @bp.post("/<city>/moderation/organisations/<int:account_id>")
 def decide(city: str, account_id: int) -> Response:
     """Approve or refuse an organisation; audited, the applicant notified."""
-    index, account = auth.require_right(city, "moderate", write=True)
+    index, account = rights.require_right(city, "moderate", write=True)
     city_id = index.city["id"]
     body = parsing.parse_body(Decision)
     applicant = store().account(account_id) if account_id <= schemas.INT64_MAX else None

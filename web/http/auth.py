@@ -16,10 +16,8 @@ import time
 import argon2
 from flask import current_app, g, request, session
 
-from web import indexes
 from web.http import sessions
 from web.http.problems import Problem
-from web.roles import RIGHTS, Action, can
 from web.store import current as current_store
 from web.store.rows import Account
 
@@ -145,16 +143,3 @@ def require_account(write: bool = False) -> Account:
                 [(CSRF_HEADER, "missing or wrong")],
             )
     return account
-
-
-def require_right(
-    city: str, action: Action, write: bool = False
-) -> tuple[indexes.CityIndex, Account]:
-    """The city and the calling account, which holds ``action``'s right there (``can``):
-    401 without an account, 404 for an unknown city, 403 naming who may otherwise."""
-    account = require_account(write=write)
-    index = indexes.city_index(city)
-    if not can(account, action, index.city["id"]):
-        holders = " and ".join(f"{role.replace('_', ' ')}s" for role in sorted(RIGHTS[action]))
-        raise Problem(403, "Forbidden", f"only the {holders} of {city} may do this")
-    return index, account
