@@ -21,7 +21,7 @@ from web.store.rows import CallPerson
 bp = Blueprint("calls", __name__)
 
 
-class PersonCreate(schemas.Body):
+class PersonCreate(schemas.Body, schemas.OnePlace):
     name: schemas.TitleLine
     phone: Annotated[str, Field(pattern=r"^[+0-9 ().-]{4,30}$")]
     address: schemas.AddressLine | None = None

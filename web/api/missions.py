@@ -23,7 +23,7 @@ from web.store.rows import Mission
 bp = Blueprint("missions", __name__)
 
 
-class MissionCreate(schemas.Body):
+class MissionCreate(schemas.Body, schemas.OnePlace):
     title: schemas.TitleLine
     description: schemas.LongText = ""
     starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, in the future")

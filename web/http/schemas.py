@@ -10,7 +10,7 @@ would make them read otherwise than they are ("exe.fdp")."""
 
 import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -110,10 +110,24 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class OnePlace(BaseModel):
+    """The rule of every model with ``lat``, ``lon`` and ``address`` (queries and bodies):
+    lat with lon, or an address, not both. Here once, so that every 422 says the same."""
+
+    @model_validator(mode="after")
+    def _lat_with_lon_or_address(self) -> Self:
+        lat, lon = getattr(self, "lat", None), getattr(self, "lon", None)
+        if (lat is None) != (lon is None):
+            raise paired("lon" if lon is None else "lat", "lat and lon go together")
+        if lat is not None and getattr(self, "address", None) is not None:
+            raise paired("address", "give lat/lon or address, not both")
+        return self
+
+
 # -- queries -------------------------------------------------------------------------------
 
 
-class MatchQuery(Query):
+class MatchQuery(Query, OnePlace):
     """``GET /<city>/match``: the newest posts near a point."""
 
     lat: Latitude | None = Field(None, description="search centre latitude (with lon)")
@@ -135,12 +149,8 @@ class MatchQuery(Query):
     )
 
     @model_validator(mode="after")
-    def _one_place_one_size(self) -> "MatchQuery":
-        """lat with lon, or an address (not both); a radius or a scale (not both)."""
-        if (self.lat is None) != (self.lon is None):
-            raise paired("lon" if self.lon is None else "lat", "lat and lon go together")
-        if self.lat is not None and self.address is not None:
-            raise paired("address", "give lat/lon or address, not both")
+    def _a_place_and_one_size(self) -> "MatchQuery":
+        """A place (its pairing: ``OnePlace``); a radius or a scale (not both)."""
         if self.lat is None and self.address is None:
             raise paired("lat", "give lat and lon, or address")
         if self.radius is not None and self.scale is not None:
@@ -181,7 +191,7 @@ class LoginBody(Body):
     password: Annotated[str, StringConstraints(max_length=1024)]
 
 
-class AccountCreate(Body):
+class AccountCreate(Body, OnePlace):
     email: Email
     password: Annotated[str, StringConstraints(min_length=10, max_length=1024)]
     display_name: ShortLine
@@ -218,7 +228,7 @@ class OnBehalfOf(Body):
     )
 
 
-class PostCreate(Body):
+class PostCreate(Body, OnePlace):
     kind: Kind
     category: Slug
     title: TitleLine

@@ -53,12 +53,9 @@ def place_in_city(
     lon: float | None,
     home: tuple[float, float, str] | None = None,
 ) -> tuple[float, float, str]:
-    """``(lat, lon, address text)`` given by an address or by lat and lon, else ``home``;
-    inside the city, or 422 naming the field at fault."""
-    if (lat is None) != (lon is None):
-        raise invalid("lon" if lon is None else "lat", "lat and lon go together")
-    if lat is not None and address is not None:
-        raise invalid("address", "give lat/lon or address, not both")
+    """``(lat, lon, address text)`` given by an address or by lat and lon (their pairing is
+    checked by the request's model: ``schemas.OnePlace``), else ``home``; inside the city,
+    or 422 naming the field at fault."""
     if address is not None:
         (lat, lon), params = address_point(index.city["id"], address), ["address"]
     elif lat is not None and lon is not None:
