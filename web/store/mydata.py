@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from web.store.messages import Messages
 from web.store.moderation import Moderation
 
 
-class MyData(Moderation):
+class MyData(Messages, Moderation):
     """Everything the app holds about one account."""
 
     # -- "my data" (web.mydata) ------------------------------------------------------------
@@ -14,8 +15,8 @@ class MyData(Moderation):
 
     def personal_data(self, account_id: int) -> dict[str, Any]:
         """Everything held about an account: its row (no password hash), every table's rows
-        it owns (``account_id``), the connections it is a side of, its reports and the
-        moderators' notes on its posts. Secrets (hashes) are left out."""
+        it owns (``account_id``), the connections it is a side of and their threads, its
+        reports and the moderators' notes on its posts. Secrets (hashes) are left out."""
         data: dict[str, Any] = {
             "account": self._without_secrets(
                 self.one("SELECT * FROM accounts WHERE id = ?", (account_id,)) or {}
@@ -36,6 +37,7 @@ class MyData(Moderation):
             " JOIN accounts o ON o.id = c.requester_id WHERE p.account_id = ? ORDER BY c.id",
             (account_id,),
         )
+        data["messages"] = self.messages_of(account_id)
         data["reports_made"] = self.all(
             "SELECT id, post_id, reason, created_at, resolved_at FROM reports"
             " WHERE reporter_id = ? ORDER BY id",
