@@ -117,7 +117,7 @@ def test_contact_accept_and_decline_are_notified_at_once(app, alice, bob):
     assert notice["link"] == "/grenoble/me#incoming"
     alice.post(f"/api/v1/me/connections/{connection_id}/accept")
     [notice] = inbox(bob)
-    assert notice["kind"] == "contact" and "accept" in notice["title"]
+    assert notice["kind"] == "contact" and "acceptée" in notice["title"]
     link = f"/grenoble/posts/{_post_of(bob, connection_id)}?connection={connection_id}#thread"
     assert notice["link"] == link
 
@@ -125,7 +125,7 @@ def test_contact_accept_and_decline_are_notified_at_once(app, alice, bob):
     declined = contact(alice, carol)
     alice.post(f"/api/v1/me/connections/{declined}/decline")
     [notice] = inbox(carol)
-    assert "declined" in notice["title"]
+    assert "déclinée" in notice["title"]
 
 
 def _post_of(session, connection_id) -> int:
@@ -148,6 +148,10 @@ def test_messages_are_notified_once_until_read(alice, bob):
         True,
     ]  # a new one once it is read
     assert all(n["kind"] != "message" for n in inbox(bob))  # not told of my own messages
+    alice.get(thread(connection_id))  # reading the thread reads its notice
+    assert [n["read"] for n in inbox(alice) if n["kind"] == "message"] == [True, True]
+    bob.post(thread(connection_id), {"body": "et encore"})
+    assert [n["read"] for n in inbox(alice) if n["kind"] == "message"] == [False, True, True]
 
 
 def test_each_notice_is_mailed_with_a_link_to_answer(database, smtp):

@@ -54,10 +54,12 @@ def _view(row: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
 
 @bp.get(_THREAD)
 def read_thread(connection_id: int) -> Response:
+    """The thread, oldest first; reading it marks its message notice read."""
     account = auth.require_account()
     connection = contact.open_thread(account, connection_id)
     query = parsing.parse_query(ThreadQuery)
     rows = store().messages(connection_id, query.after, query.limit)
+    store().mark_thread_read(account["id"], contact.thread_link(account, connection))
     return answers.json_answer(
         {
             "connection_id": connection_id,

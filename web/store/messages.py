@@ -32,6 +32,16 @@ class Messages(Notifications):
                 self.add_notifications([notice])
         return cast(ThreadMessage, row)
 
+    def mark_thread_read(self, account_id: int, link: str) -> None:
+        """The account read the thread: its notices (accepted, new messages) are read, so
+        the next message tells it again."""
+        with self.write():
+            self.execute(
+                "UPDATE notifications SET read_at = ? WHERE account_id = ? AND link = ?"
+                " AND read_at IS NULL",
+                (time.time(), account_id, link),
+            )
+
     def messages(self, connection_id: int, after: int, limit: int) -> list[ThreadMessage]:
         """A thread's messages oldest first, those after the message id ``after``."""
         rows = self.all(
