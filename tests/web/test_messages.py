@@ -4,7 +4,15 @@ only, open once accepted; it is in "my data" and leaves with the account."""
 
 import sqlite3
 
-from tests.web.conftest import PASSWORD, add_city, forget_mail, make_app, make_moderator, sign_up
+from tests.web.conftest import (
+    PASSWORD,
+    add_city,
+    forget_mail,
+    make_app,
+    make_moderator,
+    set_role,
+    sign_up,
+)
 
 POSTS = "/api/v1/grenoble/posts"
 
@@ -200,3 +208,35 @@ def test_deleting_an_account_deletes_its_threads(app, alice, bob):
     finally:
         conn.close()
     assert alice.get(thread(connection_id)).status_code == 404
+
+
+def test_moderators_read_a_thread_only_once_a_side_reports_it_audited(app, alice, bob):
+    connection_id = accepted(alice, bob)
+    bob.post(thread(connection_id), {"body": "Donnez-moi votre code de carte"})
+    moderator = sign_up(app, "modo@example.org")
+    make_moderator(app.config["DATABASE"], "modo@example.org")
+    carol = sign_up(app, "carol@example.org")
+    reported = f"/api/v1/grenoble/moderation/threads/{connection_id}"
+    assert moderator.get(reported).status_code == 404  # nobody reported it: private
+    assert moderator.get("/api/v1/grenoble/moderation/threads").json["threads"] == []
+
+    report = f"/api/v1/me/connections/{connection_id}/report"
+    assert carol.post(report, {"reason": "curieuse"}).status_code == 404
+    assert alice.post(report, {"reason": ""}).json["errors"][0]["param"] == "reason"
+    assert alice.post(report, {"reason": "Il demande mon code"}).status_code == 201
+    assert alice.post(report, {"reason": "encore"}).status_code == 409
+    assert alice.post("/api/v1/me/connections/424242/report", {"reason": "x"}).status_code == 404
+
+    [listed] = moderator.get("/api/v1/grenoble/moderation/threads").json["threads"]
+    assert listed["connection_id"] == connection_id and listed["reason"] == "Il demande mon code"
+    read = moderator.get(reported)
+    assert read.status_code == 200
+    assert read.json["messages"][0]["body"] == "Donnez-moi votre code de carte"
+    assert read.json["messages"][0]["author"] == "bob"
+    assert carol.get(reported).status_code == 403  # not a moderator
+    assert moderator.get(thread(connection_id)).status_code == 404  # still not a side
+    set_role(app.config["DATABASE"], "modo@example.org", "admin")
+    entries = moderator.get("/api/v1/grenoble/moderation/audit").json["entries"]
+    assert [(e["action"], e["reason"]) for e in entries] == [
+        ("read_thread", f"connection {connection_id}")
+    ]

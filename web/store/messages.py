@@ -1,15 +1,15 @@
-"""Message threads of accepted connections, and their grouped notices."""
+"""Message threads of accepted connections, their grouped notices, and their reports."""
 
 import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from web.store.notifications import Notifications
+from web.store.moderation import Moderation
 from web.store.rows import ThreadMessage
 
 
-class Messages(Notifications):
-    """Message threads of accepted connections, and their grouped notices."""
+class Messages(Moderation):
+    """Message threads of accepted connections, their grouped notices, and their reports."""
 
     def add_message(
         self, connection_id: int, author_id: int, body: str, notice: Mapping[str, Any]
@@ -61,3 +61,47 @@ class Messages(Notifications):
             " WHERE c.requester_id = ?1 OR p.account_id = ?1 ORDER BY m.id",
             (account_id,),
         )
+
+    # -- a side reports the thread; moderators read it then, audited ------------------------
+
+    def report_thread(self, connection_id: int, reporter_id: int, reason: str) -> int | None:
+        """A report attaching the thread; None if this side already reported it."""
+        with self.write():
+            rows = self.execute(
+                "INSERT INTO thread_reports (connection_id, reporter_id, reason, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (connection_id, reporter_id, reason, time.time()),
+            ).fetchall()
+        return int(rows[0][0]) if rows else None
+
+    def reported_threads(self, city_id: int) -> list[dict[str, Any]]:
+        """The city's reported threads, oldest report first: which post, why, when."""
+        return self.all(
+            "SELECT r.connection_id, c.post_id, p.title AS post_title, r.reason, r.created_at"
+            " FROM thread_reports r JOIN connections c ON c.id = r.connection_id"
+            " JOIN posts p ON p.id = c.post_id WHERE p.city_id = ? ORDER BY r.id",
+            (city_id,),
+        )
+
+    def read_reported_thread(
+        self, city_id: int, connection_id: int, actor: Mapping[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        """A reported thread of the city for a moderator, the reading audited in the same
+        transaction; None if no side reported it (the thread stays private)."""
+        with self.write():
+            post = self.one(
+                "SELECT c.post_id FROM thread_reports r JOIN connections c"
+                " ON c.id = r.connection_id JOIN posts p ON p.id = c.post_id"
+                " WHERE r.connection_id = ? AND p.city_id = ? LIMIT 1",
+                (connection_id, city_id),
+            )
+            if post is None:
+                return None
+            self._audit(
+                city_id, post["post_id"], actor, "read_thread", f"connection {connection_id}"
+            )
+            return self.all(
+                "SELECT m.id, a.display_name AS author, m.body, m.created_at FROM messages m"
+                " JOIN accounts a ON a.id = m.author_id WHERE m.connection_id = ? ORDER BY m.id",
+                (connection_id,),
+            )

@@ -3,10 +3,9 @@
 from typing import Any
 
 from web.store.messages import Messages
-from web.store.moderation import Moderation
 
 
-class MyData(Messages, Moderation):
+class MyData(Messages):
     """Everything the app holds about one account."""
 
     # -- "my data" (web.mydata) ------------------------------------------------------------
@@ -38,6 +37,11 @@ class MyData(Messages, Moderation):
             (account_id,),
         )
         data["messages"] = self.messages_of(account_id)
+        data["thread_reports_made"] = self.all(
+            "SELECT id, connection_id, reason, created_at FROM thread_reports"
+            " WHERE reporter_id = ? ORDER BY id",
+            (account_id,),
+        )
         data["reports_made"] = self.all(
             "SELECT id, post_id, reason, created_at, resolved_at FROM reports"
             " WHERE reporter_id = ? ORDER BY id",
