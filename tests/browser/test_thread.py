@@ -86,3 +86,42 @@ def test_contact_notice_accept_then_both_write_in_the_thread(
     third.goto(f"/grenoble/posts/{post_id}?connection={connection_id}#thread")
     expect(third.locator("#contact-form")).to_be_visible()  # its own, first contact
     expect(third.locator("#thread")).to_be_hidden()
+
+
+def api_post(page, path: str, body: dict | None = None):
+    csrf = page.context.request.get("/api/v1/session").json()["csrf_token"]
+    answer = page.context.request.post(path, data=body or {}, headers={"X-CSRF-Token": csrf})
+    assert answer.ok, answer.text()
+    return answer.json()
+
+
+@needs_chromium
+def test_a_reported_thread_is_read_by_a_moderator_only_then(
+    community,  # noqa: F811
+    logged_in,  # noqa: F811
+):
+    community.account("paule@example.org", *SPOT, **NOT_SHARED)
+    community.account("insistant@example.org", *SPOT, **NOT_SHARED)
+    community.account("modo-fil@ville.example", *SPOT, role="moderator")
+    poster = logged_in("paule@example.org")
+    post_id = create_post(poster, "Garde de chat en août")
+    other = logged_in("insistant@example.org")
+    connection = api_post(other, f"/api/v1/grenoble/posts/{post_id}/contact", {"message": "Moi"})
+    api_post(poster, f"/api/v1/me/connections/{connection['id']}/accept")
+    messages = f"/api/v1/me/connections/{connection['id']}/messages"
+    api_post(other, messages, {"body": "Envoyez-moi d'abord 50 euros."})
+    moderator = logged_in("modo-fil@ville.example")
+    reported = f"/api/v1/grenoble/moderation/threads/{connection['id']}"
+    assert moderator.context.request.get(reported).status == 404  # private until reported
+
+    poster.goto(f"/grenoble/posts/{post_id}?connection={connection['id']}#thread")
+    poster.locator(".thread-report summary").click()
+    poster.fill("#f-thread-reason", "Il demande de l'argent.")
+    poster.click("#thread-report-form button[type=submit]")
+    expect(poster.locator("#thread-report-sent")).to_contain_text("Un modérateur")
+
+    moderator.goto("/grenoble/moderation")
+    item = moderator.locator(f'#reported-threads li[data-connection-id="{connection["id"]}"]')
+    expect(item).to_contain_text("Il demande de l'argent.")
+    item.get_by_role("button", name="Lire la discussion").click()
+    expect(item).to_contain_text("Envoyez-moi d'abord 50 euros.")

@@ -236,6 +236,7 @@ def ui_strings() -> dict[str, str]:
         "thread.waiting": _("The author was told; the thread opens here once they accept."),
         "thread.closed": _("This contact is closed: no thread."),
         "thread.open": _("Open the messages"),
+        "thread.reported": _("Thank you. A moderator of the city will read this thread."),
         "thread.you": _("You"),
         "thread.empty": _("No message yet. Write the first one."),
         "thread.no_details": _(
@@ -254,7 +255,6 @@ def ui_strings() -> dict[str, str]:
         "title_of": _("{title} – voisinage"),
         # Shown next to a field the API rejected (422), in place of the API's English text.
         "invalid.email": _("Type a valid email address, such as name@example.org."),
-        "conflict.connection_id": _("The thread opens once the author accepts your contact."),
         "invalid.password": _("The password needs at least 10 characters."),
         "invalid.display_name": _("Give a name of 1 to 80 characters."),
         "invalid.address": _(

@@ -36,7 +36,10 @@ def map_page(city: str) -> ResponseReturnValue:
 @bp.get("/<city>/posts/<int:post_id>")
 def post_page(city: str, post_id: int) -> ResponseReturnValue:
     """The post and, once I contacted it, where my contact stands and its thread."""
-    strings = {"invalid.body": _("Write a message of 1 to 2,000 characters.")}
+    strings = {
+        "invalid.body": _("Write a message of 1 to 2,000 characters."),
+        "invalid.thread-reason": _("Say in 1 to 500 characters what is wrong."),
+    }
     return html.render_city_page("post.html", city, strings, post_id=post_id)
 
 

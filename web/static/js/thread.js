@@ -1,6 +1,6 @@
 // A connection's message thread, under the post: the two sides write to each other once
 // the contact is accepted, whether or not they shared an e-mail or phone.
-import { api, el, formatDate, handleForm, relativeTime, showUnreadCount, t } from "./common.js";
+import { api, ApiError, el, formatDate, handleForm, relativeTime, showUnreadCount, t } from "./common.js";
 
 const section = document.getElementById("thread");
 const list = document.getElementById("thread-messages");
@@ -62,3 +62,27 @@ handleForm(form, async () => {
   list.append(messageItem(message, current.other || {}));
   form.reset();
 });
+
+// Reporting the thread: only then may the city's moderators read it.
+const reportForm = document.getElementById("thread-report-form");
+handleForm(reportForm, async () => {
+  const reason = reportForm.elements["thread-reason"].value;
+  try {
+    await api(`/me/connections/${current.id}/report`, { method: "POST", body: { reason } });
+  } catch (error) {
+    // Reported already (409): say so as if now. The API names "reason"; on this page the
+    // field is "thread-reason" (the post's report form has its own "reason").
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 409) return reported();
+    const errors = (error.problem.errors || []).map((e) => ({ ...e, param: e.param === "reason" ? "thread-reason" : e.param }));
+    throw new ApiError(error.status, { ...error.problem, errors });
+  }
+  reported();
+});
+
+function reported() {
+  reportForm.hidden = true;
+  const sent = document.getElementById("thread-report-sent");
+  sent.textContent = t("thread.reported");
+  sent.hidden = false;
+}
