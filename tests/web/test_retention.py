@@ -84,6 +84,10 @@ def test_connections_people_notifications_and_audit_entries_go_too(app, alice, b
     post = alice.create_post()
     contact = bob.post(f"/api/v1/grenoble/posts/{post['id']}/contact", {"message": "Bonjour"})
     assert contact.status_code == 201
+    alice.post(f"/api/v1/me/connections/{contact.json['id']}/accept")
+    messages = f"/api/v1/me/connections/{contact.json['id']}/messages"
+    assert bob.post(messages, {"body": "À samedi"}).status_code == 201
+    bob.post(f"/api/v1/me/connections/{contact.json['id']}/report", {"reason": "test"})
     store = Store(database)
     try:
         store.create_call_person(
@@ -98,9 +102,12 @@ def test_connections_people_notifications_and_audit_entries_go_too(app, alice, b
     assert before["total"] == 1
     now = time.time()
     done = purge_at(app, now + 366 * DAY_S)
-    assert done["connections"] == 1 and done["notifications"] == 1
+    # The inbox held bob's test notice and the contact's three: contacted, accepted, message.
+    assert done["connections"] == 1 and done["notifications"] == 4
     assert done["audit_entries"] == 2 and done["call_people"] == 0  # and the access log's
     assert sql(database, "SELECT COUNT(*) FROM connections") == [(0,)]
+    assert sql(database, "SELECT COUNT(*) FROM messages") == [(0,)]  # the thread went with it
+    assert sql(database, "SELECT COUNT(*) FROM thread_reports") == [(0,)]
     assert alice.get("/api/v1/grenoble/stats/connections").json == before  # counts stay
     assert purge_at(app, now + 731 * DAY_S)["call_people"] == 1
     assert sql(database, "SELECT COUNT(*) FROM call_people") == [(0,)]

@@ -9,6 +9,7 @@ from web.http import auth, schemas
 from web.http.answers import iso, json_answer
 from web.http.problems import Problem
 from web.http.ratelimit import write_limit
+from web.services import contact
 from web.store import current as store
 
 bp = Blueprint("connections", __name__)
@@ -62,5 +63,5 @@ def answer_connection(connection_id: int, verdict: str) -> Response:
         )
     write_limit(account)
     status = "accepted" if verdict == "accept" else "declined"
-    store().set_connection_status(connection_id, status)
+    store().set_connection_status(connection_id, status, contact.answered(row, status))
     return json_answer({"id": connection_id, "status": status})

@@ -19,7 +19,7 @@ from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
 from web.indexes import CityIndex, city_index
 from web.roles import can
-from web.services import homes, moderation, relay, search
+from web.services import contact, homes, moderation, relay, search
 from web.services.posting import known_categories, place_in_city
 from web.store import current as store
 from web.store.rows import Post
@@ -157,7 +157,7 @@ def delete_post(city: str, post_id: int) -> Response:
 
 
 @bp.post("/<city>/posts/<int:post_id>/contact")
-def contact(city: str, post_id: int) -> Response:
+def contact_poster(city: str, post_id: int) -> Response:
     """Ask the poster for a connection; contact details follow only on acceptance."""
     account = auth.require_account(write=True)
     _index, row, owned, _ = post_for(city, post_id)
@@ -166,15 +166,18 @@ def contact(city: str, post_id: int) -> Response:
         raise Problem(409, "Conflict", "this is your own post", [("post_id", "your own post")])
     if row["status"] != "published":
         raise Problem(409, "Conflict", "this post is not open", [("post_id", "not published")])
-    if store().has_open_connection(post_id, account["id"]):
+    if store().has_connection(post_id, account["id"]):
         raise Problem(
             409,
             "Conflict",
-            "you already asked; wait for the answer",
-            [("post_id", "request already pending")],
+            "you already contacted this post: see its page or your account",
+            [("post_id", contact.ALREADY_REQUESTED)],
         )
     write_limit(account)
-    connection_id = store().create_connection(post_id, account["id"], body.message)
+    poster = store().account(row["account_id"])
+    assert poster is not None  # deleting an account deletes its posts
+    notice = contact.contacted(poster, account, row["title"], body.message)
+    connection_id = store().create_connection(post_id, account["id"], body.message, notice)
     return json_answer({"id": connection_id, "status": "requested"}, 201)
 
 

@@ -146,9 +146,11 @@ def page_error(error: HTTPException) -> ResponseReturnValue:
     return render_template("not_found.html", city=city), 404
 
 
-def render_city_page(template: str, city: str, strings: dict[str, str]) -> str:
-    """A city's page whose script needs ``strings`` beside the common ones."""
-    return render_template(template, city=city_or_404(city), ui_strings={**ui_strings(), **strings})
+def render_city_page(template: str, city: str, strings: dict[str, str], **context: Any) -> str:
+    """A city's page whose script needs ``strings`` beside (or instead of) the common ones."""
+    return render_template(
+        template, city=city_or_404(city), ui_strings={**ui_strings(), **strings}, **context
+    )
 
 
 def ui_strings() -> dict[str, str]:
@@ -227,8 +229,23 @@ def ui_strings() -> dict[str, str]:
         "contact_phone": _("Phone: {phone}"),
         "contact_hidden": _("Contact details appear here once the request is accepted."),
         "contact_sent": _(
-            "Your message was sent. If the poster accepts, you will find their contact "
-            "details in “My account”."
+            "Your message was sent and the author told at once. If they accept, you can "
+            "write to each other here."
+        ),
+        "thread.state": _("Your contact with {name}: {state}."),
+        "thread.waiting": _("The author was told; the thread opens here once they accept."),
+        "thread.closed": _("This contact is closed: no thread."),
+        "thread.open": _("Open the messages"),
+        "thread.reported": _("Thank you. A moderator of the city will read this thread."),
+        "thread.you": _("You"),
+        "thread.empty": _("No message yet. Write the first one."),
+        "thread.no_details": _(
+            "{name} shared no email or phone: write to each other here, in this thread."
+        ),
+        "thread.share_email": _("Share my email address"),
+        "thread.share_phone": _("Share my phone number"),
+        "thread.without_sharing": _(
+            "Without sharing, you write to each other in the thread on the post's page."
         ),
         "contact_own_post": _("This is your post. Manage it from “My account”."),
         "message_from": _("Message: {message}"),

@@ -76,6 +76,7 @@ _ONE_LINE = AfterValidator(_one_line)
 SearchText = Annotated[str, _limits(1, 200), _PLAIN]
 LongText = Annotated[str, _limits(0, 2000), _PLAIN]
 Message = Annotated[str, _limits(1, 1000), _PLAIN]
+ThreadText = Annotated[str, _limits(1, 2000), _PLAIN]
 Reason = Annotated[str, _limits(1, 500), _PLAIN]
 OptionalReason = Annotated[str, _limits(0, 500), _PLAIN]
 ShortLine = Annotated[str, _limits(1, 80), _NO_BIDI, _PLAIN, _ONE_LINE]

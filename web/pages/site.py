@@ -14,7 +14,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
+from web.http import html
 from web.http.html import city_or_404
 
 bp = Blueprint("pages", __name__)
@@ -33,7 +35,12 @@ def map_page(city: str) -> ResponseReturnValue:
 
 @bp.get("/<city>/posts/<int:post_id>")
 def post_page(city: str, post_id: int) -> ResponseReturnValue:
-    return render_template("post.html", city=city_or_404(city), post_id=post_id)
+    """The post and, once I contacted it, where my contact stands and its thread."""
+    strings = {
+        "invalid.body": _("Write a message of 1 to 2,000 characters."),
+        "invalid.thread-reason": _("Say in 1 to 500 characters what is wrong."),
+    }
+    return html.render_city_page("post.html", city, strings, post_id=post_id)
 
 
 @bp.get("/<city>/login")

@@ -2,9 +2,10 @@
 
 import json
 import time
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
-from web.store.database import Queries
+from web.store.notifications import Notifications
 from web.store.rows import (
     AccountConnection,
     AccountConnections,
@@ -15,12 +16,19 @@ from web.store.rows import (
 )
 
 
-class Connections(Queries):
+class Connections(Notifications):
     """Connections between a post's author and a neighbour, and their follow-up."""
 
     # -- connections ---------------------------------------------------------------------
 
-    def create_connection(self, post_id: int, requester_id: int, message: str) -> int:
+    def create_connection(
+        self,
+        post_id: int,
+        requester_id: int,
+        message: str,
+        notice: Mapping[str, Any] | None = None,
+    ) -> int:
+        """The request and, in the same transaction, the ``notice`` telling the poster."""
         now = time.time()
         with self.write():
             connection_id = self.insert(
@@ -28,30 +36,35 @@ class Connections(Queries):
                 " updated_at) VALUES (?, ?, ?, 'requested', ?, ?) RETURNING id",
                 (post_id, requester_id, message, now, now),
             )
+            self.add_notifications([notice] if notice else [])
         return connection_id
 
-    def has_open_connection(self, post_id: int, requester_id: int) -> bool:
+    def has_connection(self, post_id: int, requester_id: int) -> bool:
+        """Whether the account already asked about this post, whatever the answer."""
         row = self.execute(
-            "SELECT 1 FROM connections WHERE post_id = ? AND requester_id = ?"
-            " AND status = 'requested'",
+            "SELECT 1 FROM connections WHERE post_id = ? AND requester_id = ?",
             (post_id, requester_id),
         ).fetchone()
         return row is not None
 
     def connection(self, connection_id: int) -> Connection | None:
         row = self.one(
-            "SELECT c.*, p.account_id AS poster_id FROM connections c"
+            "SELECT c.*, p.account_id AS poster_id, p.title AS post_title FROM connections c"
             " JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
             (connection_id,),
         )
         return cast(Connection | None, row)
 
-    def set_connection_status(self, connection_id: int, status: str) -> None:
+    def set_connection_status(
+        self, connection_id: int, status: str, notice: Mapping[str, Any]
+    ) -> None:
+        """The poster's answer and, in the same transaction, the ``notice`` to the requester."""
         with self.write():
             self.execute(
                 "UPDATE connections SET status = ?, updated_at = ? WHERE id = ?",
                 (status, time.time(), connection_id),
             )
+            self.add_notifications([notice])
 
     def connections_of(self, account_id: int) -> AccountConnections:
         """Connections on the account's posts (incoming) and that it asked (outgoing),

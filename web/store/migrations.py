@@ -409,6 +409,26 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX mailed_links_by_account ON mailed_links(account_id, purpose)",
         "ALTER TABLE accounts ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1",
     ],
+    # Message threads (web.api.messages): an accepted connection's two sides write to each
+    # other without sharing an e-mail or phone; deleted with the connection (and so with
+    # either account, the post, or the retention purge), as are the reports of a thread.
+    [
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            author_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX messages_by_connection ON messages(connection_id, id)",
+        # A side reports the thread: only then may the city's moderators read it (audited).
+        """CREATE TABLE thread_reports (
+            id INTEGER PRIMARY KEY,
+            connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            reporter_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            created_at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX thread_reports_once ON thread_reports(connection_id, reporter_id)",
+    ],
 ]
 
 

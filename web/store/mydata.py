@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from web.store.moderation import Moderation
+from web.store.messages import Messages
 
 
-class MyData(Moderation):
+class MyData(Messages):
     """Everything the app holds about one account."""
 
     # -- "my data" (web.mydata) ------------------------------------------------------------
@@ -14,8 +14,8 @@ class MyData(Moderation):
 
     def personal_data(self, account_id: int) -> dict[str, Any]:
         """Everything held about an account: its row (no password hash), every table's rows
-        it owns (``account_id``), the connections it is a side of, its reports and the
-        moderators' notes on its posts. Secrets (hashes) are left out."""
+        it owns (``account_id``), the connections it is a side of and their threads, its
+        reports and the moderators' notes on its posts. Secrets (hashes) are left out."""
         data: dict[str, Any] = {
             "account": self._without_secrets(
                 self.one("SELECT * FROM accounts WHERE id = ?", (account_id,)) or {}
@@ -34,6 +34,12 @@ class MyData(Moderation):
             "SELECT c.id, c.post_id, o.display_name AS requester_name, c.message, c.status,"
             " c.created_at, c.updated_at FROM connections c JOIN posts p ON p.id = c.post_id"
             " JOIN accounts o ON o.id = c.requester_id WHERE p.account_id = ? ORDER BY c.id",
+            (account_id,),
+        )
+        data["messages"] = self.messages_of(account_id)
+        data["thread_reports_made"] = self.all(
+            "SELECT id, connection_id, reason, created_at FROM thread_reports"
+            " WHERE reporter_id = ? ORDER BY id",
             (account_id,),
         )
         data["reports_made"] = self.all(

@@ -216,10 +216,20 @@ class Connection(TypedDict):
     post_id: int
     requester_id: int
     poster_id: int
+    post_title: str
     message: str
     status: str
     created_at: float
     updated_at: float
+
+
+class ThreadMessage(TypedDict):
+    """One message of a connection's thread."""
+
+    id: int
+    author_id: int
+    body: str
+    created_at: float
 
 
 class AccountConnection(TypedDict):

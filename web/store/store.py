@@ -12,6 +12,7 @@ from web.store.alerts import Alerts
 from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
+from web.store.messages import Messages
 from web.store.migrations import Schema
 from web.store.missions import Missions
 from web.store.mydata import MyData
@@ -28,9 +29,10 @@ class Store(
     Calls,
     Missions,
     Alerts,
+    Messages,
     Posts,
-    Notifications,
     Connections,
+    Notifications,
     Cities,
     Addresses,
     RateLimits,

@@ -213,12 +213,21 @@ cityInfo()
   })
   .catch(() => {});
 
+/** How many notifications wait, beside "Notifications" in the header (none: no badge). */
+export async function showUnreadCount() {
+  const { unread } = await api("/me/notifications", { query: { unread: 1, limit: 1 } });
+  const badge = document.getElementById("header-unread");
+  badge.textContent = unread ? String(unread) : "";
+  badge.hidden = !unread;
+}
+
 /** Show menu items for the visitor's state and wire the log-out button. */
 async function setUpMenu() {
   const { account } = await session();
   for (const item of document.querySelectorAll("[data-when]")) {
     item.hidden = (item.dataset.when === "account") !== Boolean(account);
   }
+  if (account) showUnreadCount().catch(() => {});
   document.getElementById("logout")?.addEventListener("click", async () => {
     try {
       await api("/session", { method: "DELETE" });

@@ -193,10 +193,15 @@ function connectionEntry(connection, incoming) {
     connection.message ? el("p", { class: "connection-message" }, t("message_from", { message: connection.message })) : null,
     connection.status === "accepted" ? contactDetails(connection.other || {}) : null,
     !incoming && connection.status === "requested" ? el("p", { class: "help" }, t("contact_hidden")) : null,
+    ["accepted", "done"].includes(connection.status)
+      ? el("p", {}, el("a", { href: `/${city}/posts/${connection.post_id}?connection=${connection.id}#thread` }, t("thread.open")))
+      : null,
   );
   if (incoming && connection.status === "requested") {
+    const choices = shareChoices(connection.id);
     const answer = (verb) => async () => {
       try {
+        if (verb === "accept") await saveShareChoices(choices);
         await api(`/me/connections/${connection.id}/${verb}`, { method: "POST" });
       } catch (error) {
         say(error.message);
@@ -207,6 +212,7 @@ function connectionEntry(connection, incoming) {
       el(
         "div",
         { class: "actions" },
+        choices,
         el("button", { type: "button", onclick: answer("accept") }, t("accept")),
         " ",
         el("button", { type: "button", class: "secondary", onclick: answer("decline") }, t("decline")),
@@ -214,6 +220,34 @@ function connectionEntry(connection, incoming) {
     );
   }
   return entry;
+}
+
+/** "Share my e-mail / phone" asked again when accepting, set as the account's consent now. */
+function shareChoices(connectionId) {
+  const consentForm = document.getElementById("consent-form");
+  const box = (name) => {
+    const id = `share-${name}-${connectionId}`;
+    return el(
+      "span",
+      { class: "choice" },
+      el("input", { type: "checkbox", id, name, checked: consentForm.elements[name].checked }),
+      el("label", { for: id }, t(`thread.${name}`)),
+    );
+  };
+  return el("p", { class: "share-choices" }, box("share_email"), " ", box("share_phone"), el("span", { class: "help" }, t("thread.without_sharing")));
+}
+
+async function saveShareChoices(choices) {
+  const consentForm = document.getElementById("consent-form");
+  const consent = {};
+  let changed = false;
+  for (const name of ["share_email", "share_phone"]) {
+    consent[name] = choices.querySelector(`[name="${name}"]`).checked;
+    changed ||= consent[name] !== consentForm.elements[name].checked;
+  }
+  if (!changed) return;
+  await api("/me", { method: "PATCH", body: { consent } });
+  for (const name of Object.keys(consent)) consentForm.elements[name].checked = consent[name];
 }
 
 async function showConnections() {
@@ -252,7 +286,7 @@ async function start() {
     return;
   }
   categoryList = await categories().catch(() => []);
-  const results = await Promise.allSettled([showPosts(), showConnections(), showConsent()]);
+  const results = await Promise.allSettled([showPosts(), showConsent().then(showConnections)]);
   const failed = results.find((result) => result.status === "rejected");
   if (failed) say(failed.reason?.message || t("error_generic"));
 }

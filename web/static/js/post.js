@@ -1,4 +1,5 @@
-// A post's page: the post, and a short message to its author ("contact").
+// A post's page: the post, and a short message to its author ("contact"); once I wrote,
+// the state of my contact instead, and its thread once accepted.
 import {
   api,
   ApiError,
@@ -15,6 +16,7 @@ import {
   t,
 } from "./common.js";
 import { makeMap, postIcon } from "./basemap.js";
+import { showThread } from "./thread.js";
 
 const article = document.getElementById("post");
 const postId = article.dataset.postId;
@@ -92,6 +94,49 @@ function showOnMap(feature, category) {
   }).addTo(map);
 }
 
+/** My connection about this post: the one I asked, or (its poster) the one the link names. */
+async function myConnection(owned) {
+  const { incoming, outgoing } = await api("/me/connections");
+  if (!owned) return outgoing.find((connection) => String(connection.post_id) === postId);
+  const named = new URLSearchParams(window.location.search).get("connection");
+  return incoming.find((connection) => String(connection.id) === named);
+}
+
+/** The state of the contact, and its thread once accepted: never a second contact form. */
+async function showConnection(connection) {
+  contact.hidden = false;
+  contactForm.hidden = true;
+  const state = document.getElementById("connection-state");
+  const open = connection.status === "accepted" || connection.status === "done";
+  state.replaceChildren(
+    t("thread.state", { name: connection.other?.display_name || "", state: t(`connection.${connection.status}`) }),
+    " ",
+    open ? "" : t(connection.status === "requested" ? "thread.waiting" : "thread.closed"),
+  );
+  state.hidden = false;
+  if (open) await showThread(connection);
+}
+
+/** Ask the same consent as the account page, as set now; saved first if changed. */
+async function saveConsent(form) {
+  const consent = {
+    share_email: form.elements.share_email.checked,
+    share_phone: form.elements.share_phone.checked,
+  };
+  const me = await api("/me");
+  const now = me.consent || {};
+  if (Boolean(now.share_email) !== consent.share_email || Boolean(now.share_phone) !== consent.share_phone) {
+    await api("/me", { method: "PATCH", body: { consent } });
+  }
+}
+
+async function showContactForm() {
+  const me = await api("/me");
+  contactForm.elements.share_email.checked = Boolean(me.consent?.share_email);
+  contactForm.elements.share_phone.checked = Boolean(me.consent?.share_phone);
+  contactForm.hidden = false;
+}
+
 async function start() {
   let feature;
   try {
@@ -102,6 +147,10 @@ async function start() {
       error instanceof ApiError && error.status === 404 ? t("post_not_found") : error.message;
     message.hidden = false;
     article.hidden = true;
+    // A closed post keeps its threads: my contact about it still shows.
+    const { account } = await session();
+    const connection = account ? await myConnection(false).catch(() => null) : null;
+    if (connection) await showConnection(connection);
     return;
   }
   const categoriesBySlug = await categoryBySlug();
@@ -110,6 +159,11 @@ async function start() {
   contact.hidden = false;
   if (!account) {
     document.getElementById("contact-login").hidden = false;
+    return;
+  }
+  const connection = await myConnection(feature.properties.owned);
+  if (connection) {
+    await showConnection(connection);
   } else if (feature.properties.owned) {
     const own = document.getElementById("contact-own");
     own.replaceChildren(
@@ -119,17 +173,26 @@ async function start() {
     );
     own.hidden = false;
   } else {
-    contactForm.hidden = false;
+    await showContactForm();
   }
 }
 
 handleForm(contactForm, async (form) => {
   const message = new FormData(form).get("message");
-  await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message } });
-  form.hidden = true;
+  await saveConsent(form);
+  try {
+    await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message } });
+  } catch (error) {
+    // Already asked (from another tab, say): show where that contact stands.
+    const connection = error instanceof ApiError && error.status === 409 ? await myConnection(false) : null;
+    if (!connection) throw error;
+    await showConnection(connection);
+    return;
+  }
   const sent = document.getElementById("contact-sent");
   sent.textContent = t("contact_sent");
   sent.hidden = false;
+  await showConnection(await myConnection(false));
 });
 
 start();
