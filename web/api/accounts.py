@@ -17,6 +17,7 @@ from pydantic import BaseModel, StringConstraints
 from web import indexes
 from web.api import session
 from web.http import answers, auth, parsing, ratelimit, schemas, sessions
+from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.services import mailed_links, notify, posting, verification
 from web.store import current as store
@@ -52,6 +53,7 @@ class Accepted(BaseModel):
 
 
 @bp.post("/<city>/accounts")
+@idempotent
 def sign_up(city: str) -> Response:
     """Sign up: the home point stays private; the account opens from the mailed link."""
     body = parsing.parse_body(schemas.AccountCreate)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from web.http import answers, auth, parsing, ratelimit, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
@@ -207,6 +208,7 @@ def list_people(city: str) -> Response:
 
 
 @bp.post("/<city>/calls/people")
+@idempotent
 def add_person(city: str) -> Response:
     """Add someone who agreed to be called (by phone, on ``consent_on``)."""
     index, account = auth.require_right(city, "keep_call_list", write=True)
@@ -314,6 +316,7 @@ def assign(city: str, person_id: int) -> Response:
 
 
 @bp.post("/<city>/calls/people/<int:person_id>/calls")
+@idempotent
 def record_call(city: str, person_id: int) -> Response:
     """Record a call made to the person and how it went."""
     index, account = auth.require_right(city, "keep_call_list", write=True)

@@ -4,6 +4,7 @@ from flask import Blueprint, Response
 
 from web.http import auth, schemas
 from web.http.answers import iso, json_answer
+from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.http.ratelimit import write_limit
 from web.store import current as store
@@ -22,6 +23,7 @@ def my_tokens() -> Response:
 
 
 @bp.post("/me/tokens")
+@idempotent
 def create_my_token() -> Response:
     """A new API token, shown this once."""
     account = auth.require_account(write=True)

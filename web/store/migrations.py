@@ -409,6 +409,23 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX mailed_links_by_account ON mailed_links(account_id, purpose)",
         "ALTER TABLE accounts ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1",
     ],
+    # Posting once (web.http.idempotency): the first answer to a creating request sent with
+    # an Idempotency-Key, kept 24 h; the row is claimed before the request runs (status
+    # NULL), so that a concurrent duplicate waits for the answer instead of creating twice.
+    [
+        """CREATE TABLE idempotency_keys (
+            owner TEXT NOT NULL,
+            key TEXT NOT NULL,
+            account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            status INTEGER,
+            body TEXT,
+            headers TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            PRIMARY KEY (owner, key))""",
+        "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at)",
+        "CREATE INDEX idempotency_keys_by_account ON idempotency_keys(account_id)",
+    ],
 ]
 
 
