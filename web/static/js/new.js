@@ -32,7 +32,7 @@ async function start() {
   }
 }
 
-handleForm(form, async () => {
+handleForm(form, async (_form, key) => {
   const data = new FormData(form);
   const body = {
     kind: data.get("kind"),
@@ -46,8 +46,8 @@ handleForm(form, async () => {
   }
   const person = onBehalfOf(data);
   if (person) body.on_behalf_of = person;
-  const feature = await api(`/${city}/posts`, { method: "POST", body });
+  const feature = await api(`/${city}/posts`, { method: "POST", body, key });
   window.location.assign(`/${city}/posts/${encodeURIComponent(feature.id)}`);
-});
+}, { leaves: true });
 
 start();

@@ -123,9 +123,9 @@ async function start() {
   }
 }
 
-handleForm(contactForm, async (form) => {
+handleForm(contactForm, async (form, key) => {
   const message = new FormData(form).get("message");
-  await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message } });
+  await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message }, key });
   form.hidden = true;
   const sent = document.getElementById("contact-sent");
   sent.textContent = t("contact_sent");

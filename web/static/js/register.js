@@ -5,7 +5,7 @@ import { addressCombobox, api, city, handleForm } from "./common.js";
 // and keeps the text as the (private) home address.
 addressCombobox(document.getElementById("f-address"));
 
-handleForm(document.getElementById("register-form"), async (form) => {
+handleForm(document.getElementById("register-form"), async (form, key) => {
   const data = new FormData(form);
   const body = {
     email: data.get("email"),
@@ -17,7 +17,7 @@ handleForm(document.getElementById("register-form"), async (form) => {
   };
   body.address = String(data.get("address") || "").trim();
   if (data.get("phone")) body.phone = data.get("phone");
-  await api(`/${city}/accounts`, { method: "POST", body });
+  await api(`/${city}/accounts`, { method: "POST", body, key });
   form.hidden = true;
   document.getElementById("register-sent").hidden = false;
 });
