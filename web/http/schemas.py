@@ -197,6 +197,11 @@ class AccountCreate(Body):
 class AccountPatch(Body):
     display_name: ShortLine | None = None
     phone: Phone | None = None
+    address: AddressLine | None = Field(
+        None, description="a new home: the posts placed at the old one and its alerts follow"
+    )
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     precision: PrecisionName | None = None
     consent: Consent | None = None
     accepts_calls: bool | None = Field(
