@@ -9,6 +9,7 @@ answers 202 alike. Changing or resetting the password ends every session
 
 import time
 from typing import Annotated
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, url_for
 from flask_babel import gettext as _
@@ -96,7 +97,7 @@ def sign_up(city: str) -> Response:
         mailed_links.send(
             account,
             "confirm",
-            f"/{city}/confirm",
+            f"/{city}/confirm" + (f"?{urlencode({'next': body.next})}" if body.next else ""),
             _("Confirm your voisinage account"),
             _("To open your voisinage account, follow this link within an hour:")
             + "\n{url}\n\n"

@@ -94,6 +94,9 @@ Email = Annotated[
     AfterValidator(_plain_text),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[+0-9 ().-]{0,30}$")]
+# A path on this site to go back to (never "//host" nor "/\host", which browsers read as
+# another site).
+LocalPath = Annotated[str, StringConstraints(max_length=300, pattern=r"^/([!-.0-\[\]-~][!-~]*)?$")]
 
 
 def paired(param: str, message: str) -> PydanticCustomError:
@@ -192,6 +195,9 @@ class AccountCreate(Body):
     precision: PrecisionName = "street"
     phone: Phone = ""
     consent: Consent = Field(default_factory=Consent)
+    next: LocalPath | None = Field(
+        None, description="where the mailed link leads once the account is open"
+    )
 
 
 class AccountPatch(Body):

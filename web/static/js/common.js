@@ -343,6 +343,29 @@ export function handleForm(form, submit, { leaves = false } = {}) {
   });
 }
 
+/** `path` with `?done=<step>`: the page it leads to confirms that step (showDoneNotice). */
+export function withNotice(path, step) {
+  const url = new URL(path, window.location.origin);
+  url.searchParams.set("done", step);
+  return url.pathname + url.search + url.hash;
+}
+
+/** Confirm the step done before arriving (`?done=`), once: the parameter leaves the URL. */
+function showDoneNotice() {
+  const url = new URL(window.location.href);
+  const step = url.searchParams.get("done");
+  const notice = document.getElementById("done-notice");
+  if (!step || !notice) return;
+  if (hasString(`done.${step}`)) {
+    notice.textContent = t(`done.${step}`);
+    notice.hidden = false;
+  }
+  url.searchParams.delete("done");
+  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+}
+
+showDoneNotice();
+
 /**
  * Where to go back to after logging in: `?next=` resolved as the browser would resolve it
  * (which reads "/\host" and "/<tab>/host" as another site), kept only when it stays on this

@@ -1,5 +1,5 @@
 // Ask for an account: it opens from the link then mailed to the address (confirm.js).
-import { addressCombobox, api, city, handleForm } from "./common.js";
+import { addressCombobox, api, city, handleForm, nextPath } from "./common.js";
 
 // The chosen suggestion's label is sent as the address: the API geocodes it to that point
 // and keeps the text as the (private) home address.
@@ -17,6 +17,8 @@ handleForm(document.getElementById("register-form"), async (form, key) => {
   };
   body.address = String(data.get("address") || "").trim();
   if (data.get("phone")) body.phone = data.get("phone");
+  const next = nextPath(null); // the mailed link leads back there (e.g. the post form)
+  if (next) body.next = next;
   await api(`/${city}/accounts`, { method: "POST", body, key });
   form.hidden = true;
   document.getElementById("register-sent").hidden = false;
