@@ -134,14 +134,25 @@ def test_concurrent_duplicates_create_one_post(app, alice, monkeypatch):
     "path, body",
     [
         ("/api/v1/grenoble/alerts", {"radius_m": 300}),
-        ("/api/v1/me/tokens", None),
+        ("/api/v1/grenoble/posts/1/reports", {"reason": "spam"}),
     ],
 )
-def test_other_creating_endpoints_answer_once(alice, path, body):
+def test_other_creating_endpoints_answer_once(alice, bob, path, body):
+    bob.create_post()  # post 1, for the report
     first = alice.post(path, body, **keyed("k"))
     again = alice.post(path, body, **keyed("k"))
     assert first.status_code in (200, 201)
     assert again.get_data() == first.get_data()
+
+
+def test_api_tokens_are_never_kept_in_clear(app, alice):
+    first = alice.post("/api/v1/me/tokens", **keyed("k"))
+    again = alice.post("/api/v1/me/tokens", **keyed("k"))
+    assert first.json["token"] != again.json["token"]  # the key does not apply there
+    conn = sqlite3.connect(app.config["DATABASE"])
+    kept = conn.execute("SELECT count(*) FROM idempotency_keys").fetchone()[0]
+    conn.close()
+    assert kept == 0
 
 
 def test_a_contact_request_is_sent_once(alice, bob):
@@ -171,3 +182,14 @@ def test_an_anonymous_sign_up_is_known_by_its_key_and_body(app, client):
     other = client.post("/api/v1/grenoble/accounts", json=someone_else, **keyed("signup"))
     assert other.status_code == 202
     assert "Idempotent-Replayed" not in other.headers
+
+
+def test_the_openapi_document_names_the_header_on_creating_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+
+    def keyed_operation(method, path) -> bool:
+        return any(p["name"] == "Idempotency-Key" for p in paths[path][method]["parameters"])
+
+    assert keyed_operation("post", "/api/v1/{city}/posts")
+    assert keyed_operation("post", "/api/v1/{city}/accounts")
+    assert not keyed_operation("post", "/api/v1/session")  # logging in creates nothing to keep

@@ -4,7 +4,6 @@ from flask import Blueprint, Response
 
 from web.http import auth, schemas
 from web.http.answers import iso, json_answer
-from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.http.ratelimit import write_limit
 from web.store import current as store
@@ -23,9 +22,9 @@ def my_tokens() -> Response:
 
 
 @bp.post("/me/tokens")
-@idempotent
 def create_my_token() -> Response:
-    """A new API token, shown this once."""
+    """A new API token, shown this once. Not ``idempotent``: replaying the answer would keep
+    the token in clear for a day; a client that lost it revokes the unseen one (listed)."""
     account = auth.require_account(write=True)
     write_limit(account)
     token, digest = auth.new_token()

@@ -14,11 +14,12 @@ claim is released and a retry runs again. Keys older than a day are purged on ea
 import functools
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import ParamSpec
 
-from flask import Response, make_response, request
+from flask import Flask, Response, make_response, request
 
 from web.http import auth
 from web.http.problems import Problem, invalid
@@ -66,7 +67,29 @@ def idempotent(view: Callable[P, Response]) -> Callable[P, Response]:
             store().release_key(owner, key)
         return answer
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]  # for idempotent_routes()
     return wrapper
+
+
+def idempotent_routes(app: Flask) -> set[tuple[str, str]]:
+    """``(method, path)`` of the views that honour the header, paths written as OpenAPI
+    writes them (``/api/v1/{city}/posts``)."""
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if getattr(app.view_functions[rule.endpoint], "idempotent", False):
+            path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
+            routes |= {(method.lower(), path) for method in rule.methods or () if method == "POST"}
+    return routes
+
+
+PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": "the same key from the same account within 24 h answers the first answer "
+    "again and creates nothing; another request with that key is a 422",
+}
 
 
 def _check(key: str) -> None:
