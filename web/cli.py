@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from matcher import Region
 from web.http import auth, schemas
 from web.roles import ROLES
-from web.services import alerts, geocode, notify, retention
+from web.services import alerts, geocode, notify, retention, verification
 from web.services import demo as demo_city
 from web.services.alerts import digest_text, dispatch
 from web.services.expiry import DAY_S, reminder_notice
@@ -125,14 +125,14 @@ def create_user(
     city_id = _city_id(store, slug)
     if store.account_by_email(email) is not None:
         raise click.ClickException(f"an account {email} exists")
+    approved = verification.APPROVED if role == "association" else {}  # the operator made it
     account_id = store.create_account(
         city_id,
         email=email,
         password_hash=auth.hash_password(password),
-        role=role,
         poster_type=poster_type,
         display_name=display_name or email.split("@")[0],
-        verification="approved" if role == "association" else None,  # the operator made it
+        **{"role": role, **approved},
     )
     click.echo(f"created account {account_id} ({email}, {role})")
 

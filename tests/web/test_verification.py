@@ -142,6 +142,17 @@ def test_an_association_the_operator_made_is_verified(app, runner, client):
     )
     assert created.status_code == 201, created.json
     assert badges(client) == [("association", True)]
+    assert created.json["properties"]["precision"] == "building"  # at its address by default
+
+
+def test_verified_organisations_post_at_their_address_and_residents_at_their_street(
+    app, applicant, moderator, alice
+):
+    assert alice.create_post()["properties"]["precision"] == "street"
+    assert applicant.create_post()["properties"]["precision"] == "street"  # still pending
+    moderator.post(f"{ORGANISATIONS}/{applicant.account['id']}", {"decision": "approve"})
+    assert applicant.create_post()["properties"]["precision"] == "building"
+    assert alice.create_post()["properties"]["precision"] == "street"
 
 
 def test_association_accounts_made_before_verification_stay_associations(tmp_path):

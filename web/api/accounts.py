@@ -9,6 +9,7 @@ answers 202 alike. Changing or resetting the password ends every session
 
 import time
 from typing import Annotated
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, url_for
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from pydantic import BaseModel, StringConstraints
 from web import indexes
 from web.api import session
 from web.http import answers, auth, parsing, ratelimit, schemas, sessions
+from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.services import mailed_links, notify, posting, verification
 from web.store import current as store
@@ -52,6 +54,7 @@ class Accepted(BaseModel):
 
 
 @bp.post("/<city>/accounts")
+@idempotent
 def sign_up(city: str) -> Response:
     """Sign up: the home point stays private; the account opens from the mailed link."""
     body = parsing.parse_body(schemas.AccountCreate)
@@ -94,7 +97,7 @@ def sign_up(city: str) -> Response:
         mailed_links.send(
             account,
             "confirm",
-            f"/{city}/confirm",
+            f"/{city}/confirm" + (f"?{urlencode({'next': body.next})}" if body.next else ""),
             _("Confirm your voisinage account"),
             _("To open your voisinage account, follow this link within an hour:")
             + "\n{url}\n\n"

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from web import indexes
 from web.http import answers, auth, parsing, ratelimit, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.services import homes
 from web.services.alerts import MAX_PER_ACCOUNT
@@ -61,6 +62,7 @@ def my_alerts(city: str) -> Response:
 
 
 @bp.post("/<city>/alerts")
+@idempotent
 def subscribe(city: str) -> Response:
     """Subscribe around the public point of the account's home (``web.services.homes``): which
     posts alert a resident says nothing finer than the map does about where they live."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from web.api import rights
 from web.http import answers, parsing, ratelimit, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
@@ -208,6 +209,7 @@ def list_people(city: str) -> Response:
 
 
 @bp.post("/<city>/calls/people")
+@idempotent
 def add_person(city: str) -> Response:
     """Add someone who agreed to be called (by phone, on ``consent_on``)."""
     index, account = rights.require_right(city, "keep_call_list", write=True)
@@ -315,6 +317,7 @@ def assign(city: str, person_id: int) -> Response:
 
 
 @bp.post("/<city>/calls/people/<int:person_id>/calls")
+@idempotent
 def record_call(city: str, person_id: int) -> Response:
     """Record a call made to the person and how it went."""
     index, account = rights.require_right(city, "keep_call_list", write=True)

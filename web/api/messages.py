@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from web.api import rights
 from web.http import answers, auth, parsing, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.http.ratelimit import write_limit
 from web.services import contact
@@ -74,6 +75,7 @@ def read_thread(connection_id: int) -> Response:
 
 
 @bp.post(_THREAD)
+@idempotent
 def write_message(connection_id: int) -> Response:
     account = auth.require_account(write=True)
     connection = contact.open_thread(account, connection_id)
@@ -123,6 +125,7 @@ class ModeratedThread(BaseModel):
 
 
 @bp.post("/me/connections/<int:connection_id>/report")
+@idempotent
 def report_thread(connection_id: int) -> Response:
     """A side reports the thread: it is attached, and the city's moderators may read it."""
     account = auth.require_account(write=True)

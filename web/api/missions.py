@@ -13,6 +13,7 @@ from matcher import Post, Subscription, Subscriptions
 from web import indexes
 from web.api import rights
 from web.http import answers, auth, parsing, ratelimit, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
@@ -101,6 +102,7 @@ def _mission_view(row: Mapping[str, Any], my_answer: str | None = None) -> dict[
 
 
 @bp.post("/<city>/missions")
+@idempotent
 def create_mission(city: str) -> Response:
     """Post a mission; the volunteers around it are notified at once."""
     index, account = rights.require_right(city, "post_missions", write=True)
@@ -197,6 +199,7 @@ def list_missions(city: str) -> Response:
 
 
 @bp.post("/<city>/missions/<int:mission_id>/answer")
+@idempotent
 def answer_mission(city: str, mission_id: int) -> Response:
     """A volunteer around the mission says yes or no (and may change their mind)."""
     account = auth.require_account(write=True)

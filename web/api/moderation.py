@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from web.api import posts, rights
 from web.http import answers, auth, parsing, ratelimit, schemas
+from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.roles import AssignableRole
 from web.services import moderation, notify
@@ -39,6 +40,7 @@ class AuditQuery(schemas.Query):
 
 
 @bp.post("/<city>/posts/<int:post_id>/reports")
+@idempotent
 def report(city: str, post_id: int) -> Response:
     """Any logged-in user reports a post with a reason; it lands in the queue."""
     account = auth.require_account(write=True)

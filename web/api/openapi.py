@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, get_origin
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 from pydantic import BaseModel
 
 from web.api import (
@@ -23,7 +23,7 @@ from web.api import (
     relay,
     verification,
 )
-from web.http import schemas
+from web.http import idempotency, schemas
 from web.http.answers import json_answer
 
 bp = Blueprint("openapi", __name__)
@@ -240,6 +240,7 @@ def document() -> dict[str, Any]:
     answers = [op[6] for op in operations if op[6]]
     components = schemas.component_schemas(list(dict.fromkeys(request_models)), answers)
     paths: dict[str, dict[str, Any]] = {}
+    idempotent = idempotency.idempotent_routes(current_app)
     for method, path, summary, query, body, status, answer, media, needs_auth in operations:
         operation: dict[str, Any] = {
             "summary": summary,
@@ -259,6 +260,8 @@ def document() -> dict[str, Any]:
                 "required": True,
                 "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}},
             }
+        if (method, "/api/v1" + path) in idempotent:
+            operation["parameters"].append(idempotency.PARAMETER)
         if needs_auth:
             operation["security"] = [{"bearer": []}, {"session": []}]
         paths.setdefault("/api/v1" + path, {})[method] = operation

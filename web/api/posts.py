@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app
 from matcher import Precision, public_point
 from web.http import auth, schemas
 from web.http.answers import GEOJSON, feature, iso, json_answer, post_status
+from web.http.idempotency import idempotent
 from web.http.parsing import parse_body, parse_query
 from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
@@ -55,6 +56,7 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
 
 
 @bp.post("/<city>/posts")
+@idempotent
 def create_post(city: str) -> Response:
     """A new offer or request at the account's home, a point or a geocoded address."""
     account = auth.require_account(write=True)
@@ -157,6 +159,7 @@ def delete_post(city: str, post_id: int) -> Response:
 
 
 @bp.post("/<city>/posts/<int:post_id>/contact")
+@idempotent
 def contact_poster(city: str, post_id: int) -> Response:
     """Ask the poster for a connection; contact details follow only on acceptance."""
     account = auth.require_account(write=True)

@@ -11,7 +11,9 @@ from web.http.answers import iso, json_answer
 from web.http.parsing import parse_body
 from web.http.problems import Problem
 from web.http.ratelimit import write_limit
-from web.services.posting import CONSENT_TEXT
+from web.indexes import city_index
+from web.services import homes
+from web.services.posting import CONSENT_TEXT, place_in_city
 from web.store import current as store
 
 bp = Blueprint("session", __name__)
@@ -86,15 +88,19 @@ def get_me() -> Response:
 
 @bp.patch("/me")
 def patch_me() -> Response:
-    """Change name, phone, default precision or consent (withdrawal applies at once)."""
+    """Change name, phone, home (by address or lat and lon), default precision or consent
+    (withdrawal applies at once)."""
     account = auth.require_account(write=True)
     body = parse_body(schemas.AccountPatch)
     write_limit(account)
     changes = {
         name: value
         for name, value in body.model_dump(exclude_unset=True).items()
-        if value is not None
+        if value is not None and name not in {"address", "lat", "lon"}
     }
+    if body.address is not None or body.lat is not None or body.lon is not None:
+        index = city_index(account["city"])
+        homes.move_home(account, *place_in_city(index, body.address, body.lat, body.lon))
     if "consent" in changes:
         changes["consent_text"] = CONSENT_TEXT
         changes["consent_at"] = time.time()

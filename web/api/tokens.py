@@ -23,7 +23,8 @@ def my_tokens() -> Response:
 
 @bp.post("/me/tokens")
 def create_my_token() -> Response:
-    """A new API token, shown this once."""
+    """A new API token, shown this once. Not ``idempotent``: replaying the answer would keep
+    the token in clear for a day; a client that lost it revokes the unseen one (listed)."""
     account = auth.require_account(write=True)
     write_limit(account)
     token, digest = auth.new_token()

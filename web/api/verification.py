@@ -10,7 +10,7 @@ from web.api import rights
 from web.http import answers, parsing, schemas
 from web.http.problems import Problem
 from web.roles import Role
-from web.services import notify
+from web.services import notify, verification
 from web.store import current as store
 
 bp = Blueprint("verification", __name__)
@@ -64,7 +64,7 @@ def decide(city: str, account_id: int) -> Response:
     approved = body.decision == "approve"
     changes: dict[str, Any] = {"verification": "approved" if approved else "refused"}
     if approved:
-        changes |= {"role": "association", "precision": "building"}
+        changes = dict(verification.APPROVED)
         title = _("The city verified your organisation")
         text = _("You can now post missions; your posts show that the city verified you.")
     else:

@@ -219,6 +219,9 @@ def ui_strings() -> dict[str, str]:
         "confirm_delete": _("Delete this post for good? This cannot be undone."),
         "deleted": _("The post was deleted."),
         "saved": _("Saved."),
+        # After a step done on another page (?done=), shown once by common.js.
+        "done.confirmed": _("Your account is open and you are logged in."),
+        "done.published": _("Your post is published."),
         "renewed": _("The post was renewed."),
         "closed": _("The post was closed."),
         "accept": _("Accept"),

@@ -95,6 +95,9 @@ Email = Annotated[
     AfterValidator(_plain_text),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[+0-9 ().-]{0,30}$")]
+# A path on this site to go back to (never "//host" nor "/\host", which browsers read as
+# another site).
+LocalPath = Annotated[str, StringConstraints(max_length=300, pattern=r"^/([!-.0-\[\]-~][!-~]*)?$")]
 
 
 def paired(param: str, message: str) -> PydanticCustomError:
@@ -203,11 +206,19 @@ class AccountCreate(Body, OnePlace):
     precision: PrecisionName = "street"
     phone: Phone = ""
     consent: Consent = Field(default_factory=Consent)
+    next: LocalPath | None = Field(
+        None, description="where the mailed link leads once the account is open"
+    )
 
 
 class AccountPatch(Body):
     display_name: ShortLine | None = None
     phone: Phone | None = None
+    address: AddressLine | None = Field(
+        None, description="a new home: the posts placed at the old one and its alerts follow"
+    )
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     precision: PrecisionName | None = None
     consent: Consent | None = None
     accepts_calls: bool | None = Field(

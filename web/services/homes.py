@@ -15,6 +15,7 @@ from typing import Any
 
 from matcher.privacy import Precision, public_point
 from web.http import answers
+from web.store import current as store
 
 ROUNDING_M = 100  # distances to a home, as agents see them
 COUNT_STEP = 5  # counts of homes, as organisations see them
@@ -39,6 +40,29 @@ def public_home(account: Mapping[str, Any]) -> tuple[float, float] | None:
         return None
     return public_point(
         account["home_lat"], account["home_lon"], home_precision(account["precision"])
+    )
+
+
+def move_home(account: Mapping[str, Any], lat: float, lon: float, address: str) -> int:
+    """The account's new home: the posts placed at the old home follow it (to their public
+    points at the new one, through the change log), so do the alerts centred on it; posts
+    placed elsewhere stay. Returns how many posts moved."""
+    old = own_home(account)
+    precisions: tuple[Precision, ...] = ("building", "street", "neighbourhood")
+    points: dict[str, tuple[float, float]] = {
+        precision: public_point(lat, lon, precision) for precision in precisions
+    }
+    new_centre = public_point(lat, lon, home_precision(account["precision"]))
+    if old is None:
+        store().update_account(account["id"], home_lat=lat, home_lon=lon, home_address=address)
+        return 0
+    old_centres = [public_home(account), circle_centre(old[0], old[1])]
+    return store().move_home(
+        account["id"],
+        (old[0], old[1]),
+        (lat, lon, address),
+        points,
+        ([centre for centre in old_centres if centre is not None], new_centre),
     )
 
 

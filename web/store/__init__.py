@@ -18,7 +18,7 @@ Where things are::
     store.py       ``Store``: every group over one connection
     cities.py, accounts.py, posts.py, connections.py, moderation.py, calls.py,
     notifications.py, missions.py, alerts.py, mydata.py, retention.py, addresses.py,
-    ratelimits.py  one table group each
+    ratelimits.py, idempotency.py  one table group each
 
 The seam for a second dialect (decided in issue 14, built on by issue 17): **one
 implementation of every query, in the SQL both SQLite and PostgreSQL accept, run through

@@ -429,6 +429,23 @@ MIGRATIONS: list[list[str]] = [
             created_at REAL NOT NULL)""",
         "CREATE UNIQUE INDEX thread_reports_once ON thread_reports(connection_id, reporter_id)",
     ],
+    # Posting once (web.http.idempotency): the first answer to a creating request sent with
+    # an Idempotency-Key, kept 24 h; the row is claimed before the request runs (status
+    # NULL), so that a concurrent duplicate waits for the answer instead of creating twice.
+    [
+        """CREATE TABLE idempotency_keys (
+            owner TEXT NOT NULL,
+            key TEXT NOT NULL,
+            account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            status INTEGER,
+            body TEXT,
+            headers TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            PRIMARY KEY (owner, key))""",
+        "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at)",
+        "CREATE INDEX idempotency_keys_by_account ON idempotency_keys(account_id)",
+    ],
 ]
 
 

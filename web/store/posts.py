@@ -92,6 +92,49 @@ class Posts(Queries):
                 self.log_change(row[0], row[1], "delete")
             self.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 
+    def move_home(
+        self,
+        account_id: int,
+        old: tuple[float, float],
+        new: tuple[float, float, str],
+        public_points: Mapping[str, tuple[float, float]],
+        alert_centres: tuple[Sequence[tuple[float, float]], tuple[float, float]],
+    ) -> int:
+        """In one write: the account's home moves from ``old`` to ``new``, with the posts
+        whose exact point was the old home (not relayed ones: they are someone else's) and
+        the alerts centred on one of ``alert_centres[0]`` (to ``alert_centres[1]``). A moved
+        post takes ``public_points[its precision]`` and goes through the change log as any
+        edit. Returns how many posts moved."""
+        lat, lon, address = new
+        now = time.time()
+        with self.write():
+            self.execute(
+                "UPDATE accounts SET home_lat = ?, home_lon = ?, home_address = ? WHERE id = ?",
+                (lat, lon, address, account_id),
+            )
+            moved = self.all(
+                "SELECT id, city_id, precision FROM posts p WHERE account_id = ? AND lat = ?"
+                " AND lon = ?"
+                " AND NOT EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id)",
+                (account_id, *old),
+            )
+            for post in moved:
+                public_lat, public_lon = public_points[post["precision"]]
+                self.execute(
+                    "UPDATE posts SET lat = ?, lon = ?, address = ?, public_lat = ?,"
+                    " public_lon = ?, updated_at = ? WHERE id = ?",
+                    (lat, lon, address, public_lat, public_lon, now, post["id"]),
+                )
+                self.log_change(post["city_id"], post["id"], "upsert")
+            olds, (centre_lat, centre_lon) = alert_centres
+            for old_lat, old_lon in set(olds):
+                self.execute(
+                    "UPDATE alert_subscriptions SET lat = ?, lon = ?"
+                    " WHERE account_id = ? AND lat = ? AND lon = ?",
+                    (centre_lat, centre_lon, account_id, old_lat, old_lon),
+                )
+        return len(moved)
+
     def log_change(self, city_id: int, post_id: int, op: str) -> None:
         self.execute(
             "INSERT INTO change_log (city_id, post_id, op) VALUES (?, ?, ?)", (city_id, post_id, op)

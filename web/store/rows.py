@@ -490,3 +490,14 @@ class InboxPurge(NamedTuple):
 
     notifications: int
     mails: int
+
+
+class StoredAnswer(TypedDict):
+    """An Idempotency-Key's row: the request's fingerprint and, once answered, the answer
+    (``status`` None while the first request runs)."""
+
+    fingerprint: str
+    status: int | None
+    body: str | None
+    headers: str
+    created_at: float

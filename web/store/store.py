@@ -12,6 +12,7 @@ from web.store.alerts import Alerts
 from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
+from web.store.idempotency import IdempotencyKeys
 from web.store.messages import Messages
 from web.store.migrations import Schema
 from web.store.missions import Missions
@@ -36,6 +37,7 @@ class Store(
     Cities,
     Addresses,
     RateLimits,
+    IdempotencyKeys,
     Schema,
 ):
     """One connection to the database, with the statements the app runs.

@@ -47,9 +47,10 @@ async function load() {
   if (!data.alerts.length) list.append(el("li", {}, t("alerts.none")));
 }
 
-handleForm(document.getElementById("alert-form"), async (form) => {
+handleForm(document.getElementById("alert-form"), async (form, key) => {
   await api(`/${city}/alerts`, {
     method: "POST",
+    key,
     body: {
       kind: form.elements.kind.value || null,
       categories: [...form.querySelectorAll('input[name="categories"]:checked')].map((box) => box.value),

@@ -84,9 +84,10 @@ async function assign(personId, volunteer) {
   await loadPeople();
 }
 
-handleForm(document.getElementById("call-form"), async (form) => {
+handleForm(document.getElementById("call-form"), async (form, key) => {
   await api(`${base}/${current.id}/calls`, {
     method: "POST",
+    key,
     body: { outcome: form.elements.outcome.value, notes: form.elements.call_notes.value },
   });
   form.reset();
@@ -96,9 +97,10 @@ handleForm(document.getElementById("call-form"), async (form) => {
 
 addressCombobox(document.getElementById("f-address"));
 
-handleForm(document.getElementById("person-form"), async (form) => {
+handleForm(document.getElementById("person-form"), async (form, key) => {
   const person = await api(base, {
     method: "POST",
+    key,
     body: {
       name: form.elements.name.value,
       phone: form.elements.phone.value,

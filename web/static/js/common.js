@@ -127,8 +127,11 @@ export class ApiError extends Error {
 
 let csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
-/** Call the JSON API: `path` under /api/v1, optional query (object of values or arrays). */
-export async function api(path, { method = "GET", body, query } = {}) {
+/**
+ * Call the JSON API: `path` under /api/v1, optional query (object of values or arrays).
+ * `key` is sent as Idempotency-Key: a creating request sent again with it creates nothing new.
+ */
+export async function api(path, { method = "GET", body, query, key } = {}) {
   const url = new URL(`/api/v1${path}`, window.location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     for (const item of [].concat(value)) {
@@ -138,6 +141,7 @@ export async function api(path, { method = "GET", body, query } = {}) {
   const headers = { Accept: "application/json, application/geo+json, application/problem+json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  if (key) headers["Idempotency-Key"] = key;
   let response;
   try {
     response = await fetch(url, {
@@ -305,22 +309,71 @@ export function showProblem(form, error) {
   (first || summary)?.focus();
 }
 
-/** Run `submit(form)` on submission with errors shown by showProblem. */
-export function handleForm(form, submit) {
+/** A fresh Idempotency-Key (getRandomValues: randomUUID needs a secure context). */
+export function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Run `submit(form, key)` on submission, with errors shown by showProblem. The form sends
+ * once at a time (its buttons are disabled while it sends: a double click submits once),
+ * and `key` (for api's `key`) stays the same for retries of that submit until one succeeds:
+ * a retry after a lost answer creates nothing twice. With `leaves`, a successful submit
+ * goes to another page: the buttons stay disabled until it has gone.
+ */
+export function handleForm(form, submit, { leaves = false } = {}) {
+  let key = newKey();
+  let sending = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (sending) return;
+    sending = true;
     clearErrors(form);
-    const button = form.querySelector('button[type="submit"]');
-    button?.setAttribute("aria-disabled", "true");
+    const buttons = [...form.querySelectorAll("button")];
+    for (const button of buttons) {
+      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
+    }
+    let sent = false;
     try {
-      await submit(form);
+      await submit(form, key);
+      sent = true;
+      key = newKey();
     } catch (error) {
       showProblem(form, error);
-    } finally {
-      button?.removeAttribute("aria-disabled");
+    }
+    if (sent && leaves) return;
+    sending = false;
+    for (const button of buttons) {
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
     }
   });
 }
+
+/** `path` with `?done=<step>`: the page it leads to confirms that step (showDoneNotice). */
+export function withNotice(path, step) {
+  const url = new URL(path, window.location.origin);
+  url.searchParams.set("done", step);
+  return url.pathname + url.search + url.hash;
+}
+
+/** Confirm the step done before arriving (`?done=`), once: the parameter leaves the URL. */
+function showDoneNotice() {
+  const url = new URL(window.location.href);
+  const step = url.searchParams.get("done");
+  const notice = document.getElementById("done-notice");
+  if (!step || !notice) return;
+  if (hasString(`done.${step}`)) {
+    notice.textContent = t(`done.${step}`);
+    notice.hidden = false;
+  }
+  url.searchParams.delete("done");
+  window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+}
+
+showDoneNotice();
 
 /**
  * Where to go back to after logging in: `?next=` resolved as the browser would resolve it

@@ -1,6 +1,7 @@
 // "My account": my posts (edit, renew, close, delete), contact requests both ways, and the
 // consent to share contact details (which withdrawing removes from accepted connections).
 import {
+  addressCombobox,
   api,
   categories,
   categoryIcon,
@@ -279,6 +280,27 @@ async function showConsent() {
   });
 }
 
+/** Name, phone and home address; a new address moves the posts placed at the old home. */
+async function showDetails() {
+  const me = await api("/me");
+  const form = document.getElementById("details-form");
+  form.elements.display_name.value = me.display_name || "";
+  form.elements.phone.value = me.phone || "";
+  form.elements.address.value = me.home_address || "";
+  let home = me.home_address || "";
+  addressCombobox(form.elements.address);
+  handleForm(form, async () => {
+    const body = { display_name: form.elements.display_name.value, phone: form.elements.phone.value };
+    const address = form.elements.address.value.trim();
+    if (address && address !== home) body.address = address;
+    const saved = await api("/me", { method: "PATCH", body });
+    home = saved.home_address || "";
+    form.elements.address.value = home;
+    say(t("saved"));
+    await showPosts();
+  });
+}
+
 async function start() {
   const { account } = await session();
   if (!account) {
@@ -286,7 +308,11 @@ async function start() {
     return;
   }
   categoryList = await categories().catch(() => []);
-  const results = await Promise.allSettled([showPosts(), showConsent().then(showConnections)]);
+  const results = await Promise.allSettled([
+    showDetails(),
+    showPosts(),
+    showConsent().then(showConnections),
+  ]);
   const failed = results.find((result) => result.status === "rejected");
   if (failed) say(failed.reason?.message || t("error_generic"));
 }

@@ -95,10 +95,11 @@ async function load() {
 
 addressCombobox(document.getElementById("f-address"));
 
-handleForm(document.getElementById("mission-form"), async (form) => {
+handleForm(document.getElementById("mission-form"), async (form, key) => {
   const local = form.elements.starts_at.value;
   const mission = await api(`/${city}/missions`, {
     method: "POST",
+    key,
     body: {
       title: form.elements.title.value,
       description: form.elements.description.value,

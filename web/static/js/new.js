@@ -1,5 +1,14 @@
 // Post an offer or a request, at the account's home or at another address.
-import { addressCombobox, api, categories, city, el, handleForm, session } from "./common.js";
+import {
+  addressCombobox,
+  api,
+  categories,
+  city,
+  el,
+  handleForm,
+  session,
+  withNotice,
+} from "./common.js";
 import { onBehalfOf } from "./relay.js";
 
 const form = document.getElementById("post-form");
@@ -32,7 +41,7 @@ async function start() {
   }
 }
 
-handleForm(form, async () => {
+handleForm(form, async (_form, key) => {
   const data = new FormData(form);
   const body = {
     kind: data.get("kind"),
@@ -46,8 +55,8 @@ handleForm(form, async () => {
   }
   const person = onBehalfOf(data);
   if (person) body.on_behalf_of = person;
-  const feature = await api(`/${city}/posts`, { method: "POST", body });
-  window.location.assign(`/${city}/posts/${encodeURIComponent(feature.id)}`);
-});
+  const feature = await api(`/${city}/posts`, { method: "POST", body, key });
+  window.location.assign(withNotice(`/${city}/posts/${encodeURIComponent(feature.id)}`, "published"));
+}, { leaves: true });
 
 start();

@@ -177,11 +177,11 @@ async function start() {
   }
 }
 
-handleForm(contactForm, async (form) => {
+handleForm(contactForm, async (form, key) => {
   const message = new FormData(form).get("message");
   await saveConsent(form);
   try {
-    await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message } });
+    await api(`/${city}/posts/${postId}/contact`, { method: "POST", body: { message }, key });
   } catch (error) {
     // Already asked (from another tab, say): show where that contact stands.
     const connection = error instanceof ApiError && error.status === 409 ? await myConnection(false) : null;

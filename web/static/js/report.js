@@ -7,9 +7,10 @@ const section = document.getElementById("report");
 const form = document.getElementById("report-form");
 const postId = document.getElementById("post").dataset.postId;
 
-handleForm(form, async () => {
+handleForm(form, async (_form, key) => {
   await api(`/${city}/posts/${postId}/reports`, {
     method: "POST",
+    key,
     body: { reason: form.elements.reason.value },
   });
   form.hidden = true;

@@ -55,9 +55,9 @@ export async function showThread(connection) {
   if (window.location.hash === "#thread") section.scrollIntoView();
 }
 
-handleForm(form, async () => {
+handleForm(form, async (_form, key) => {
   const body = form.elements.body.value;
-  const message = await api(`/me/connections/${current.id}/messages`, { method: "POST", body: { body } });
+  const message = await api(`/me/connections/${current.id}/messages`, { method: "POST", body: { body }, key });
   list.querySelector(".empty")?.remove();
   list.append(messageItem(message, current.other || {}));
   form.reset();
@@ -65,10 +65,10 @@ handleForm(form, async () => {
 
 // Reporting the thread: only then may the city's moderators read it.
 const reportForm = document.getElementById("thread-report-form");
-handleForm(reportForm, async () => {
+handleForm(reportForm, async (_form, key) => {
   const reason = reportForm.elements["thread-reason"].value;
   try {
-    await api(`/me/connections/${current.id}/report`, { method: "POST", body: { reason } });
+    await api(`/me/connections/${current.id}/report`, { method: "POST", body: { reason }, key });
   } catch (error) {
     // Reported already (409): say so as if now. The API names "reason"; on this page the
     // field is "thread-reason" (the post's report form has its own "reason").
