@@ -9,11 +9,11 @@ from tests.web.conftest import (
     BOUNDARY,
     CATEGORIES,
     CENTRE,
-    PASSWORD,
     make_moderator,
     set_role,
     sign_up,
 )
+from tests.web.test_home_privacy import approved_association
 from tests.web.test_migrations import _database_at_version
 from tests.web.test_missions import MISSIONS, mission_body
 from web import store as stores
@@ -108,41 +108,11 @@ def test_only_pending_organisations_are_decided(app, moderator, alice):
 
 
 def test_an_association_the_operator_made_is_verified(app, runner, client):
-    result = runner.invoke(
-        args=[
-            "user",
-            "create",
-            "restos@example.org",
-            "--city",
-            "grenoble",
-            "--role",
-            "association",
-            "--poster-type",
-            "association",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-    )
-    assert result.exit_code == 0, result.output
-    session = app.test_client()
-    login = session.post(
-        "/api/v1/session", json={"email": "restos@example.org", "password": PASSWORD}
-    )
-    assert login.json["account"]["verification"] == "approved"
-    created = session.post(
-        "/api/v1/grenoble/posts",
-        json={
-            "kind": "offer",
-            "category": "shopping",
-            "title": "Repas",
-            "lat": CENTRE[0],
-            "lon": CENTRE[1],
-        },
-        headers={"X-CSRF-Token": login.json["csrf_token"]},
-    )
-    assert created.status_code == 201, created.json
+    session = approved_association(app, runner, "restos@example.org")
+    assert session.account["verification"] == "approved"
+    created = session.create_post(title="Repas")
+    assert created["properties"]["precision"] == "building"  # at its address by default
     assert badges(client) == [("association", True)]
-    assert created.json["properties"]["precision"] == "building"  # at its address by default
 
 
 def test_verified_organisations_post_at_their_address_and_residents_at_their_street(
