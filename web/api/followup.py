@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from web.api import rights
 from web.http import answers, auth, parsing, ratelimit, schemas
 from web.http.problems import Problem
+from web.services import contact
 from web.services.followup import follow_up_after_s, outcome_of
 from web.services.weeks import iso_week
 from web.store import current as store
@@ -36,14 +37,7 @@ def answer_outcome(connection_id: int) -> Response:
     """Either side says whether the help happened (and may change its answer)."""
     account = auth.require_account(write=True)
     body = parsing.parse_body(OutcomeBody)
-    row = store().connection(connection_id) if connection_id <= schemas.INT64_MAX else None
-    if row is None or account["id"] not in (row["poster_id"], row["requester_id"]):
-        raise Problem(
-            404,
-            "Not found",
-            f"no connection {connection_id} of yours",
-            [("connection_id", "unknown")],
-        )
+    row = contact.side_of(account, connection_id)
     if row["status"] not in ("accepted", "done"):
         raise Problem(
             409,
