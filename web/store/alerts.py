@@ -90,8 +90,8 @@ class Alerts(Notifications):
     def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
         """Accounts' e-mail addresses by id, in one look-up."""
         rows = self.execute(
-            "SELECT id, email FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(account_ids))),),
+            f"SELECT id, email FROM accounts WHERE id {self.database.in_list}",
+            (self.database.list_param(sorted(set(account_ids))),),
         )
         return {int(row[0]): str(row[1]) for row in rows.fetchall()}
 
@@ -142,7 +142,7 @@ class Alerts(Notifications):
                 return False
             self.add_notifications(notices)
             self.executemany(
-                "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)",
+                "INSERT INTO alerted_posts (post_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [(i,) for i in post_ids],
             )
             self.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))

@@ -6,9 +6,68 @@ transaction."""
 
 from pathlib import Path
 
-from web.store.database import Queries
+from web.store.database import Queries, parse_url
 
-# Each migration is a list of statements; PRAGMA user_version counts those applied.
+
+class Dialects(str):
+    """A statement spelled differently in each dialect: the SQLite spelling (this string
+    itself, as every older statement) and ``postgresql`` (None: nothing to do there).
+    Column types need no second spelling: PostgreSQL's ``ddl()`` translates them."""
+
+    postgresql: str | None
+
+    def __new__(cls, sqlite: str, postgresql: str | None) -> "Dialects":
+        statement = super().__new__(cls, sqlite)
+        statement.postgresql = postgresql
+        return statement
+
+
+def spelling(statement: str, dialect: str) -> str | None:
+    """How ``statement`` is spelled in ``dialect`` (None: not run there)."""
+    if dialect == "postgresql":
+        return statement.postgresql if isinstance(statement, Dialects) else statement
+    return str(statement) or None
+
+
+# PL/pgSQL for the PostgreSQL spellings of the triggers: an append-only log refuses any
+# change (message in the trigger's first argument), or only the deletion of entries newer
+# than the city's ``audit_kept_since`` (time column in its second argument).
+_REFUSE = """CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$"""
+_REFUSE_KEPT = """CREATE FUNCTION refuse_kept_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF (to_jsonb(old) ->> TG_ARGV[1])::double precision
+                >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id) THEN
+            RAISE EXCEPTION '%', TG_ARGV[0];
+        END IF;
+        RETURN old;
+    END $$"""
+
+
+# What ``public_posts`` shows: no account, no address, no exact point.
+_PUBLIC_POST_COLUMNS = """id, city_id, kind, category, title, body, precision, created_at,
+    updated_at, expires_at"""
+_PUBLIC_POSTS = "status = 'published' AND expires_at > {now}"
+
+
+def _pg_trigger(name: str, when: str, table: str, body: str, condition: str = "") -> str:
+    """A row trigger running ``body`` (PL/pgSQL statements) through a function of its own."""
+    return (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {body}; RETURN NULL; END $$;"
+        f" CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW"
+        f"{f' WHEN ({condition})' if condition else ''} EXECUTE FUNCTION {name}()"
+    )
+
+
+def _pg_refuse(name: str, when: str, table: str, message: str) -> str:
+    return (
+        f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW"
+        f" EXECUTE FUNCTION refuse_change('{message}')"
+    )
+
+
+# Each migration is a list of statements; the schema's version counts those applied.
 MIGRATIONS: list[list[str]] = [
     [
         """CREATE TABLE cities (
@@ -95,14 +154,33 @@ MIGRATIONS: list[list[str]] = [
             lat REAL NOT NULL,
             lon REAL NOT NULL,
             UNIQUE (city_id, ban_id))""",
-        """CREATE VIRTUAL TABLE addresses_fts USING fts5(
+        Dialects(
+            """CREATE VIRTUAL TABLE addresses_fts USING fts5(
             label, content='addresses', content_rowid='id',
             tokenize='unicode61 remove_diacritics 2')""",
-        """CREATE TRIGGER addresses_ai AFTER INSERT ON addresses BEGIN
+            # The labels' words without accents, searched through a GIN index.
+            """CREATE TABLE addresses_fts (
+            id BIGINT PRIMARY KEY REFERENCES addresses(id) ON DELETE CASCADE,
+            document tsvector NOT NULL);
+            CREATE INDEX addresses_fts_document ON addresses_fts USING gin (document)""",
+        ),
+        Dialects(
+            """CREATE TRIGGER addresses_ai AFTER INSERT ON addresses BEGIN
             INSERT INTO addresses_fts(rowid, label) VALUES (new.id, new.label); END""",
-        """CREATE TRIGGER addresses_ad AFTER DELETE ON addresses BEGIN
+            _pg_trigger(
+                "addresses_ai",
+                "AFTER INSERT",
+                "addresses",
+                "INSERT INTO addresses_fts (id, document)"
+                " VALUES (new.id, to_tsvector('simple', unaccent(new.label)))",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER addresses_ad AFTER DELETE ON addresses BEGIN
             INSERT INTO addresses_fts(addresses_fts, rowid, label)
             VALUES ('delete', old.id, old.label); END""",
+            None,  # ON DELETE CASCADE
+        ),
         """CREATE TABLE change_log (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             city_id INTEGER NOT NULL,
@@ -145,10 +223,28 @@ MIGRATIONS: list[list[str]] = [
             created_at REAL NOT NULL)""",
         "CREATE INDEX moderation_audit_by_city ON moderation_audit(city_id, id)",
         "CREATE INDEX moderation_audit_by_post ON moderation_audit(post_id, id)",
-        """CREATE TRIGGER moderation_audit_no_update BEFORE UPDATE ON moderation_audit
+        Dialects(
+            """CREATE TRIGGER moderation_audit_no_update BEFORE UPDATE ON moderation_audit
             BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
-        """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
+            _REFUSE
+            + "; "
+            + _pg_refuse(
+                "moderation_audit_no_update",
+                "BEFORE UPDATE",
+                "moderation_audit",
+                "the moderation audit log cannot be changed",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
             BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
+            _pg_refuse(
+                "moderation_audit_no_delete",
+                "BEFORE DELETE",
+                "moderation_audit",
+                "the moderation audit log cannot be changed",
+            ),
+        ),
     ],
     # The call list (web.calls): people without internet whom social workers phone, the
     # volunteers' consent to call them, and an access log nobody may change (triggers; no
@@ -188,10 +284,26 @@ MIGRATIONS: list[list[str]] = [
             person_id INTEGER,
             at REAL NOT NULL)""",
         "CREATE INDEX call_access_log_by_city ON call_access_log(city_id, id)",
-        """CREATE TRIGGER call_access_log_no_update BEFORE UPDATE ON call_access_log
+        Dialects(
+            """CREATE TRIGGER call_access_log_no_update BEFORE UPDATE ON call_access_log
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
-        """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
+            _pg_refuse(
+                "call_access_log_no_update",
+                "BEFORE UPDATE",
+                "call_access_log",
+                "the call access log cannot be changed",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
+            _pg_refuse(
+                "call_access_log_no_delete",
+                "BEFORE DELETE",
+                "call_access_log",
+                "the call access log cannot be changed",
+            ),
+        ),
     ],
     # Connection follow-up and the city's counts: ``connection_stats`` holds one anonymous
     # row per connection (no account, no message, no foreign key), kept by triggers, so
@@ -211,15 +323,35 @@ MIGRATIONS: list[list[str]] = [
             accepted_at) SELECT c.id, p.city_id, p.category, c.created_at, c.status,
             CASE WHEN c.status IN ('accepted', 'done') THEN c.updated_at END
             FROM connections c JOIN posts p ON p.id = c.post_id""",
-        """CREATE TRIGGER connection_stats_ai AFTER INSERT ON connections BEGIN
+        Dialects(
+            """CREATE TRIGGER connection_stats_ai AFTER INSERT ON connections BEGIN
             INSERT INTO connection_stats (connection_id, city_id, category, created_at, status)
             SELECT new.id, p.city_id, p.category, new.created_at, new.status
             FROM posts p WHERE p.id = new.post_id; END""",
-        """CREATE TRIGGER connection_stats_au AFTER UPDATE OF status ON connections BEGIN
+            _pg_trigger(
+                "connection_stats_ai",
+                "AFTER INSERT",
+                "connections",
+                "INSERT INTO connection_stats (connection_id, city_id, category, created_at,"
+                " status) SELECT new.id, p.city_id, p.category, new.created_at, new.status"
+                " FROM posts p WHERE p.id = new.post_id",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER connection_stats_au AFTER UPDATE OF status ON connections BEGIN
             UPDATE connection_stats SET status = new.status,
             accepted_at = CASE WHEN new.status = 'accepted' THEN new.updated_at
                 ELSE accepted_at END
             WHERE connection_id = new.id; END""",
+            _pg_trigger(
+                "connection_stats_au",
+                "AFTER UPDATE OF status",
+                "connections",
+                "UPDATE connection_stats SET status = new.status, accepted_at = CASE WHEN"
+                " new.status = 'accepted' THEN new.updated_at ELSE accepted_at END"
+                " WHERE connection_id = new.id",
+            ),
+        ),
         """CREATE TABLE connection_outcomes (
             connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
             account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -235,16 +367,39 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX consent_log_by_account ON consent_log(account_id, id)",
         """INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
             SELECT id, consent, consent_text, COALESCE(consent_at, created_at) FROM accounts""",
-        """CREATE TRIGGER consent_log_ai AFTER INSERT ON accounts BEGIN
+        Dialects(
+            """CREATE TRIGGER consent_log_ai AFTER INSERT ON accounts BEGIN
             INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
             VALUES (new.id, new.consent, new.consent_text,
                     COALESCE(new.consent_at, new.created_at)); END""",
-        """CREATE TRIGGER consent_log_au AFTER UPDATE OF consent, consent_text ON accounts
+            _pg_trigger(
+                "consent_log_ai",
+                "AFTER INSERT",
+                "accounts",
+                "INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)"
+                " VALUES (new.id, new.consent, new.consent_text,"
+                " COALESCE(new.consent_at, new.created_at))",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER consent_log_au AFTER UPDATE OF consent, consent_text ON accounts
             WHEN new.consent IS NOT old.consent OR new.consent_text IS NOT old.consent_text
             OR new.consent_at IS NOT old.consent_at BEGIN
             INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
             VALUES (new.id, new.consent, new.consent_text,
                     COALESCE(new.consent_at, (julianday('now') - 2440587.5) * 86400.0)); END""",
+            _pg_trigger(
+                "consent_log_au",
+                "AFTER UPDATE OF consent, consent_text",
+                "accounts",
+                "INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)"
+                " VALUES (new.id, new.consent, new.consent_text,"
+                " COALESCE(new.consent_at, extract(epoch FROM clock_timestamp())))",
+                "new.consent IS DISTINCT FROM old.consent"
+                " OR new.consent_text IS DISTINCT FROM old.consent_text"
+                " OR new.consent_at IS DISTINCT FROM old.consent_at",
+            ),
+        ),
     ],
     # Notifications (web.notify): the in-app inbox and the e-mail outbox, drained after
     # each write and by `flask --app web send-notifications`. Missions (web.missions)
@@ -319,15 +474,42 @@ MIGRATIONS: list[list[str]] = [
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             city_id INTEGER NOT NULL,
             subscription_id INTEGER NOT NULL)""",
-        """CREATE TRIGGER alert_subscriptions_ai AFTER INSERT ON alert_subscriptions BEGIN
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_ai AFTER INSERT ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (new.city_id, new.id); END""",
-        """CREATE TRIGGER alert_subscriptions_au AFTER UPDATE ON alert_subscriptions BEGIN
+            _pg_trigger(
+                "alert_subscriptions_ai",
+                "AFTER INSERT",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (new.city_id, new.id)",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_au AFTER UPDATE ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (new.city_id, new.id); END""",
-        """CREATE TRIGGER alert_subscriptions_ad AFTER DELETE ON alert_subscriptions BEGIN
+            _pg_trigger(
+                "alert_subscriptions_au",
+                "AFTER UPDATE",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (new.city_id, new.id)",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_ad AFTER DELETE ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (old.city_id, old.id); END""",
+            _pg_trigger(
+                "alert_subscriptions_ad",
+                "AFTER DELETE",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (old.city_id, old.id)",
+            ),
+        ),
         """CREATE TABLE alert_progress (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             last_seq INTEGER NOT NULL)""",
@@ -381,14 +563,31 @@ MIGRATIONS: list[list[str]] = [
             kind TEXT NOT NULL,
             posts INTEGER NOT NULL,
             PRIMARY KEY (city_id, week, h3_cell, category, kind))""",
-        "DROP TRIGGER moderation_audit_no_delete",
-        """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
+        Dialects(
+            "DROP TRIGGER moderation_audit_no_delete",
+            "DROP TRIGGER moderation_audit_no_delete ON moderation_audit",
+        ),
+        Dialects(
+            """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
             WHEN old.created_at >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id)
             BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
-        "DROP TRIGGER call_access_log_no_delete",
-        """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
+            _REFUSE_KEPT
+            + "; CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit"
+            " FOR EACH ROW EXECUTE FUNCTION"
+            " refuse_kept_delete('the moderation audit log cannot be changed', 'created_at')",
+        ),
+        Dialects(
+            "DROP TRIGGER call_access_log_no_delete",
+            "DROP TRIGGER call_access_log_no_delete ON call_access_log",
+        ),
+        Dialects(
+            """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
             WHEN old.at >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id)
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
+            "CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log"
+            " FOR EACH ROW EXECUTE FUNCTION"
+            " refuse_kept_delete('the call access log cannot be changed', 'at')",
+        ),
     ],
     # Account security (web.sessions, web.mailed_links): sessions kept here, so that logging
     # out ends one for good; single-use links mailed to confirm a sign-up or reset a
@@ -409,6 +608,34 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX mailed_links_by_account ON mailed_links(account_id, purpose)",
         "ALTER TABLE accounts ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1",
     ],
+    # PostGIS (issue 17): on PostgreSQL each post keeps its exact point as a geometry (kept
+    # by a trigger: no statement has to think of it), and the view ``public_posts`` gives
+    # the city's GIS team the published, unexpired posts' public fields and PUBLIC point
+    # only. SQLite has the same view, with the public point as two columns.
+    [
+        Dialects(
+            "",
+            """ALTER TABLE posts ADD COLUMN geom geometry(Point, 4326);
+            UPDATE posts SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326);
+            CREATE INDEX posts_geom ON posts USING gist (geom)""",
+        ),
+        Dialects(
+            "",
+            _pg_trigger(
+                "posts_geom",
+                "BEFORE INSERT OR UPDATE OF lat, lon",
+                "posts",
+                "new.geom := ST_SetSRID(ST_MakePoint(new.lon, new.lat), 4326); RETURN new",
+            ),
+        ),
+        Dialects(
+            f"CREATE VIEW public_posts AS SELECT {_PUBLIC_POST_COLUMNS}, public_lat, public_lon"
+            " FROM posts WHERE " + _PUBLIC_POSTS.format(now="CAST(strftime('%s', 'now') AS REAL)"),
+            f"CREATE VIEW public_posts AS SELECT {_PUBLIC_POST_COLUMNS},"
+            " ST_SetSRID(ST_MakePoint(public_lon, public_lat), 4326)::geometry(Point, 4326)"
+            " AS geom FROM posts WHERE " + _PUBLIC_POSTS.format(now="extract(epoch FROM now())"),
+        ),
+    ],
 ]
 
 
@@ -418,11 +645,14 @@ class Schema(Queries):
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version."""
         self.database.prepare()
+        dialect = self.database.dialect
         with self.write():
             version = self.database.schema_version()
             for statements in MIGRATIONS[version:]:
                 for statement in statements:
-                    self.execute(statement)
+                    spelled = spelling(statement, dialect)
+                    if spelled is not None:
+                        self.execute(self.database.ddl(spelled))
             self.database.set_schema_version(len(MIGRATIONS))
         return len(MIGRATIONS)
 
@@ -431,8 +661,11 @@ class Schema(Queries):
 
 
 def migrate(path: str | Path) -> int:
-    """Create the database (and its folder) if needed and apply pending migrations."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Create the database (and an SQLite file's folder) if needed and apply pending
+    migrations. An unknown kind of store is refused here, at start-up."""
+    dialect, target = parse_url(path)
+    if dialect == "sqlite":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
     schema = Schema(path)
     try:
         return schema.migrate()
