@@ -17,3 +17,27 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, where nothing may be missing: {reason}"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("VOISINAGE_TEST_STORE", "sqlite"),
+        help="the store tests/web runs on (default: $VOISINAGE_TEST_STORE, else sqlite)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests of what only SQLite has (files, PRAGMAs, busy timeout)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--store") == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="SQLite only by nature (see its sqlite_only mark)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)

@@ -149,6 +149,12 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.database_url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drops a database made by ``create_database``, ending its open connections."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
 
 def start_cluster() -> Cluster:
     """Creates and starts a cluster; the caller stops it and removes ``cluster.folder``."""

@@ -1,9 +1,12 @@
 """Fixtures: ``app``, ``client``, ``runner`` on a fresh temporary database holding the city
-``grenoble`` (shipped boundary, categories and BAN sample), and helpers to sign up and post."""
+``grenoble`` (shipped boundary, categories and BAN sample), and helpers to sign up and post.
+
+The store is SQLite (a file in the test's folder) or, with ``--store=postgresql`` (or
+``VOISINAGE_TEST_STORE=postgresql``), a fresh database of the session's throwaway
+PostgreSQL cluster (tests/postgres.py); ``database`` is then its URL."""
 
 import json
 import re
-import sqlite3
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
@@ -11,8 +14,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.postgres import postgres_cluster  # noqa: F401
 from web import create_app, geocode
 from web.store import Store
+from web.store.postgres import close_pools
 from web.testing import free_port
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -54,9 +59,29 @@ def add_city(database: Path, slug: str = "grenoble", premoderation: bool = False
         store.close()
 
 
+def on_postgres(request) -> bool:
+    return request.config.getoption("--store") == "postgresql"
+
+
+def new_database(request, folder: Path, name: str = "voisinage"):
+    """A new empty store: an SQLite file in ``folder``, or a PostgreSQL database's URL
+    (dropped at the end of the requesting test or module, its connections closed)."""
+    if not on_postgres(request):
+        return folder / f"{name}.sqlite"
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.create_database()
+
+    def drop() -> None:
+        close_pools(url)
+        cluster.drop_database(url)
+
+    request.addfinalizer(drop)
+    return url
+
+
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "voisinage.sqlite"
+def database(request, tmp_path: Path):
+    return new_database(request, tmp_path)
 
 
 @pytest.fixture
@@ -119,23 +144,24 @@ class Session:
 def mailed_token(database, email: str) -> str:
     """The token of the last link mailed to ``email`` (read from the outbox, as the person
     would read the mail)."""
-    conn = sqlite3.connect(database)
+    store = Store(database)
     try:
-        (body,) = conn.execute(
+        (body,) = store.execute(
             "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
         ).fetchone()
     finally:
-        conn.close()
+        store.close()
     return re.search(r"#token=(\S+)", body).group(1)
 
 
 def forget_mail(database, sink=None) -> None:
     """Forget the mail so far (the sign-up links, read by ``sign_up``): a test then sees
     only the mail its own steps send."""
-    conn = sqlite3.connect(database)
-    with conn:
-        conn.execute("DELETE FROM outbox")
-    conn.close()
+    store = Store(database)
+    try:
+        store.execute("DELETE FROM outbox")
+    finally:
+        store.close()
     if sink is not None:
         sink.messages.clear()
 
@@ -205,9 +231,9 @@ def verified_organisation(app, email: str = "asso@example.org", **fields) -> Ses
 
 
 @pytest.fixture(scope="module")
-def oracle_app(tmp_path_factory):
+def oracle_app(request, tmp_path_factory):
     """One app for many hypothesis examples (each makes its own city): ``(app, database)``."""
-    database = tmp_path_factory.mktemp("oracle") / "oracle.sqlite"
+    database = new_database(request, tmp_path_factory.mktemp("oracle"), "oracle")
     return make_app(database), database
 
 
