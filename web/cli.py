@@ -1,7 +1,7 @@
 """Command line: ``flask --app web <command>`` or the ``voisinage`` console script.
 
 init-db | city create | user create | token create | token revoke |
-import-addresses | demo"""
+import-addresses | demo | copy-store"""
 
 import json
 import re
@@ -16,6 +16,7 @@ from matcher import Region
 from web import auth, geocode
 from web import demo as demo_city
 from web.store import Store
+from web.store.copy import copy_store
 
 ROLES = ("resident", "association", "moderator", "social_worker", "admin")
 POSTER_TYPES = ("individual", "association", "company", "public_body")
@@ -185,8 +186,22 @@ def demo(posts: int, seed: int, if_absent: bool) -> None:
     )
 
 
+@click.command("copy-store")
+@click.argument("source_url")
+@click.argument("target_url")
+@click.option("--city", "slug", help="Only this city (default: every city).")
+def copy_store_command(source_url: str, target_url: str, slug: str | None) -> None:
+    """Copy cities between stores (SQLite and PostgreSQL URLs), every row, same ids."""
+    try:
+        copied = copy_store(source_url, target_url, slug)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"copied {sum(copied.values())} rows: {copied}")
+
+
 def register(app: Flask) -> None:
-    for command in (init_db, import_addresses, demo, city_group, user_group, token_group):
+    commands = (init_db, import_addresses, demo, copy_store_command)
+    for command in (*commands, city_group, user_group, token_group):
         app.cli.add_command(command)
 
 
