@@ -71,8 +71,8 @@ class Alerts(Notifications):
         ).fetchall()
         ids = sorted({row[1] for row in changed})
         rows = self.all(
-            f"SELECT * FROM alert_subscriptions WHERE id IN ({', '.join('?' for _ in ids)})",
-            ids,
+            f"SELECT * FROM alert_subscriptions WHERE id {self.database.in_list}",
+            (self.database.list_param(ids),),
         )
         found = {row["id"] for row in rows}
         last = int(changed[-1][0]) if changed else seq
@@ -122,8 +122,8 @@ class Alerts(Notifications):
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
             " p.public_lon, p.created_at FROM posts p WHERE p.status = 'published'"
             " AND p.expires_at > ? AND p.id NOT IN (SELECT post_id FROM alerted_posts)"
-            f" AND p.id IN ({', '.join('?' for _ in ids)}) ORDER BY p.id",
-            (time.time(), *ids),
+            f" AND p.id {self.database.in_list} ORDER BY p.id",
+            (time.time(), self.database.list_param(ids)),
         )
         return PostsToAlert(cast(list[PostToAlert], rows), int(changes[-1][0]))
 
