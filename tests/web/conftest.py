@@ -7,10 +7,12 @@ PostgreSQL cluster (tests/postgres.py); ``database`` is then its URL."""
 
 import json
 import re
+import sqlite3
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -277,3 +279,16 @@ def smtp():
     controller.start()
     yield sink, controller.port
     controller.stop()
+
+
+# What a trigger refusing a change raises, in either store.
+REFUSED = (sqlite3.IntegrityError, psycopg.Error)
+
+
+def sql(database, statement: str, params=()) -> list[tuple]:
+    """Run one statement on the test's store, outside the app (autocommitted); its rows."""
+    store = Store(database)
+    try:
+        return [tuple(row) for row in store.execute(statement, params).fetchall()]
+    finally:
+        store.close()
