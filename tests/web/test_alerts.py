@@ -247,6 +247,7 @@ def test_many_alerts_of_one_account_give_one_notice_per_post(app, alice):
     assert len(alerts_of(near)) == 1
 
 
+@pytest.mark.sqlite_only  # probes SQLite's write lock
 def test_alerts_are_matched_outside_the_write_transaction(app, database, alice):
     near = subscriber(app, "near@example.org", 100)
     probe = sqlite3.connect(database, timeout=0, isolation_level=None)

@@ -143,6 +143,7 @@ def test_an_association_the_operator_made_is_verified(app, runner, client):
     assert badges(client) == [("association", True)]
 
 
+@pytest.mark.sqlite_only  # an old SQLite file, migrated
 def test_association_accounts_made_before_verification_stay_associations(tmp_path):
     path = tmp_path / "before.sqlite"
     verification = next(
