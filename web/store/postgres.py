@@ -40,13 +40,14 @@ _TYPES = [
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
 ]  # fmt: skip
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\?(\d*)|%")
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\?(\d*)|(?<!:):([A-Za-z_]\w*)|%")
 
 
 @lru_cache(maxsize=1024)
 def rewrite(sql: str) -> tuple[str, tuple[int, ...] | None]:
-    """``sql`` with ``?`` and ``?N`` as ``%s`` (and ``%`` as ``%%``), and for numbered
-    placeholders the parameter index each ``%s`` takes (None: in order)."""
+    """``sql`` with ``?`` and ``?N`` as ``%s``, ``:name`` as ``%(name)s`` (and ``%`` as
+    ``%%``), and for numbered placeholders the parameter index each ``%s`` takes (None: in
+    order, or by name)."""
     order: list[int] = []
     numbered = False
 
@@ -54,9 +55,11 @@ def rewrite(sql: str) -> tuple[str, tuple[int, ...] | None]:
         nonlocal numbered
         token = match.group(0)
         if token.startswith("'"):
-            return token
+            return token.replace("%", "%%")  # psycopg reads % in literals too
         if token == "%":
             return "%%"
+        if match.group(2):
+            return f"%({match.group(2)})s"
         if match.group(1):
             numbered = True
             order.append(int(match.group(1)) - 1)

@@ -62,7 +62,7 @@ class Retention(Posts):
         self.executemany(
             "INSERT INTO purged_post_counts (city_id, week, h3_cell, category, kind, posts)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (city_id, week, h3_cell, category, kind)"
-            " DO UPDATE SET posts = posts + excluded.posts",
+            " DO UPDATE SET posts = purged_post_counts.posts + excluded.posts",
             [(city_id, *key, posts) for key, posts in counts.items()],
         )
 
