@@ -24,6 +24,7 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg.types.numeric import IntDumper
+from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import ConnectionPool
 
 WRITE_LOCK = 0x766F6973  # the advisory lock every write() takes ("vois")
@@ -91,7 +92,16 @@ class _BoolDumper(IntDumper):
         return b"1" if obj else b"0"
 
 
+class _TextDumper(StrDumperUnknown):
+    """PostgreSQL's text cannot hold NUL, which SQLite stores: it is dropped rather than
+    failing the request (nobody types it; the API could refuse it before the store)."""
+
+    def dump(self, obj: str) -> Any:
+        return super().dump(obj.replace("\x00", ""))
+
+
 def _configure(conn: psycopg.Connection[Any]) -> None:
+    conn.adapters.register_dumper(str, _TextDumper)
     conn.adapters.register_dumper(bool, _BoolDumper)
     conn.adapters.register_loader("numeric", _NumericLoader)
     conn.execute("SET synchronous_commit = on")
