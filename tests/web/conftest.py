@@ -5,6 +5,7 @@ The store is SQLite (a file in the test's folder) or, with ``--store=postgresql`
 ``VOISINAGE_TEST_STORE=postgresql``), a fresh database of the session's throwaway
 PostgreSQL cluster (tests/postgres.py); ``database`` is then its URL."""
 
+import itertools
 import json
 import re
 import sqlite3
@@ -67,15 +68,15 @@ def on_postgres(request) -> bool:
 
 def new_database(request, folder: Path, name: str = "voisinage"):
     """A new empty store: an SQLite file in ``folder``, or a PostgreSQL database's URL
-    (dropped at the end of the requesting test or module, its connections closed)."""
+    (emptied for another test at the end of the requesting test or module)."""
     if not on_postgres(request):
         return folder / f"{name}.sqlite"
     return postgres_url(request)
 
 
 def migrated_template(cluster) -> str:
-    """A database at the latest schema, copied for each test (a copy takes a tenth of the
-    time the migrations take)."""
+    """A database at the latest schema, copied for each new test database (a copy takes a
+    tenth of the time the migrations take)."""
     if getattr(cluster, "migrated", None) is None:
         url = cluster.create_database()
         migrate(url)
@@ -84,17 +85,54 @@ def migrated_template(cluster) -> str:
     return cluster.migrated
 
 
+_emptied: list[str] = []  # migrated test databases with no row, ready for the next test
+_uses = itertools.count()
+
+
 def postgres_url(request) -> str:
-    """A fresh PostgreSQL database, dropped (its pool closed) when ``request`` ends."""
+    """An empty migrated PostgreSQL database, emptied again when ``request`` ends: creating
+    and dropping a database costs 0.6 s, emptying one 20 ms."""
     cluster = request.getfixturevalue("postgres_cluster")
-    url = cluster.create_database(template=migrated_template(cluster))
+    database = _emptied.pop() if _emptied else None
+    if database is None:
+        database = cluster.create_database(template=migrated_template(cluster))
+    # A URL of its own for each use: no connection kept by a thread is ever reused.
+    url = f"{database}?application_name=test_{next(_uses)}"
 
-    def drop() -> None:
+    def give_back() -> None:
         close_pools(url)
-        cluster.drop_database(url)
+        try:
+            empty(database)
+        except psycopg.Error:  # a test changed more than rows: never reused
+            cluster.drop_database(database)
+        else:
+            _emptied.append(database)
 
-    request.addfinalizer(drop)
+    request.addfinalizer(give_back)
     return url
+
+
+def empty(url: str) -> None:
+    """Back to the state the migrations left: no row but the alert progress, ids from 1,
+    no connection left (triggers off meanwhile: the audit logs refuse deletion)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        tables = conn.execute(
+            "SELECT schemaname || '.' || tablename FROM pg_tables"
+            " WHERE schemaname IN ('public', 'ratelimit')"
+            " AND tablename NOT IN ('spatial_ref_sys', 'schema_version')"
+        ).fetchall()
+        sequences = conn.execute("SELECT schemaname || '.' || sequencename FROM pg_sequences")
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+            for (table,) in tables:
+                conn.execute(f"DELETE FROM {table}")
+            for (sequence,) in sequences.fetchall():
+                conn.execute(f"ALTER SEQUENCE {sequence} RESTART")
+            conn.execute("INSERT INTO alert_progress (id, last_seq) VALUES (1, 0)")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ read-modify-write inside ``write()`` never loses an update), and ``synchronous_c
 forced on, so a commit is on disk before the client hears "created". Statements outside
 ``write()`` and ``snapshot()`` autocommit, as they do on SQLite."""
 
+import contextlib
 import os
 import re
 import threading
@@ -176,6 +177,9 @@ class PostgresDatabase:
     def _conn(self) -> psycopg.Connection[Any]:
         if self.conn is None:
             raise psycopg.InterfaceError("the connection is closed")
+        if self.conn.broken or self.conn.closed:  # the server restarted: a new one
+            self._pool.putconn(self.conn)
+            self.conn = self._pool.getconn()
         return self.conn
 
     def close(self) -> None:
@@ -242,7 +246,8 @@ class PostgresDatabase:
 
     def rollback(self) -> None:
         if self.conn is not None and not self.conn.closed and self.in_transaction:
-            self.conn.execute("ROLLBACK")
+            with contextlib.suppress(psycopg.OperationalError):  # broken: replaced at next use
+                self.conn.execute("ROLLBACK")
 
     def data_version(self) -> int:
         """Changes whenever a commit changed the posts or the alert subscriptions: the last
