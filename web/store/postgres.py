@@ -125,6 +125,7 @@ def pool(url: str) -> "ConnectionPool[Any]":
                 timeout=POOL_TIMEOUT_S,
                 kwargs={"autocommit": True, "row_factory": dict_row},
                 configure=_configure,
+                check=ConnectionPool.check_connection,  # none dead after a server restart
                 open=True,
                 name=f"voisinage-{os.getpid()}",
             )
