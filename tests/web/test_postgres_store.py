@@ -4,7 +4,7 @@ refusal of a store URL nobody can open, and a crash of PostgreSQL losing nothing
 
 import pytest
 
-from tests.web.conftest import CENTRE, add_city, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, make_app, sign_up, sql
 from web.store import Store
 from web.store.copy import TABLES, city_rows
 from web.store.database import open_database, parse_url
@@ -101,6 +101,8 @@ def test_copy_store_carries_every_row_both_ways(request, tmp_path, postgres_data
     rows = _every_row(source)
     assert sum(len(table) for table in rows.values()) > 100
     assert _every_row(postgres_database) == rows
+    progress = "SELECT last_seq FROM alert_progress"
+    assert sql(postgres_database, progress) == sql(source, progress) != [(0,)]
     back = tmp_path / "back.sqlite"
     done = runner.invoke(
         args=["copy-store", postgres_database, f"sqlite://{back}", "--city", "lyon"]

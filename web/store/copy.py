@@ -6,7 +6,9 @@ make while the parents are copied (consent log, connection counts, the subscript
 log) are dropped before their own table is copied, so that they arrive with their
 original ids; the geocoder's index is rebuilt by the destination's own trigger. Only
 the columns both stores have are copied (PostgreSQL's ``posts.geom`` follows from the
-point)."""
+point). The destination must not hold the copied ids already (an empty store, say): a
+conflict aborts the whole copy. Alert progress moves past the copied change log when
+both stores had matched theirs, so that no copied post alerts anyone twice."""
 
 from typing import Any
 
@@ -71,6 +73,7 @@ def copy_store(source_url: str, target_url: str, city: str | None = None) -> dic
         slugs = [city] if city else [row["slug"] for row in source.all("SELECT slug FROM cities")]
         copied = dict.fromkeys((table for table, _, _ in TABLES), 0)
         with target.write():
+            caught_up = _alerts_caught_up(source) and _alerts_caught_up(target.database)
             for slug in slugs:
                 row = source.one("SELECT id FROM cities WHERE slug = ?", (slug,))
                 if row is None:
@@ -81,10 +84,23 @@ def copy_store(source_url: str, target_url: str, city: str | None = None) -> dic
                     )
             for table, _, _ in TABLES:
                 target.database.reset_ids(table)
+            if caught_up:  # the copied posts were matched to alerts already
+                target.execute(
+                    "UPDATE alert_progress SET last_seq ="
+                    " (SELECT COALESCE(MAX(seq), 0) FROM change_log) WHERE id = 1"
+                )
         return copied
     finally:
         source.close()
         target.close()
+
+
+def _alerts_caught_up(database: Database) -> bool:
+    row = database.one(
+        "SELECT (SELECT last_seq FROM alert_progress WHERE id = 1) ="
+        " (SELECT COALESCE(MAX(seq), 0) FROM change_log) AS caught_up"
+    )
+    return bool(row and row["caught_up"])
 
 
 def _copy_table(
