@@ -8,7 +8,12 @@ Writes keep SQLite's guarantees: ``write()`` takes one transaction-scoped adviso
 database, so writers run one at a time as under SQLite's ``BEGIN IMMEDIATE`` (a
 read-modify-write inside ``write()`` never loses an update), and ``synchronous_commit`` is
 forced on, so a commit is on disk before the client hears "created". Statements outside
-``write()`` and ``snapshot()`` autocommit, as they do on SQLite."""
+``write()`` and ``snapshot()`` autocommit, as they do on SQLite. One writer at a time also
+keeps the change log's seqs in commit order, which the indexes' catch-up relies on: a
+reader never sees seq 6 committed before seq 5 (``data_version`` is the last seq).
+
+Only one advisory lock, not one per city: ``write()`` does not know its city, and a city's
+writes are a few per second. ``LISTEN/NOTIFY`` (issue 18) is not used yet."""
 
 import contextlib
 import os
