@@ -17,3 +17,29 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, where nothing may be missing: {reason}"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("VOISINAGE_TEST_STORE", "sqlite"),
+        help="the store tests/web runs on (default: $VOISINAGE_TEST_STORE, else sqlite)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests of what only SQLite has (files, PRAGMAs, busy timeout)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, the tests of what only SQLite has are deselected (not skipped: under
+    CI a skip is a failure)."""
+    if config.getoption("--store") == "sqlite":
+        return
+    sqlite_only = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if sqlite_only:
+        config.hook.pytest_deselected(items=sqlite_only)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]

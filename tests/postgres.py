@@ -138,16 +138,22 @@ class Cluster:
             for extension in EXTENSIONS:
                 conn.execute(f"CREATE EXTENSION {extension}")
 
-    def create_database(self, extensions: bool = True) -> str:
+    def create_database(self, extensions: bool = True, template: str | None = None) -> str:
         """A new empty database's URL, with PostGIS, unaccent and pg_trgm already created
         (a copy of a template, much faster than creating PostGIS each time), or with no
         extension at all when ``extensions`` is false."""
         self._databases += 1
         name = f"test_{self._databases}_{secrets.token_hex(3)}"
-        template = TEMPLATE if extensions else "template0"
+        template = template or (TEMPLATE if extensions else "template0")
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.database_url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drops a database made by ``create_database``, ending its open connections."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def start_cluster() -> Cluster:

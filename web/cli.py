@@ -1,7 +1,7 @@
 """Command line: ``flask --app web <command>`` or the ``voisinage`` console script.
 
 init-db | city create | user create | token create | token revoke |
-import-addresses | demo"""
+import-addresses | demo | copy-store"""
 
 import json
 import os
@@ -27,6 +27,7 @@ from web.services.notify import command_store, send_outbox
 from web.services.opendata import FILES
 from web.services.retention import purge
 from web.store import Store
+from web.store.copy import copy_store
 from web.store.rows import DigestEntry
 
 POSTER_TYPES = ("individual", "association", "company", "public_body")
@@ -308,10 +309,24 @@ def set_city(
         store_.close()
 
 
+@click.command("copy-store")
+@click.argument("source_url")
+@click.argument("target_url")
+@click.option("--city", "slug", help="Only this city (default: every city).")
+def copy_store_command(source_url: str, target_url: str, slug: str | None) -> None:
+    """Copy cities between stores (SQLite and PostgreSQL URLs), every row, same ids."""
+    try:
+        copied = copy_store(source_url, target_url, slug)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"copied {sum(copied.values())} rows: {copied}")
+
+
 COMMANDS = (
     init_db,
     import_addresses,
     demo,
+    copy_store_command,
     city_group,
     user_group,
     token_group,

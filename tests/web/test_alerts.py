@@ -9,7 +9,7 @@ import sys
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up
+from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, make_moderator, sign_up, sql
 from tests.web.test_notify import outbox
 from web.services import alerts
 
@@ -68,12 +68,8 @@ def test_deletions_in_the_change_log_are_stepped_over(app, alice, database):
     assert alice.delete(f"/api/v1/grenoble/posts/{first['id']}").status_code == 204
     alice.create_post(kind="request", title="Second")
     assert ["Second" in a["title"] for a in alerts_of(near)] == [True, False]
-    conn = sqlite3.connect(database)
-    try:
-        progress = conn.execute("SELECT last_seq FROM alert_progress").fetchone()[0]
-        assert progress == conn.execute("SELECT MAX(seq) FROM change_log").fetchone()[0]
-    finally:
-        conn.close()
+    [(progress,)] = sql(database, "SELECT last_seq FROM alert_progress")
+    assert [(progress,)] == sql(database, "SELECT MAX(seq) FROM change_log")
 
 
 def test_a_post_published_later_by_a_moderator_alerts_then(database):
@@ -269,6 +265,7 @@ def test_many_alerts_of_one_account_give_one_notice_per_post(app, alice):
     assert len(alerts_of(near)) == 1
 
 
+@pytest.mark.sqlite_only  # probes SQLite's write lock
 def test_alerts_are_matched_outside_the_write_transaction(app, database, alice):
     near = subscriber(app, "near@example.org", 100)
     probe = sqlite3.connect(database, timeout=0, isolation_level=None)

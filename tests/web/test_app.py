@@ -4,6 +4,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from tests.web.conftest import CENTRE, make_app, sign_up
 from web import create_app, store
 
@@ -34,6 +36,7 @@ def test_settings_come_from_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "env.sqlite").exists()
 
 
+@pytest.mark.sqlite_only
 def test_database_runs_in_wal_mode_with_the_latest_schema(app, database):
     connection = sqlite3.connect(database)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -85,6 +88,7 @@ def test_stats_count_posts_and_withhold_counts_under_five(alice, bob, client):
     assert stats == {"posts": [{"category": "shopping", "kind": "offer", "posts": 5}]}
 
 
+@pytest.mark.sqlite_only  # SQLite's busy timeout
 def test_a_locked_database_answers_503_with_retry_after(app, database, monkeypatch):
     monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)  # before the first connection opens
     alice = sign_up(app)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.web.conftest import CENTRE, LYON, PASSWORD, mailed_token, make_app, sign_up
+from tests.web.conftest import CENTRE, LYON, PASSWORD, mailed_token, make_app, sign_up, sql
 
 POSTS = "/api/v1/grenoble/posts"
 POST = {"kind": "offer", "category": "shopping", "title": "t", "lat": CENTRE[0], "lon": CENTRE[1]}
@@ -76,10 +76,9 @@ def test_bad_authorization_headers_are_401(client, header):
 
 
 def test_tokens_are_stored_hashed(app, alice, database):
-    import sqlite3
 
     token = alice.post("/api/v1/me/tokens").json["token"]
-    rows = sqlite3.connect(database).execute("SELECT token_hash FROM api_tokens").fetchall()
+    rows = sql(database, "SELECT token_hash FROM api_tokens")
     assert token not in str(rows)
 
 

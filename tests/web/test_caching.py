@@ -3,7 +3,7 @@ cache; HSTS once a TLS proxy says the request came over HTTPS."""
 
 import pytest
 
-from tests.web.conftest import add_city, make_app
+from tests.web.conftest import add_city, make_app, new_database
 from tests.web.test_missions import MISSIONS, association, mission_body, volunteer  # noqa: F401
 
 
@@ -52,8 +52,8 @@ def test_public_api_answers_stay_cacheable(client):
         (0, "https", False),  # no proxy trusted: the header is anyone's
     ],
 )
-def test_hsts_only_behind_tls(tmp_path, hops, forwarded, hsts):
-    database = tmp_path / "hsts.sqlite"
+def test_hsts_only_behind_tls(request, tmp_path, hops, forwarded, hsts):
+    database = new_database(request, tmp_path)
     app = make_app(database, PROXY_HOPS=hops)
     add_city(database)
     response = app.test_client().get(

@@ -1,12 +1,20 @@
 """The social workers' call list: private, audited, nearest volunteers by the engine."""
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, INSIDE, add_city, mailed_token, set_role, sign_up
+from tests.web.conftest import (
+    CENTRE,
+    INSIDE,
+    REFUSED,
+    add_city,
+    mailed_token,
+    set_role,
+    sign_up,
+    sql,
+)
 
 GEOD = Geod(ellps="WGS84")
 PEOPLE = "/api/v1/grenoble/calls/people"
@@ -37,13 +45,7 @@ def volunteer(app, email: str, lat: float, lon: float, accepts: bool = True):
 
 
 def access_log(database) -> list[tuple]:
-    conn = sqlite3.connect(database)
-    try:
-        return conn.execute(
-            "SELECT account_id, action, person_id FROM call_access_log ORDER BY id"
-        ).fetchall()
-    finally:
-        conn.close()
+    return sql(database, "SELECT account_id, action, person_id FROM call_access_log ORDER BY id")
 
 
 def test_a_social_worker_adds_reads_and_lists_people(worker, database):
@@ -75,14 +77,10 @@ def test_the_address_is_geocoded(worker):
 
 def test_the_access_log_cannot_be_edited(worker, database):
     worker.post(PEOPLE, PERSON)
-    conn = sqlite3.connect(database)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            conn.execute("UPDATE call_access_log SET action = 'nothing'")
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            conn.execute("DELETE FROM call_access_log")
-    finally:
-        conn.close()
+    with pytest.raises(REFUSED, match="cannot be changed"):
+        sql(database, "UPDATE call_access_log SET action = 'nothing'")
+    with pytest.raises(REFUSED, match="cannot be changed"):
+        sql(database, "DELETE FROM call_access_log")
     assert len(access_log(database)) >= 2
 
 

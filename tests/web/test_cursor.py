@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from itsdangerous import URLSafeSerializer
 
-from tests.web.conftest import add_city, make_app, sign_up
+from tests.web.conftest import add_city, make_app, new_database, sign_up
 from web.http import cursor
 
 MATCH = "/api/v1/grenoble/match"
@@ -22,9 +22,9 @@ JSON = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def paged(tmp_path_factory):
+def paged(request, tmp_path_factory):
     """An app with two posts and a real next cursor of the one-post first page."""
-    database = tmp_path_factory.mktemp("cursor") / "cursor.sqlite"
+    database = new_database(request, tmp_path_factory.mktemp("cursor"), "cursor")
     app = make_app(database)
     add_city(database)
     alice = sign_up(app)

@@ -1,10 +1,8 @@
 """Requests nobody contacted within the configured time reach the social workers' queue."""
 
-import sqlite3
-
 import pytest
 
-from tests.web.conftest import Session, set_role, sign_up
+from tests.web.conftest import Session, set_role, sign_up, sql
 
 QUEUE = "/api/v1/grenoble/escalations"
 HOUR_S = 3600.0
@@ -12,11 +10,11 @@ HOUR_S = 3600.0
 
 def age_post(database, post_id: int, hours: float) -> None:
     """As if the post had been published ``hours`` earlier."""
-    with sqlite3.connect(database) as connection:
-        connection.execute(
-            "UPDATE posts SET created_at = created_at - ? WHERE id = ?", (hours * HOUR_S, post_id)
-        )
-    connection.close()
+    sql(
+        database,
+        "UPDATE posts SET created_at = created_at - ? WHERE id = ?",
+        (hours * HOUR_S, post_id),
+    )
 
 
 def queued_ids(session: Session) -> list[int]:
@@ -63,9 +61,7 @@ def test_hidden_requests_are_not_escalated(alice, social_worker, database):
     post_id = alice.create_post(kind="request")["id"]
     age_post(database, post_id, 72)
     assert queued_ids(social_worker) == [post_id]
-    with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE posts SET status = 'hidden' WHERE id = ?", (post_id,))
-    connection.close()
+    sql(database, "UPDATE posts SET status = 'hidden' WHERE id = ?", (post_id,))
     assert queued_ids(social_worker) == []
 
 

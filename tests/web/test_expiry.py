@@ -3,24 +3,22 @@ once per expiry date, and renew in one click with a signed link."""
 
 import calendar
 import re
-import sqlite3
 import time
 
 import pytest
 
-from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, forget_mail, make_app, sign_up, sql
 
 DAY_S = 86400.0
 
 
 def set_expiry(database, post_id: int, expires_at: float) -> None:
-    conn = sqlite3.connect(database)
-    conn.execute("UPDATE posts SET expires_at = ? WHERE id = ?", (expires_at, post_id))
-    conn.execute(
-        "INSERT INTO change_log (city_id, post_id, op) VALUES (1, ?, 'upsert')", (post_id,)
+    sql(database, "UPDATE posts SET expires_at = ? WHERE id = ?", (expires_at, post_id))
+    sql(
+        database,
+        "INSERT INTO change_log (city_id, post_id, op) VALUES (1, ?, 'upsert')",
+        (post_id,),
     )
-    conn.commit()
-    conn.close()
 
 
 def found(client) -> list[int]:

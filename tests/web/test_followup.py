@@ -1,11 +1,10 @@
 """Connection follow-up ("did the help happen?") and the city's connection counts."""
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.web.conftest import PASSWORD, Session, make_moderator, sign_up
+from tests.web.conftest import PASSWORD, Session, make_moderator, sign_up, sql
 
 STATS = "/api/v1/grenoble/stats/connections"
 DAY_S = 86400.0
@@ -28,12 +27,11 @@ def outcome(session: Session, connection_id: int, answer: str):
 
 def age_acceptance(database, connection_id: int, days: float) -> None:
     """As if the connection had been accepted ``days`` earlier."""
-    with sqlite3.connect(database) as connection:
-        connection.execute(
-            "UPDATE connection_stats SET accepted_at = accepted_at - ? WHERE connection_id = ?",
-            (days * DAY_S, connection_id),
-        )
-    connection.close()
+    sql(
+        database,
+        "UPDATE connection_stats SET accepted_at = accepted_at - ? WHERE connection_id = ?",
+        (days * DAY_S, connection_id),
+    )
 
 
 def follow_up_ids(session: Session) -> list[int]:
@@ -127,13 +125,12 @@ def test_only_moderators_and_admins_read_the_counts(client, alice, who, status):
 
 def test_every_consent_is_kept_with_its_text_and_time(alice, database):
     alice.patch("/api/v1/me", {"consent": {"share_email": False, "share_phone": True}})
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute(
-            "SELECT consent, consent_text, recorded_at FROM consent_log WHERE account_id = ?"
-            " ORDER BY id",
-            (alice.account["id"],),
-        ).fetchall()
-    connection.close()
+    rows = sql(
+        database,
+        "SELECT consent, consent_text, recorded_at FROM consent_log WHERE account_id = ?"
+        " ORDER BY id",
+        (alice.account["id"],),
+    )
     assert [row[0] for row in rows] == [
         '{"share_email": true, "share_phone": true}',
         '{"share_email": false, "share_phone": true}',

@@ -4,8 +4,12 @@ with nothing acknowledged lost."""
 
 import logging
 
+import pytest
+
 from tests.web.conftest import CENTRE, sign_up
 from web import store
+
+pytestmark = pytest.mark.sqlite_only  # max_page_count stands for a full disk
 
 
 def new_post(session, title: str):

@@ -10,12 +10,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from tests.web.conftest import add_city, make_app, sign_up
+from tests.web.conftest import add_city, make_app, new_database, sign_up
 
 
 @pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory):
-    database = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"
+def fuzzed_app(request, tmp_path_factory):
+    database = new_database(request, tmp_path_factory.mktemp("fuzz"), "fuzz")
     add_city(database)
     app = make_app(database)
     resident = sign_up(app, "fuzz@example.org")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.web.conftest import ADDRESSES, add_city, make_app
+from tests.web.conftest import ADDRESSES, add_city, make_app, new_database
 from web.services import geocode
 from web.store import Store
 
@@ -16,8 +16,8 @@ GEOCODE = "/api/v1/grenoble/geocode"
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(tmp_path / "g.sqlite")
+def store(request, tmp_path):
+    store = Store(new_database(request, tmp_path))
     store.migrate()
     store.create_city(
         "grenoble",
@@ -172,8 +172,8 @@ def test_geocodejson_client_against_a_local_server(stub_url):
         geocode.search_remote(stub_url, "broken", 1, timeout_s=5)
 
 
-def test_the_api_uses_the_configured_geocoder(tmp_path, stub_url):
-    database = tmp_path / "c.sqlite"
+def test_the_api_uses_the_configured_geocoder(request, tmp_path, stub_url):
+    database = new_database(request, tmp_path)
     add_city(database)
     app = make_app(database, GEOCODER_URL=stub_url)
     client = app.test_client()

@@ -1,6 +1,6 @@
 """Every process's index follows SQLite: writes through one app are seen by another at once."""
 
-from tests.web.conftest import CENTRE, add_city, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, make_app, new_database, sign_up
 
 MATCH = {"lat": CENTRE[0], "lon": CENTRE[1]}
 
@@ -10,8 +10,8 @@ def _ids(client):
     return [f["id"] for f in response.json["features"]]
 
 
-def test_two_app_instances_on_one_database_agree_at_once(tmp_path):
-    database = tmp_path / "two.sqlite"
+def test_two_app_instances_on_one_database_agree_at_once(request, tmp_path):
+    database = new_database(request, tmp_path)
     add_city(database)
     writer_app, reader_app = make_app(database), make_app(database)
     reader = reader_app.test_client()
@@ -31,8 +31,8 @@ def test_two_app_instances_on_one_database_agree_at_once(tmp_path):
     assert _ids(reader) == []
 
 
-def test_a_restarted_app_rebuilds_its_index_from_sqlite(tmp_path):
-    database = tmp_path / "restart.sqlite"
+def test_a_restarted_app_rebuilds_its_index_from_the_store(request, tmp_path):
+    database = new_database(request, tmp_path)
     add_city(database)
     alice = sign_up(make_app(database))
     ids = [alice.create_post(title=f"p{i}")["id"] for i in range(4)]

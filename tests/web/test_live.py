@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.web.conftest import CENTRE, add_city, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, make_app, new_database, sign_up
 from web import testing
 
 NO_LIMITS = {"VOISINAGE_RATE_LIMITS_ENABLED": "0"}
@@ -22,9 +22,9 @@ POST = {
 
 
 @pytest.fixture
-def live_database(tmp_path):
+def live_database(request, tmp_path):
     """A database with the city and an API token for a resident: ``(path, token)``."""
-    database = tmp_path / "live.sqlite"
+    database = new_database(request, tmp_path, "live")
     add_city(database)
     resident = sign_up(make_app(database))
     return database, resident.post("/api/v1/me/tokens").json["token"]

@@ -1,11 +1,10 @@
 """Guessing passwords and finding out who has an account: limited per address typed (from
 any number of IPs), answered alike for known and unknown addresses, in the same time."""
 
-import sqlite3
 import statistics
 import time
 
-from tests.web.conftest import CENTRE, PASSWORD, add_city, mailed_token, make_app
+from tests.web.conftest import CENTRE, PASSWORD, add_city, mailed_token, make_app, sql
 
 KNOWN = "known@example.org"
 SIGN_UP = "/api/v1/grenoble/accounts"
@@ -29,13 +28,9 @@ def cli_account(app, email=KNOWN) -> None:
 
 
 def last_mail(database, email: str) -> str:
-    conn = sqlite3.connect(database)
-    try:
-        return conn.execute(
-            "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
-        ).fetchone()[0]
-    finally:
-        conn.close()
+    return sql(
+        database, "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
+    )[0][0]
 
 
 def guesses(client, email: str, count: int):

@@ -216,9 +216,7 @@ def test_closed_hidden_and_expired_posts_are_not_matched(app, client, database):
     body = client.get(MATCH, query_string=VALID).json
     assert {f["id"] for f in body["features"]} == {expired["id"], kept["id"]}
     store = Store(database)
-    store.conn.execute(
-        "UPDATE posts SET expires_at = ? WHERE id = ?", (time.time() - 1, expired["id"])
-    )
+    store.execute("UPDATE posts SET expires_at = ? WHERE id = ?", (time.time() - 1, expired["id"]))
     store.close()  # a raw write, no change_log row: expiry must be enforced at read time
     body = client.get(MATCH, query_string=VALID).json
     assert [f["id"] for f in body["features"]] == [kept["id"]]

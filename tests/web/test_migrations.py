@@ -2,8 +2,12 @@
 
 import sqlite3
 
+import pytest
+
 from tests.web.conftest import BOUNDARY, CATEGORIES, make_app
 from web import store as stores
+
+pytestmark = pytest.mark.sqlite_only  # old SQLite files, migrated
 
 
 def _database_at_version(path, version):

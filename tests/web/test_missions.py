@@ -1,13 +1,12 @@
 """Missions: associations post, volunteers around are notified and answer, the association
 sees who said yes (contact only with consent)."""
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pyproj import Geod
 
-from tests.web.conftest import CENTRE, sign_up, verified_organisation
+from tests.web.conftest import CENTRE, sign_up, sql, verified_organisation
 
 GEOD = Geod(ellps="WGS84")
 MISSIONS = "/api/v1/grenoble/missions"
@@ -161,10 +160,7 @@ def test_a_bad_answer_names_the_field(app, association):
 def test_past_missions_leave_the_volunteers_list(app, association, database):
     near = volunteer(app, "near@example.org", 100)
     mission = association.post(MISSIONS, mission_body()).json
-    conn = sqlite3.connect(database)
-    conn.execute("UPDATE missions SET starts_at = 0 WHERE id = ?", (mission["id"],))
-    conn.commit()
-    conn.close()
+    sql(database, "UPDATE missions SET starts_at = 0 WHERE id = ?", (mission["id"],))
     assert near.get(MISSIONS).json["missions"] == []
 
 

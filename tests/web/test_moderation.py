@@ -1,11 +1,9 @@
 """Moderation over HTTP: pre-moderation, reports, the queue, publish / hide / warn, the
 audit log (append-only in SQLite), and who may do what."""
 
-import sqlite3
-
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD, Session, add_city, set_role, sign_up
+from tests.web.conftest import CENTRE, PASSWORD, REFUSED, Session, add_city, set_role, sign_up, sql
 from web.store import Store
 
 QUEUE = "/api/v1/grenoble/moderation/queue"
@@ -249,15 +247,11 @@ def test_the_audit_log_says_who_did_what_when_and_why_to_admins_only(
 def test_nobody_can_edit_or_delete_the_audit_log(alice, moderator, database):
     post = alice.create_post()
     moderator.post(actions(post["id"]), {"action": "hide", "reason": "Spam"})
-    connection = sqlite3.connect(database)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            connection.execute("UPDATE moderation_audit SET reason = 'nothing happened'")
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            connection.execute("DELETE FROM moderation_audit")
-        assert connection.execute("SELECT reason FROM moderation_audit").fetchall() == [("Spam",)]
-    finally:
-        connection.close()
+    with pytest.raises(REFUSED, match="cannot be changed"):
+        sql(database, "UPDATE moderation_audit SET reason = 'nothing happened'")
+    with pytest.raises(REFUSED, match="cannot be changed"):
+        sql(database, "DELETE FROM moderation_audit")
+    assert sql(database, "SELECT reason FROM moderation_audit") == [("Spam",)]
 
 
 def test_the_audit_log_outlives_deleted_posts_and_accounts(alice, moderator, admin):

@@ -12,6 +12,7 @@ from tests.web.conftest import (
     add_city,
     make_app,
     make_moderator,
+    new_database,
     sign_up,
 )
 
@@ -106,8 +107,8 @@ def test_the_deletion_body_is_checked(alice, body):
     assert delete_me(alice, body).status_code == 422
 
 
-def test_password_guesses_on_deletion_are_rate_limited(tmp_path):
-    database = tmp_path / "limited.sqlite"
+def test_password_guesses_on_deletion_are_rate_limited(request, tmp_path):
+    database = new_database(request, tmp_path)
     app = make_app(database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_LOGIN="3/60")
     add_city(database)
     session = sign_up(app, "guesser@example.org")  # sign-up counts as one login

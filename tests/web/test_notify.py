@@ -1,9 +1,7 @@
 """E-mail notifications through a real SMTP server (aiosmtpd on 127.0.0.1): sent after the
 write, never failing it; kept in the outbox while the server is down; sent by the CLI."""
 
-import sqlite3
-
-from tests.web.conftest import add_city, forget_mail, make_app, verified_organisation
+from tests.web.conftest import add_city, forget_mail, make_app, sql, verified_organisation
 from tests.web.test_missions import MISSIONS, mission_body, volunteer
 from web.testing import free_port
 
@@ -15,13 +13,7 @@ def mail_app(database, port: int):
 
 
 def outbox(database) -> list[tuple]:
-    conn = sqlite3.connect(database)
-    try:
-        return conn.execute(
-            "SELECT to_address, sent_at IS NOT NULL, attempts FROM outbox"
-        ).fetchall()
-    finally:
-        conn.close()
+    return sql(database, "SELECT to_address, sent_at IS NOT NULL, attempts FROM outbox")
 
 
 def test_a_mission_is_mailed_after_the_write(database, smtp):

@@ -12,7 +12,6 @@ attack does find rows when only rows under 5 are withheld."""
 import csv
 import io
 import random
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -98,22 +97,25 @@ def make_city(database, account_id: int, seed: int) -> tuple[Counter, Counter]:
         store.close()
 
     connections: Counter = Counter()
-    with sqlite3.connect(database) as db:
-        post_of = dict(db.execute("SELECT category, MIN(id) FROM posts GROUP BY category"))
-        for (created_at, category, outcome), n in connection_plan.items():
-            connections[(week_of(created_at), category, outcome)] += n
-            status, recorded = STATUS[outcome]
-            for _ in range(n):
-                cursor = db.execute(
-                    "INSERT INTO connections (post_id, requester_id, message, status,"
-                    " created_at, updated_at) VALUES (?, ?, 'Bonjour', ?, ?, ?)",
-                    (post_of[category], account_id, status, created_at, created_at),
-                )
-                db.execute(
-                    "UPDATE connection_stats SET outcome = ? WHERE connection_id = ?",
-                    (recorded, cursor.lastrowid),
-                )
-    db.close()
+    db = Store(database)
+    try:
+        with db.write():
+            post_of = dict(db.execute("SELECT category, MIN(id) FROM posts GROUP BY category"))
+            for (created_at, category, outcome), n in connection_plan.items():
+                connections[(week_of(created_at), category, outcome)] += n
+                status, recorded = STATUS[outcome]
+                for _ in range(n):
+                    connection_id = db.insert(
+                        "INSERT INTO connections (post_id, requester_id, message, status,"
+                        " created_at, updated_at) VALUES (?, ?, 'Bonjour', ?, ?, ?) RETURNING id",
+                        (post_of[category], account_id, status, created_at, created_at),
+                    )
+                    db.execute(
+                        "UPDATE connection_stats SET outcome = ? WHERE connection_id = ?",
+                        (recorded, connection_id),
+                    )
+    finally:
+        db.close()
     return +posts, +connections
 
 

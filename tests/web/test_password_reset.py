@@ -2,20 +2,15 @@
 without SMTP the link waits in the outbox and the server log."""
 
 import logging
-import sqlite3
 
-from tests.web.conftest import PASSWORD, mailed_token
+from tests.web.conftest import PASSWORD, mailed_token, sql
 
 RESET = "/api/v1/password-reset"
 NEW_PASSWORD = "a new horse battery"
 
 
 def outbox_count(database) -> int:
-    conn = sqlite3.connect(database)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-    finally:
-        conn.close()
+    return sql(database, "SELECT COUNT(*) FROM outbox")[0][0]
 
 
 def log_in(app, password):
@@ -54,10 +49,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(app, alice, databas
 def test_an_expired_link_does_nothing(app, alice, database):
     app.test_client().post(RESET, json={"email": "alice@example.org"})
     token = mailed_token(database, "alice@example.org")
-    conn = sqlite3.connect(database)
-    with conn:
-        conn.execute("UPDATE mailed_links SET expires_at = expires_at - 3601")
-    conn.close()
+    sql(database, "UPDATE mailed_links SET expires_at = expires_at - 3601")
     late = app.test_client().post(f"{RESET}/new", json={"token": token, "password": NEW_PASSWORD})
     assert late.status_code == 422
     assert log_in(app, PASSWORD) == 200

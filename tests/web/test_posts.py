@@ -159,10 +159,10 @@ def test_others_may_not_edit_but_moderators_may_hide(app, database, alice, bob, 
     assert client.get(url).status_code == 404
 
 
-def test_premoderated_city_keeps_posts_pending(tmp_path):
-    from tests.web.conftest import add_city, make_app
+def test_premoderated_city_keeps_posts_pending(request, tmp_path):
+    from tests.web.conftest import add_city, make_app, new_database
 
-    database = tmp_path / "p.sqlite"
+    database = new_database(request, tmp_path)
     app = make_app(database)
     add_city(database, premoderation=True)
     alice = sign_up(app)

@@ -1,12 +1,12 @@
 """Rate limits: shared through SQLite by every process, 429 with Retry-After."""
 
-from tests.web.conftest import CENTRE, add_city, make_app, sign_up
+from tests.web.conftest import CENTRE, add_city, make_app, new_database, sign_up
 
 MATCH = {"lat": CENTRE[0], "lon": CENTRE[1]}
 
 
-def test_anonymous_searches_are_limited_per_ip_with_retry_after(tmp_path):
-    database = tmp_path / "r.sqlite"
+def test_anonymous_searches_are_limited_per_ip_with_retry_after(request, tmp_path):
+    database = new_database(request, tmp_path)
     settings = {"RATE_LIMITS_ENABLED": True, "RATE_LIMIT_SEARCH": "3/60"}
     add_city(database)
     first, second = make_app(database, **settings), make_app(database, **settings)
@@ -26,8 +26,8 @@ def test_anonymous_searches_are_limited_per_ip_with_retry_after(tmp_path):
     assert other_ip.status_code == 200
 
 
-def test_logged_in_searches_are_not_limited_but_writes_are(tmp_path):
-    database = tmp_path / "w.sqlite"
+def test_logged_in_searches_are_not_limited_but_writes_are(request, tmp_path):
+    database = new_database(request, tmp_path)
     add_city(database)
     app = make_app(
         database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_SEARCH="1/60", RATE_LIMIT_WRITE="2/60"
@@ -40,8 +40,8 @@ def test_logged_in_searches_are_not_limited_but_writes_are(tmp_path):
     assert statuses == [201, 201, 429]
 
 
-def test_login_attempts_are_limited(tmp_path):
-    database = tmp_path / "l.sqlite"
+def test_login_attempts_are_limited(request, tmp_path):
+    database = new_database(request, tmp_path)
     add_city(database)
     app = make_app(database, RATE_LIMITS_ENABLED=True, RATE_LIMIT_LOGIN="2/60")
     client = app.test_client()
@@ -50,17 +50,17 @@ def test_login_attempts_are_limited(tmp_path):
     assert statuses == [401, 401, 429]
 
 
-def test_old_counters_are_forgotten(tmp_path, monkeypatch):
+def test_old_counters_are_forgotten(request, tmp_path, monkeypatch):
     from web.http import ratelimit
     from web.store import Store
 
-    database = tmp_path / "f.sqlite"
+    database = new_database(request, tmp_path)
     add_city(database)
     app = make_app(database, RATE_LIMITS_ENABLED=True)
     store = Store(database)
     store.hit("search:203.0.113.7", 60, 1000.0)  # a client seen once, long ago
     monkeypatch.setattr(ratelimit, "FORGET_EVERY", 1)
     app.test_client().get("/api/v1/grenoble/match", query_string=MATCH)
-    keys = [row[0] for row in store.conn.execute("SELECT key FROM ratelimit.buckets")]
+    keys = [row[0] for row in store.execute("SELECT key FROM ratelimit.buckets")]
     assert keys == ["search:127.0.0.1"]
     store.close()

@@ -1,11 +1,9 @@
 """Agents post on behalf of someone who phoned the city: recorded consent, the public
 sees a resident's post relayed by the city, and contact requests reach the agent."""
 
-import sqlite3
-
 import pytest
 
-from tests.web.conftest import CENTRE, Session, set_role, sign_up
+from tests.web.conftest import CENTRE, Session, set_role, sign_up, sql
 
 POSTS = "/api/v1/grenoble/posts"
 PERSON = {"name": "Mme Odette Ferrand", "phone": "04 76 12 34 56", "consent": True}
@@ -128,10 +126,7 @@ def test_deleting_a_relayed_post_deletes_the_persons_record(agent):
 def test_a_relayed_post_is_at_street_precision_unless_the_person_asked(
     agent, database, client, asked, exact, placed
 ):
-    set_precision = sqlite3.connect(database)
-    with set_precision:
-        set_precision.execute("UPDATE accounts SET precision = 'building'")  # the agent's default
-    set_precision.close()
+    sql(database, "UPDATE accounts SET precision = 'building'")  # the agent's default
     fields = {"precision": asked} if asked else {}
     answer = relayed_post(agent, on_behalf_of={**PERSON, "exact_address": exact}, **fields)
     assert answer.status_code == 201, answer.json

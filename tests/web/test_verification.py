@@ -12,6 +12,7 @@ from tests.web.conftest import (
     make_moderator,
     set_role,
     sign_up,
+    sql,
 )
 from tests.web.test_home_privacy import approved_association
 from tests.web.test_migrations import _database_at_version
@@ -73,8 +74,7 @@ def test_the_city_approves_an_organisation(app, client, database, applicant, rol
     assert badges(client) == [("association", True), ("association", True)]
     [notice] = applicant.get("/api/v1/me/notifications").json["notifications"]
     assert notice["kind"] == "verification"
-    with sqlite3.connect(database) as conn:
-        audited = conn.execute("SELECT actor_id, action, reason FROM moderation_audit").fetchall()
+    audited = sql(database, "SELECT actor_id, action, reason FROM moderation_audit")
     assert audited == [(agent.account["id"], "organisation_approve", f"account {waiting['id']}")]
 
 
@@ -87,8 +87,7 @@ def test_the_city_refuses_an_organisation(app, client, database, applicant, mode
     [notice] = applicant.get("/api/v1/me/notifications").json["notifications"]
     assert "Pas une association" in notice["body"]
     assert moderator.post(path, {"decision": "approve"}).status_code == 404  # decided
-    with sqlite3.connect(database) as conn:
-        actions = [r[0] for r in conn.execute("SELECT action FROM moderation_audit")]
+    actions = [r[0] for r in sql(database, "SELECT action FROM moderation_audit")]
     assert actions == ["organisation_refuse"]
 
 
@@ -125,6 +124,7 @@ def test_verified_organisations_post_at_their_address_and_residents_at_their_str
     assert alice.create_post()["properties"]["precision"] == "street"
 
 
+@pytest.mark.sqlite_only  # an old SQLite file, migrated
 def test_association_accounts_made_before_verification_stay_associations(tmp_path):
     path = tmp_path / "before.sqlite"
     verification = next(

@@ -1,6 +1,6 @@
 """Every SQL statement of the app, and the schema's migrations.
 
-SQLite is the source of truth (PostgreSQL will be the second dialect, issue 17).
+SQLite is the embedded default; PostgreSQL with PostGIS the shared store (issue 17).
 Connections run in WAL mode with ``synchronous=FULL`` (a commit is on disk before the
 client hears "created"), foreign keys on and a busy timeout; every write is one
 ``BEGIN IMMEDIATE`` transaction. A write to a post also appends to ``change_log`` in the
@@ -12,7 +12,9 @@ Where things are::
     database.py    the seam: ``Database`` (execute, executemany, one, all, write,
                    snapshot), ``Queries`` (the base of every group), the request's connection
     sqlite.py      SQLite's own: PRAGMAs, BEGIN IMMEDIATE, user_version, data_version,
-                   the attached rate-limit database (``postgres.py`` will sit beside it)
+                   the attached rate-limit database
+    postgres.py    PostgreSQL's own: the pool, ``?`` rewriting, the write lock, types
+    copy.py        ``copy-store``: cities between stores, every row, same ids
     migrations.py  the numbered migrations and ``migrate()``
     rows.py        the typed rows the queries return (``TypedDict``s, ``NamedTuple``s)
     store.py       ``Store``: every group over one connection
@@ -39,16 +41,13 @@ one ``Database`` object; one module per dialect for what only that dialect has.*
   dialect for every query: two copies of 140 queries drift apart; here only the handful
   that cannot be shared would be written twice.
 
-SQL in the groups that is still SQLite's own, to be rewritten into the common subset (or
-moved behind ``Database``) by issue 17: ``INSERT OR REPLACE`` (connections, moderation,
-posts) and ``INSERT OR IGNORE`` (alerts), which ``ON CONFLICT`` spells in both;
-numbered ``?1`` placeholders (connections, moderation, retention, ratelimits);
-``json_each(?)`` for lists of ids (alerts, moderation, retention); ``NOT INDEXED``
-(posts); two-argument ``MAX`` (retention: ``GREATEST``); the FTS5 geocoder (addresses,
-SQLite-only by nature: ``unaccent``/``tsvector`` on PostgreSQL); the attached
-``ratelimit.`` schema (ratelimits: a PostgreSQL schema of that name); and the migrations'
-DDL (``INTEGER PRIMARY KEY``, triggers with ``RAISE``, ``julianday``), which needs a
-PostgreSQL spelling under the same migration numbers."""
+What stays each dialect's own (issue 17): the geocoder's search (FTS5's ``MATCH`` and
+bm25; an unaccented ``tsvector`` on PostgreSQL), list membership (``Database.in_list``:
+``json_each`` or ``= ANY``), the migrations' triggers and FTS table (``Dialects`` gives
+each its PostgreSQL spelling under the same number; column types are translated by
+``PostgresDatabase.ddl``), and PostGIS (``posts.geom``, the view ``public_posts``).
+``open_database(url)`` chooses the dialect from ``VOISINAGE_DATABASE``; ``copy.py`` copies
+cities between stores."""
 
 from web.store.database import Database, close_current, current_database
 from web.store.migrations import MIGRATIONS, migrate

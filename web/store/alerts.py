@@ -71,8 +71,8 @@ class Alerts(Notifications):
         ).fetchall()
         ids = sorted({row[1] for row in changed})
         rows = self.all(
-            f"SELECT * FROM alert_subscriptions WHERE id IN ({', '.join('?' for _ in ids)})",
-            ids,
+            f"SELECT * FROM alert_subscriptions WHERE id {self.database.in_list}",
+            (self.database.list_param(ids),),
         )
         found = {row["id"] for row in rows}
         last = int(changed[-1][0]) if changed else seq
@@ -90,8 +90,8 @@ class Alerts(Notifications):
     def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
         """Accounts' e-mail addresses by id, in one look-up."""
         rows = self.execute(
-            "SELECT id, email FROM accounts WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(account_ids))),),
+            f"SELECT id, email FROM accounts WHERE id {self.database.in_list}",
+            (self.database.list_param(sorted(set(account_ids))),),
         )
         return {int(row[0]): str(row[1]) for row in rows.fetchall()}
 
@@ -122,8 +122,8 @@ class Alerts(Notifications):
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
             " p.public_lon, p.created_at FROM posts p WHERE p.status = 'published'"
             " AND p.expires_at > ? AND p.id NOT IN (SELECT post_id FROM alerted_posts)"
-            f" AND p.id IN ({', '.join('?' for _ in ids)}) ORDER BY p.id",
-            (time.time(), *ids),
+            f" AND p.id {self.database.in_list} ORDER BY p.id",
+            (time.time(), self.database.list_param(ids)),
         )
         return PostsToAlert(cast(list[PostToAlert], rows), int(changes[-1][0]))
 
@@ -142,7 +142,7 @@ class Alerts(Notifications):
                 return False
             self.add_notifications(notices)
             self.executemany(
-                "INSERT OR IGNORE INTO alerted_posts (post_id) VALUES (?)",
+                "INSERT INTO alerted_posts (post_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [(i,) for i in post_ids],
             )
             self.execute("UPDATE alert_progress SET last_seq = ? WHERE id = 1", (last_seq,))

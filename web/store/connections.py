@@ -116,8 +116,10 @@ class Connections(Notifications):
         status becomes ``done``."""
         with self.write():
             self.execute(
-                "INSERT OR REPLACE INTO connection_outcomes"
-                " (connection_id, account_id, outcome, answered_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO connection_outcomes"
+                " (connection_id, account_id, outcome, answered_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (connection_id, account_id) DO UPDATE"
+                " SET outcome = excluded.outcome, answered_at = excluded.answered_at",
                 (connection_id, account_id, outcome, time.time()),
             )
             answers = {

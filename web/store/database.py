@@ -11,6 +11,7 @@ to request (opening one costs about as much as answering a search); no transacti
 outlives the request (``close_current``)."""
 
 import os
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 
 from flask import current_app, g
 
+from web.store.postgres import PostgresDatabase
 from web.store.sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase
 
 Params = Sequence[Any] | dict[str, Any]
@@ -60,6 +62,11 @@ class Database(Protocol):
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[dict[str, Any]]: ...
 
+    in_list: str
+    """``column {in_list}`` with ``list_param(values)`` tests membership in a list."""
+
+    def list_param(self, values: Iterable[Any]) -> Any: ...
+
     def write(self) -> AbstractContextManager[None]: ...
 
     def snapshot(self) -> AbstractContextManager[None]: ...
@@ -70,7 +77,13 @@ class Database(Protocol):
 
     def tables_referencing(self, table: str, column: str) -> list[str]: ...
 
+    def columns(self, table: str) -> list[str]: ...
+
+    def reset_ids(self, table: str) -> None: ...
+
     def prepare(self) -> None: ...
+
+    def ddl(self, statement: str) -> str: ...
 
     def schema_version(self) -> int: ...
 
@@ -79,9 +92,36 @@ class Database(Protocol):
     def close(self) -> None: ...
 
 
-def open_database(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
-    """A new connection to the database at ``path`` (the one place a dialect is chosen)."""
-    return SQLiteDatabase(path, busy_timeout_ms)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def parse_url(url: str | Path) -> tuple[str, str]:
+    """``(dialect, target)`` of a ``VOISINAGE_DATABASE`` value: a file path or
+    ``sqlite:///path`` (SQLite: the file's path), or ``postgresql://user@host:port/db``
+    (PostgreSQL: the URL). Anything else raises ValueError, before any file is made."""
+    text = str(url).strip()
+    scheme = _SCHEME.match(text)
+    if not text:
+        raise ValueError("VOISINAGE_DATABASE is empty: give a file path or a URL")
+    if scheme is None:
+        return "sqlite", text
+    name = scheme.group(1).lower()
+    if name == "sqlite" and text[len("sqlite://") :]:
+        return "sqlite", text[len("sqlite://") :]
+    if name in ("postgresql", "postgres"):
+        return "postgresql", text
+    raise ValueError(
+        f"VOISINAGE_DATABASE={text!r} is not a store: give a file path, sqlite:///path or"
+        " postgresql://user@host:port/database"
+    )
+
+
+def open_database(url: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+    """A new connection to the database at ``url`` (the one place a dialect is chosen)."""
+    dialect, target = parse_url(url)
+    if dialect == "postgresql":
+        return PostgresDatabase(target)
+    return SQLiteDatabase(target, busy_timeout_ms)
 
 
 class Queries:

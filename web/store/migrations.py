@@ -6,246 +6,20 @@ transaction."""
 
 from pathlib import Path
 
-from web.store.database import Queries
+from web.store.database import Queries, parse_url
+from web.store.dialects import (
+    PUBLIC_POST_COLUMNS,
+    PUBLIC_POSTS,
+    REFUSE_KEPT,
+    Dialects,
+    pg_trigger,
+    spelling,
+)
+from web.store.migrations_core import CORE
 
-# Each migration is a list of statements; PRAGMA user_version counts those applied.
+# Each migration is a list of statements; the schema's version counts those applied.
 MIGRATIONS: list[list[str]] = [
-    [
-        """CREATE TABLE cities (
-            id INTEGER PRIMARY KEY,
-            slug TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            boundary TEXT NOT NULL,
-            languages TEXT NOT NULL DEFAULT '["fr", "en"]',
-            premoderation INTEGER NOT NULL DEFAULT 0,
-            created_at REAL NOT NULL)""",
-        """CREATE TABLE categories (
-            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
-            slug TEXT NOT NULL,
-            fr TEXT NOT NULL,
-            en TEXT NOT NULL,
-            icon TEXT NOT NULL DEFAULT '',
-            remote INTEGER NOT NULL DEFAULT 0,
-            retired INTEGER NOT NULL DEFAULT 0,
-            position INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (city_id, slug))""",
-        """CREATE TABLE accounts (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL REFERENCES cities(id),
-            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            password_hash TEXT,
-            role TEXT NOT NULL DEFAULT 'resident',
-            poster_type TEXT NOT NULL DEFAULT 'individual',
-            display_name TEXT NOT NULL,
-            phone TEXT NOT NULL DEFAULT '',
-            home_address TEXT NOT NULL DEFAULT '',
-            home_lat REAL,
-            home_lon REAL,
-            precision TEXT NOT NULL DEFAULT 'street',
-            consent TEXT NOT NULL DEFAULT '{}',
-            consent_text TEXT NOT NULL DEFAULT '',
-            consent_at REAL,
-            created_at REAL NOT NULL)""",
-        """CREATE TABLE api_tokens (
-            id INTEGER PRIMARY KEY,
-            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            token_hash TEXT NOT NULL UNIQUE,
-            created_at REAL NOT NULL,
-            revoked_at REAL)""",
-        """CREATE TABLE posts (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL REFERENCES cities(id),
-            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL,
-            category TEXT NOT NULL,
-            title TEXT NOT NULL,
-            body TEXT NOT NULL DEFAULT '',
-            address TEXT NOT NULL DEFAULT '',
-            lat REAL NOT NULL,
-            lon REAL NOT NULL,
-            precision TEXT NOT NULL,
-            public_lat REAL NOT NULL,
-            public_lon REAL NOT NULL,
-            status TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            expires_at REAL NOT NULL)""",
-        "CREATE INDEX posts_by_account ON posts(account_id, created_at)",
-        "CREATE INDEX posts_by_city ON posts(city_id, status, expires_at)",
-        """CREATE TABLE connections (
-            id INTEGER PRIMARY KEY,
-            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-            requester_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            message TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'requested',
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL)""",
-        "CREATE INDEX connections_by_post ON connections(post_id)",
-        "CREATE INDEX connections_by_requester ON connections(requester_id)",
-        """CREATE TABLE addresses (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
-            ban_id TEXT NOT NULL,
-            numero TEXT NOT NULL,
-            rep TEXT NOT NULL,
-            nom_voie TEXT NOT NULL,
-            code_postal TEXT NOT NULL,
-            nom_commune TEXT NOT NULL,
-            label TEXT NOT NULL,
-            lat REAL NOT NULL,
-            lon REAL NOT NULL,
-            UNIQUE (city_id, ban_id))""",
-        """CREATE VIRTUAL TABLE addresses_fts USING fts5(
-            label, content='addresses', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2')""",
-        """CREATE TRIGGER addresses_ai AFTER INSERT ON addresses BEGIN
-            INSERT INTO addresses_fts(rowid, label) VALUES (new.id, new.label); END""",
-        """CREATE TRIGGER addresses_ad AFTER DELETE ON addresses BEGIN
-            INSERT INTO addresses_fts(addresses_fts, rowid, label)
-            VALUES ('delete', old.id, old.label); END""",
-        """CREATE TABLE change_log (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            city_id INTEGER NOT NULL,
-            post_id INTEGER NOT NULL,
-            op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')))""",
-        "CREATE INDEX change_log_by_city ON change_log(city_id, seq)",
-    ],
-    # Moderation: reports, commercial flags, notes to posters, and an audit log that no
-    # statement may change or delete (triggers); it has no foreign keys, so deleting a
-    # post or an account never touches it.
-    [
-        """CREATE TABLE reports (
-            id INTEGER PRIMARY KEY,
-            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-            reporter_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            reason TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            resolved_at REAL)""",
-        """CREATE UNIQUE INDEX reports_one_open ON reports(post_id, reporter_id)
-            WHERE resolved_at IS NULL""",
-        """CREATE TABLE post_flags (
-            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
-            signals TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            resolved_at REAL)""",
-        """CREATE TABLE moderation_notes (
-            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
-            action TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            created_at REAL NOT NULL)""",
-        """CREATE TABLE moderation_audit (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL,
-            post_id INTEGER,
-            actor_id INTEGER,
-            actor_name TEXT NOT NULL,
-            actor_role TEXT NOT NULL,
-            action TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            created_at REAL NOT NULL)""",
-        "CREATE INDEX moderation_audit_by_city ON moderation_audit(city_id, id)",
-        "CREATE INDEX moderation_audit_by_post ON moderation_audit(post_id, id)",
-        """CREATE TRIGGER moderation_audit_no_update BEFORE UPDATE ON moderation_audit
-            BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
-        """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
-            BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
-    ],
-    # The call list (web.calls): people without internet whom social workers phone, the
-    # volunteers' consent to call them, and an access log nobody may change (triggers; no
-    # foreign keys, so deleting a person or an account never touches it).
-    [
-        "ALTER TABLE accounts ADD COLUMN accepts_calls INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE accounts ADD COLUMN accepts_missions INTEGER NOT NULL DEFAULT 0",
-        """CREATE TABLE call_people (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
-            name TEXT NOT NULL,
-            phone TEXT NOT NULL,
-            address TEXT NOT NULL,
-            lat REAL NOT NULL,
-            lon REAL NOT NULL,
-            needs TEXT NOT NULL DEFAULT '[]',
-            notes TEXT NOT NULL DEFAULT '',
-            consent_on TEXT NOT NULL,
-            volunteer_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
-            created_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL)""",
-        "CREATE INDEX call_people_by_city ON call_people(city_id, name)",
-        """CREATE TABLE calls (
-            id INTEGER PRIMARY KEY,
-            person_id INTEGER NOT NULL REFERENCES call_people(id) ON DELETE CASCADE,
-            recorded_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
-            outcome TEXT NOT NULL,
-            notes TEXT NOT NULL DEFAULT '',
-            called_at REAL NOT NULL)""",
-        "CREATE INDEX calls_by_person ON calls(person_id, called_at)",
-        """CREATE TABLE call_access_log (
-            id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL,
-            account_id INTEGER NOT NULL,
-            action TEXT NOT NULL,
-            person_id INTEGER,
-            at REAL NOT NULL)""",
-        "CREATE INDEX call_access_log_by_city ON call_access_log(city_id, id)",
-        """CREATE TRIGGER call_access_log_no_update BEFORE UPDATE ON call_access_log
-            BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
-        """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
-            BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
-    ],
-    # Connection follow-up and the city's counts: ``connection_stats`` holds one anonymous
-    # row per connection (no account, no message, no foreign key), kept by triggers, so
-    # counts survive the deletion of posts and accounts; each side's answer to "did the
-    # help happen?"; and every consent an account gave, with its text and time.
-    [
-        """CREATE TABLE connection_stats (
-            connection_id INTEGER PRIMARY KEY,
-            city_id INTEGER NOT NULL,
-            category TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            status TEXT NOT NULL,
-            accepted_at REAL,
-            outcome TEXT)""",
-        "CREATE INDEX connection_stats_by_city ON connection_stats(city_id, created_at)",
-        """INSERT INTO connection_stats (connection_id, city_id, category, created_at, status,
-            accepted_at) SELECT c.id, p.city_id, p.category, c.created_at, c.status,
-            CASE WHEN c.status IN ('accepted', 'done') THEN c.updated_at END
-            FROM connections c JOIN posts p ON p.id = c.post_id""",
-        """CREATE TRIGGER connection_stats_ai AFTER INSERT ON connections BEGIN
-            INSERT INTO connection_stats (connection_id, city_id, category, created_at, status)
-            SELECT new.id, p.city_id, p.category, new.created_at, new.status
-            FROM posts p WHERE p.id = new.post_id; END""",
-        """CREATE TRIGGER connection_stats_au AFTER UPDATE OF status ON connections BEGIN
-            UPDATE connection_stats SET status = new.status,
-            accepted_at = CASE WHEN new.status = 'accepted' THEN new.updated_at
-                ELSE accepted_at END
-            WHERE connection_id = new.id; END""",
-        """CREATE TABLE connection_outcomes (
-            connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
-            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            outcome TEXT NOT NULL,
-            answered_at REAL NOT NULL,
-            PRIMARY KEY (connection_id, account_id))""",
-        """CREATE TABLE consent_log (
-            id INTEGER PRIMARY KEY,
-            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            consent TEXT NOT NULL,
-            consent_text TEXT NOT NULL,
-            recorded_at REAL NOT NULL)""",
-        "CREATE INDEX consent_log_by_account ON consent_log(account_id, id)",
-        """INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
-            SELECT id, consent, consent_text, COALESCE(consent_at, created_at) FROM accounts""",
-        """CREATE TRIGGER consent_log_ai AFTER INSERT ON accounts BEGIN
-            INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
-            VALUES (new.id, new.consent, new.consent_text,
-                    COALESCE(new.consent_at, new.created_at)); END""",
-        """CREATE TRIGGER consent_log_au AFTER UPDATE OF consent, consent_text ON accounts
-            WHEN new.consent IS NOT old.consent OR new.consent_text IS NOT old.consent_text
-            OR new.consent_at IS NOT old.consent_at BEGIN
-            INSERT INTO consent_log (account_id, consent, consent_text, recorded_at)
-            VALUES (new.id, new.consent, new.consent_text,
-                    COALESCE(new.consent_at, (julianday('now') - 2440587.5) * 86400.0)); END""",
-    ],
+    *CORE,
     # Notifications (web.notify): the in-app inbox and the e-mail outbox, drained after
     # each write and by `flask --app web send-notifications`. Missions (web.missions)
     # posted by associations, and the volunteers' answers.
@@ -319,15 +93,42 @@ MIGRATIONS: list[list[str]] = [
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             city_id INTEGER NOT NULL,
             subscription_id INTEGER NOT NULL)""",
-        """CREATE TRIGGER alert_subscriptions_ai AFTER INSERT ON alert_subscriptions BEGIN
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_ai AFTER INSERT ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (new.city_id, new.id); END""",
-        """CREATE TRIGGER alert_subscriptions_au AFTER UPDATE ON alert_subscriptions BEGIN
+            pg_trigger(
+                "alert_subscriptions_ai",
+                "AFTER INSERT",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (new.city_id, new.id)",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_au AFTER UPDATE ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (new.city_id, new.id); END""",
-        """CREATE TRIGGER alert_subscriptions_ad AFTER DELETE ON alert_subscriptions BEGIN
+            pg_trigger(
+                "alert_subscriptions_au",
+                "AFTER UPDATE",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (new.city_id, new.id)",
+            ),
+        ),
+        Dialects(
+            """CREATE TRIGGER alert_subscriptions_ad AFTER DELETE ON alert_subscriptions BEGIN
             INSERT INTO alert_subscription_log (city_id, subscription_id)
             VALUES (old.city_id, old.id); END""",
+            pg_trigger(
+                "alert_subscriptions_ad",
+                "AFTER DELETE",
+                "alert_subscriptions",
+                "INSERT INTO alert_subscription_log (city_id, subscription_id)"
+                " VALUES (old.city_id, old.id)",
+            ),
+        ),
         """CREATE TABLE alert_progress (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             last_seq INTEGER NOT NULL)""",
@@ -381,14 +182,31 @@ MIGRATIONS: list[list[str]] = [
             kind TEXT NOT NULL,
             posts INTEGER NOT NULL,
             PRIMARY KEY (city_id, week, h3_cell, category, kind))""",
-        "DROP TRIGGER moderation_audit_no_delete",
-        """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
+        Dialects(
+            "DROP TRIGGER moderation_audit_no_delete",
+            "DROP TRIGGER moderation_audit_no_delete ON moderation_audit",
+        ),
+        Dialects(
+            """CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit
             WHEN old.created_at >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id)
             BEGIN SELECT RAISE(ABORT, 'the moderation audit log cannot be changed'); END""",
-        "DROP TRIGGER call_access_log_no_delete",
-        """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
+            REFUSE_KEPT
+            + "; CREATE TRIGGER moderation_audit_no_delete BEFORE DELETE ON moderation_audit"
+            " FOR EACH ROW EXECUTE FUNCTION"
+            " refuse_kept_delete('the moderation audit log cannot be changed', 'created_at')",
+        ),
+        Dialects(
+            "DROP TRIGGER call_access_log_no_delete",
+            "DROP TRIGGER call_access_log_no_delete ON call_access_log",
+        ),
+        Dialects(
+            """CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log
             WHEN old.at >= (SELECT audit_kept_since FROM cities WHERE id = old.city_id)
             BEGIN SELECT RAISE(ABORT, 'the call access log cannot be changed'); END""",
+            "CREATE TRIGGER call_access_log_no_delete BEFORE DELETE ON call_access_log"
+            " FOR EACH ROW EXECUTE FUNCTION"
+            " refuse_kept_delete('the call access log cannot be changed', 'at')",
+        ),
     ],
     # Account security (web.sessions, web.mailed_links): sessions kept here, so that logging
     # out ends one for good; single-use links mailed to confirm a sign-up or reset a
@@ -446,6 +264,34 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at)",
         "CREATE INDEX idempotency_keys_by_account ON idempotency_keys(account_id)",
     ],
+    # PostGIS (issue 17): on PostgreSQL each post keeps its exact point as a geometry (kept
+    # by a trigger: no statement has to think of it), and the view ``public_posts`` gives
+    # the city's GIS team the published, unexpired posts' public fields and PUBLIC point
+    # only. SQLite has the same view, with the public point as two columns.
+    [
+        Dialects(
+            "",
+            """ALTER TABLE posts ADD COLUMN geom geometry(Point, 4326);
+            UPDATE posts SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326);
+            CREATE INDEX posts_geom ON posts USING gist (geom)""",
+        ),
+        Dialects(
+            "",
+            pg_trigger(
+                "posts_geom",
+                "BEFORE INSERT OR UPDATE OF lat, lon",
+                "posts",
+                "new.geom := ST_SetSRID(ST_MakePoint(new.lon, new.lat), 4326); RETURN new",
+            ),
+        ),
+        Dialects(
+            f"CREATE VIEW public_posts AS SELECT {PUBLIC_POST_COLUMNS}, public_lat, public_lon"
+            " FROM posts WHERE " + PUBLIC_POSTS.format(now="CAST(strftime('%s', 'now') AS REAL)"),
+            f"CREATE VIEW public_posts AS SELECT {PUBLIC_POST_COLUMNS},"
+            " ST_SetSRID(ST_MakePoint(public_lon, public_lat), 4326)::geometry(Point, 4326)"
+            " AS geom FROM posts WHERE " + PUBLIC_POSTS.format(now="extract(epoch FROM now())"),
+        ),
+    ],
 ]
 
 
@@ -455,11 +301,14 @@ class Schema(Queries):
     def migrate(self) -> int:
         """Apply pending migrations; returns the schema version."""
         self.database.prepare()
+        dialect = self.database.dialect
         with self.write():
             version = self.database.schema_version()
             for statements in MIGRATIONS[version:]:
                 for statement in statements:
-                    self.execute(statement)
+                    spelled = spelling(statement, dialect)
+                    if spelled is not None:
+                        self.execute(self.database.ddl(spelled))
             self.database.set_schema_version(len(MIGRATIONS))
         return len(MIGRATIONS)
 
@@ -468,8 +317,11 @@ class Schema(Queries):
 
 
 def migrate(path: str | Path) -> int:
-    """Create the database (and its folder) if needed and apply pending migrations."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Create the database (and an SQLite file's folder) if needed and apply pending
+    migrations. An unknown kind of store is refused here, at start-up."""
+    dialect, target = parse_url(path)
+    if dialect == "sqlite":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
     schema = Schema(path)
     try:
         return schema.migrate()

@@ -36,8 +36,9 @@ class Moderation(Posts, Notifications):
         """(Re)open the post's commercial flag with these signals."""
         with self.write():
             self.execute(
-                "INSERT OR REPLACE INTO post_flags (post_id, signals, created_at, resolved_at)"
-                " VALUES (?, ?, ?, NULL)",
+                "INSERT INTO post_flags (post_id, signals, created_at, resolved_at)"
+                " VALUES (?, ?, ?, NULL) ON CONFLICT (post_id) DO UPDATE SET"
+                " signals = excluded.signals, created_at = excluded.created_at, resolved_at = NULL",
                 (post_id, json.dumps(list(signals)), time.time()),
             )
 
@@ -69,8 +70,8 @@ class Moderation(Posts, Notifications):
         )
         reasons = self.all(
             "SELECT post_id, reason, created_at FROM reports WHERE resolved_at IS NULL"
-            " AND post_id IN (SELECT value FROM json_each(?)) ORDER BY created_at",
-            (json.dumps([row["id"] for row in rows]),),
+            f" AND post_id {self.database.in_list} ORDER BY created_at",
+            (self.database.list_param(row["id"] for row in rows),),
         )
         for row in rows:
             row["signals"] = json.loads(row["signals"]) if row["signals"] else []
@@ -113,8 +114,10 @@ class Moderation(Posts, Notifications):
                 self.execute("DELETE FROM moderation_notes WHERE post_id = ?", (post_id,))
             else:
                 self.execute(
-                    "INSERT OR REPLACE INTO moderation_notes (post_id, action, reason, created_at)"
-                    " VALUES (?, ?, ?, ?)",
+                    "INSERT INTO moderation_notes (post_id, action, reason, created_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (post_id) DO UPDATE SET"
+                    " action = excluded.action, reason = excluded.reason,"
+                    " created_at = excluded.created_at",
                     (post_id, action, reason, now),
                 )
             for table in ("reports", "post_flags"):

@@ -156,10 +156,11 @@ class Posts(Queries):
         if not post_ids:
             return {}
         rows = self.all(
-            # NOT INDEXED: look the ids up by rowid, never scan the city's index.
-            f"SELECT {POST_COLUMNS} FROM posts p NOT INDEXED"
+            # Unary + keeps the city's index (led by city_id) out: SQLite looks the ids up
+            # by primary key, never scans the city's posts.
+            f"SELECT {POST_COLUMNS} FROM posts p"
             " JOIN accounts a ON a.id = p.account_id"
-            " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " WHERE +p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
             f" AND p.id IN ({', '.join('?' for _ in post_ids)})",
             (city_id, now, *post_ids),
         )
@@ -242,8 +243,9 @@ class Posts(Queries):
             (now, until),
         )
         self.executemany(
-            "INSERT OR REPLACE INTO post_reminders (post_id, expires_at, reminded_at)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO post_reminders (post_id, expires_at, reminded_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (post_id) DO UPDATE"
+            " SET expires_at = excluded.expires_at, reminded_at = excluded.reminded_at",
             [(row["id"], row["expires_at"], now) for row in rows],
         )
         return cast(list[ExpiringPost], rows)

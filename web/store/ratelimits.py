@@ -1,4 +1,5 @@
-"""Rate-limit counters in the attached database."""
+"""Rate-limit counters: SQLite's attached database, or PostgreSQL's ``ratelimit`` schema
+(shared by every server)."""
 
 from web.store.database import Queries
 from web.store.rows import Hit
@@ -15,8 +16,9 @@ class RateLimits(Queries):
         row = self.execute(
             "INSERT INTO ratelimit.buckets (key, window_start, count) VALUES (?1, ?2, 1)"
             " ON CONFLICT (key) DO UPDATE SET"
-            " count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,"
-            " window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END"
+            " count = CASE WHEN buckets.window_start <= ?2 - ?3 THEN 1 ELSE buckets.count + 1 END,"
+            " window_start = CASE WHEN buckets.window_start <= ?2 - ?3 THEN ?2"
+            " ELSE buckets.window_start END"
             " RETURNING count, window_start",
             (key, now, window_s),
         ).fetchone()

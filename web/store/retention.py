@@ -62,7 +62,7 @@ class Retention(Posts):
         self.executemany(
             "INSERT INTO purged_post_counts (city_id, week, h3_cell, category, kind, posts)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (city_id, week, h3_cell, category, kind)"
-            " DO UPDATE SET posts = posts + excluded.posts",
+            " DO UPDATE SET posts = purged_post_counts.posts + excluded.posts",
             [(city_id, *key, posts) for key, posts in counts.items()],
         )
 
@@ -79,8 +79,8 @@ class Retention(Posts):
     def posts_of_accounts(self, account_ids: Sequence[int]) -> list[EndedPost]:
         rows = self.all(
             f"SELECT {self._COUNT_COLUMNS} FROM posts"
-            " WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (json.dumps(list(account_ids)),),
+            f" WHERE account_id {self.database.in_list} ORDER BY id",
+            (self.database.list_param(account_ids),),
         )
         return cast(list[EndedPost], rows)
 
@@ -101,10 +101,10 @@ class Retention(Posts):
     def unfollowed_call_people(self, city_id: int, followed_before: float) -> list[int]:
         """Call-list people neither changed nor called since that time."""
         rows = self.execute(
-            "SELECT id FROM call_people cp WHERE city_id = ? AND MAX(updated_at,"
-            " COALESCE((SELECT MAX(called_at) FROM calls WHERE person_id = cp.id), 0)) < ?"
+            "SELECT id FROM call_people cp WHERE city_id = ? AND updated_at < ?"
+            " AND COALESCE((SELECT MAX(called_at) FROM calls WHERE person_id = cp.id), 0) < ?"
             " ORDER BY id",
-            (city_id, followed_before),
+            (city_id, followed_before, followed_before),
         )
         return [int(row[0]) for row in rows]
 
@@ -113,9 +113,9 @@ class Retention(Posts):
     ) -> list[UnusedAccount]:
         rows = self.all(
             "SELECT id, email, display_name, inactivity_warned_at FROM accounts"
-            " WHERE city_id = ? AND confirmed = 1 AND role IN (SELECT value FROM json_each(?))"
+            f" WHERE city_id = ? AND confirmed = 1 AND role {self.database.in_list}"
             " AND COALESCE(last_seen_at, created_at) < ? ORDER BY id",
-            (city_id, json.dumps(list(roles)), seen_before),
+            (city_id, self.database.list_param(roles), seen_before),
         )
         return cast(list[UnusedAccount], rows)
 
@@ -156,8 +156,8 @@ class Retention(Posts):
         """Inside a write: audit and access-log entries older than that time (the triggers
         allow it once the city's horizon has moved); how many."""
         self.execute(
-            "UPDATE cities SET audit_kept_since = MAX(audit_kept_since, ?) WHERE id = ?",
-            (before, city_id),
+            "UPDATE cities SET audit_kept_since = ? WHERE id = ? AND audit_kept_since < ?",
+            (before, city_id, before),
         )
         audit = self.execute(
             "DELETE FROM moderation_audit WHERE city_id = ? AND created_at < ?", (city_id, before)

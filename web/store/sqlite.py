@@ -9,6 +9,7 @@ this module implements the same ``Database`` methods (see ``web.store.database``
 Rate-limit counters live in an attached database with ``synchronous=OFF``: losing a
 second of counters in a crash is harmless, and an fsync per anonymous search is not."""
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ class SQLiteDatabase:
     """One SQLite connection: WAL, ``synchronous=FULL``, foreign keys, a busy timeout."""
 
     dialect = "sqlite"
+    in_list = "IN (SELECT value FROM json_each(?))"
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
@@ -63,6 +65,9 @@ class SQLiteDatabase:
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.rows.query(sql, params))
+
+    def list_param(self, values: Iterable[Any]) -> Any:
+        return json.dumps(list(values))
 
     @property
     def in_transaction(self) -> bool:
@@ -107,6 +112,12 @@ class SQLiteDatabase:
         ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def columns(self, table: str) -> list[str]:
+        return [str(row[1]) for row in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def reset_ids(self, table: str) -> None:
+        """After rows came with their ids: nothing to do (SQLite's next id follows them)."""
+
     # -- schema ------------------------------------------------------------------------
 
     def prepare(self) -> None:
@@ -114,6 +125,9 @@ class SQLiteDatabase:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA ratelimit.journal_mode = WAL")
         self.conn.execute(RATE_LIMIT_SCHEMA)
+
+    def ddl(self, statement: str) -> str:
+        return statement
 
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
