@@ -1,6 +1,8 @@
 """Posting once: creating requests sent again with the same ``Idempotency-Key`` get the
 first answer and create nothing new (web.http.idempotency)."""
 
+import hashlib
+import json
 import sqlite3
 import threading
 import time
@@ -193,3 +195,27 @@ def test_the_openapi_document_names_the_header_on_creating_endpoints(client):
     assert keyed_operation("post", "/api/v1/{city}/posts")
     assert keyed_operation("post", "/api/v1/{city}/accounts")
     assert not keyed_operation("post", "/api/v1/session")  # logging in creates nothing to keep
+
+
+def test_a_sign_up_keeps_no_fast_hash_of_its_password(app, client):
+    body = {
+        "email": "new@example.org",
+        "password": PASSWORD,
+        "display_name": "New",
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+    }
+    raw = json.dumps(body).encode()
+    sent = client.post(
+        "/api/v1/grenoble/accounts", data=raw, content_type="application/json", **keyed("s")
+    )
+    assert sent.status_code == 202
+    # a plain SHA-256 of the request (the password in it) could be tried a billion times a
+    # second against a stolen database: the fingerprint needs the app's secret key too
+    plain = hashlib.sha256(b"POST /api/v1/grenoble/accounts\n" + raw)
+    conn = sqlite3.connect(app.config["DATABASE"])
+    kept = conn.execute("SELECT owner, fingerprint FROM idempotency_keys").fetchall()
+    conn.close()
+    assert len(kept) == 1
+    assert plain.hexdigest() not in "".join(kept[0])
+
