@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD, mailed_token
+from tests.web.conftest import CENTRE, PASSWORD, mailed_token, set_role, sign_up
 from web.store.posts import Posts
 
 POSTS = "/api/v1/grenoble/posts"
@@ -219,3 +219,25 @@ def test_a_sign_up_keeps_no_fast_hash_of_its_password(app, client):
     assert len(kept) == 1
     assert plain.hexdigest() not in "".join(kept[0])
 
+
+def test_a_person_removed_from_the_call_list_is_not_kept_in_an_answer(app, database):
+    worker = sign_up(app, "worker@ville.example")
+    set_role(database, "worker@ville.example", "social_worker")
+    person = {
+        "name": "Mme Jeanne Martin",
+        "phone": "04 76 00 00 01",
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+        "needs": ["shopping"],
+        "consent_on": "2026-11-02",
+    }
+    people = "/api/v1/grenoble/calls/people"
+    added = worker.post(people, person, **keyed("k")).json
+    call = {"outcome": "reached", "notes": "Va bien"}
+    worker.post(f"{people}/{added['id']}/calls", call, **keyed("c"))
+    assert worker.delete(f"{people}/{added['id']}").status_code == 204
+    # they asked to be removed: their name and phone leave the kept answers too (else a
+    # replay answers them again, and the worker's "my data" export holds them for a day)
+    assert "04 76 00 00 01" not in worker.get("/api/v1/me/export").get_data(as_text=True)
+    again = worker.post(people, person, **keyed("k"))
+    assert "Idempotent-Replayed" not in again.headers

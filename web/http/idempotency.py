@@ -135,6 +135,12 @@ def _claim(owner: str, key: str, account_id: int | None, fingerprint: str) -> St
         time.sleep(POLL_S)
 
 
+def forget(location: str) -> None:
+    """Drop the kept answers about ``location`` (a path) and what lies under it, whoever
+    sent them: its data was deleted, so no replay or export may hold it any more."""
+    store().forget_answers(location)
+
+
 def _replay(stored: StoredAnswer) -> Response:
     answer = Response(stored["body"], status=stored["status"])
     answer.headers.update(json.loads(stored["headers"]))
