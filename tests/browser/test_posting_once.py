@@ -5,6 +5,7 @@ import pytest
 
 from tests.browser.community import community, logged_in  # noqa: F401 (fixtures)
 from tests.browser.conftest import needs_chromium
+from tests.browser.test_map_page import expect
 
 SPOT = (45.18867, 5.72443)
 WIDTHS = [375, 1280]
@@ -57,3 +58,34 @@ def test_publishing_again_after_a_lost_answer_publishes_once(community, logged_i
     page.click("#post-form button[type=submit]")  # the person tries again
     page.wait_for_url("**/posts/**")
     assert my_titles(page) == ["Promenade du chien"]
+
+
+@needs_chromium
+def test_a_form_changed_after_a_lost_answer_says_so_and_is_not_stuck(community, logged_in):  # noqa: F811
+    community.account("changed@example.org", *SPOT)
+    page = logged_in("changed@example.org")
+    fill_the_form(page, "Promenade du chien")
+    lost = []
+
+    def lose_the_first_answer(route) -> None:
+        if lost:
+            route.continue_()
+            return
+        route.fetch()  # the server publishes; a proxy on the way times out
+        lost.append(True)
+        route.fulfill(status=504, content_type="text/html", body="Gateway Timeout")
+
+    page.route("**/api/v1/grenoble/posts", lose_the_first_answer)
+    page.click("#post-form button[type=submit]")
+    summary = page.locator("#post-summary")
+    summary.wait_for(state="visible")
+    page.fill("#f-title", "Promenade du chien le soir")  # the person changes the form
+    page.click("#post-form button[type=submit]")
+    # the same key with another body: told in French that the first one went through,
+    # not the API's English about a header
+    expect(summary).to_contain_text("Votre envoi précédent est bien arrivé")
+    assert "Idempotency-Key" not in summary.inner_text()
+    assert my_titles(page) == ["Promenade du chien"]
+    page.click("#post-form button[type=submit]")  # and sending the changed form again works
+    page.wait_for_url("**/posts/**")
+    assert sorted(my_titles(page)) == ["Promenade du chien", "Promenade du chien le soir"]

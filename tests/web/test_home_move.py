@@ -1,10 +1,8 @@
 """A new home address from the account page (PATCH /api/v1/me): the posts placed at the
 old home and the alerts centred on it follow; posts placed elsewhere stay."""
 
-import sqlite3
-
 from matcher import public_point
-from tests.web.conftest import CENTRE, INSIDE
+from tests.web.conftest import CENTRE, INSIDE, sql
 
 POSTS = "/api/v1/grenoble/posts"
 MATCH = "/api/v1/grenoble/match"
@@ -46,9 +44,7 @@ def test_posts_at_the_old_home_move_and_others_stay(app, alice, client):
 def test_alerts_centred_on_the_old_home_follow_it(app, alice):
     assert alice.post("/api/v1/grenoble/alerts", {"radius_m": 300}).status_code == 201
     alice.patch("/api/v1/me", {"lat": INSIDE[0], "lon": INSIDE[1]})
-    conn = sqlite3.connect(app.config["DATABASE"])
-    [(lat, lon)] = conn.execute("SELECT lat, lon FROM alert_subscriptions").fetchall()
-    conn.close()
+    [(lat, lon)] = sql(app.config["DATABASE"], "SELECT lat, lon FROM alert_subscriptions")
     assert (lat, lon) == public_point(*INSIDE, "street")
 
 

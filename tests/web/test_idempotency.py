@@ -1,13 +1,14 @@
 """Posting once: creating requests sent again with the same ``Idempotency-Key`` get the
 first answer and create nothing new (web.http.idempotency)."""
 
-import sqlite3
+import hashlib
+import json
 import threading
 import time
 
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD, mailed_token
+from tests.web.conftest import CENTRE, PASSWORD, mailed_token, set_role, sign_up, sql
 from web.store.posts import Posts
 
 POSTS = "/api/v1/grenoble/posts"
@@ -64,16 +65,11 @@ def test_another_accounts_same_key_is_its_own(alice, bob):
 
 def test_a_key_expires_after_a_day(app, alice):
     alice.post(POSTS, POST, **keyed("form-1"))
-    conn = sqlite3.connect(app.config["DATABASE"])
-    with conn:
-        conn.execute("UPDATE idempotency_keys SET created_at = created_at - 86401")
-    conn.close()
+    sql(app.config["DATABASE"], "UPDATE idempotency_keys SET created_at = created_at - 86401")
     again = alice.post(POSTS, POST, **keyed("form-1"))
     assert again.status_code == 201
     assert len(my_posts(alice)) == 2
-    conn = sqlite3.connect(app.config["DATABASE"])
-    (kept,) = conn.execute("SELECT count(*) FROM idempotency_keys").fetchone()
-    conn.close()
+    [(kept,)] = sql(app.config["DATABASE"], "SELECT count(*) FROM idempotency_keys")
     assert kept == 1  # the old key was purged when the new one was claimed
 
 
@@ -149,9 +145,7 @@ def test_api_tokens_are_never_kept_in_clear(app, alice):
     first = alice.post("/api/v1/me/tokens", **keyed("k"))
     again = alice.post("/api/v1/me/tokens", **keyed("k"))
     assert first.json["token"] != again.json["token"]  # the key does not apply there
-    conn = sqlite3.connect(app.config["DATABASE"])
-    kept = conn.execute("SELECT count(*) FROM idempotency_keys").fetchone()[0]
-    conn.close()
+    [(kept,)] = sql(app.config["DATABASE"], "SELECT count(*) FROM idempotency_keys")
     assert kept == 0
 
 
@@ -193,3 +187,47 @@ def test_the_openapi_document_names_the_header_on_creating_endpoints(client):
     assert keyed_operation("post", "/api/v1/{city}/posts")
     assert keyed_operation("post", "/api/v1/{city}/accounts")
     assert not keyed_operation("post", "/api/v1/session")  # logging in creates nothing to keep
+
+
+def test_a_sign_up_keeps_no_fast_hash_of_its_password(app, client):
+    body = {
+        "email": "new@example.org",
+        "password": PASSWORD,
+        "display_name": "New",
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+    }
+    raw = json.dumps(body).encode()
+    sent = client.post(
+        "/api/v1/grenoble/accounts", data=raw, content_type="application/json", **keyed("s")
+    )
+    assert sent.status_code == 202
+    # a plain SHA-256 of the request (the password in it) could be tried a billion times a
+    # second against a stolen database: the fingerprint needs the app's secret key too
+    plain = hashlib.sha256(b"POST /api/v1/grenoble/accounts\n" + raw)
+    kept = sql(app.config["DATABASE"], "SELECT owner, fingerprint FROM idempotency_keys")
+    assert len(kept) == 1
+    assert plain.hexdigest() not in "".join(kept[0])
+
+
+def test_a_person_removed_from_the_call_list_is_not_kept_in_an_answer(app, database):
+    worker = sign_up(app, "worker@ville.example")
+    set_role(database, "worker@ville.example", "social_worker")
+    person = {
+        "name": "Mme Jeanne Martin",
+        "phone": "04 76 00 00 01",
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+        "needs": ["shopping"],
+        "consent_on": "2026-11-02",
+    }
+    people = "/api/v1/grenoble/calls/people"
+    added = worker.post(people, person, **keyed("k")).json
+    call = {"outcome": "reached", "notes": "Va bien"}
+    worker.post(f"{people}/{added['id']}/calls", call, **keyed("c"))
+    assert worker.delete(f"{people}/{added['id']}").status_code == 204
+    # they asked to be removed: their name and phone leave the kept answers too (else a
+    # replay answers them again, and the worker's "my data" export holds them for a day)
+    assert "04 76 00 00 01" not in worker.get("/api/v1/me/export").get_data(as_text=True)
+    again = worker.post(people, person, **keyed("k"))
+    assert "Idempotent-Replayed" not in again.headers

@@ -2,8 +2,6 @@
 answer, each side of new messages (grouped); a connection's thread is for its two sides
 only, open once accepted; it is in "my data" and leaves with the account."""
 
-import sqlite3
-
 from tests.web.conftest import (
     PASSWORD,
     add_city,
@@ -12,6 +10,7 @@ from tests.web.conftest import (
     make_moderator,
     set_role,
     sign_up,
+    sql,
 )
 
 POSTS = "/api/v1/grenoble/posts"
@@ -202,11 +201,7 @@ def test_deleting_an_account_deletes_its_threads(app, alice, bob):
         "/api/v1/me", json={"password": PASSWORD}, headers={"X-CSRF-Token": bob.csrf}
     )
     assert deleted.status_code == 204
-    conn = sqlite3.connect(app.config["DATABASE"])
-    try:
-        assert conn.execute("SELECT COUNT(*) FROM messages").fetchone() == (0,)
-    finally:
-        conn.close()
+    assert sql(app.config["DATABASE"], "SELECT COUNT(*) FROM messages") == [(0,)]
     assert alice.get(thread(connection_id)).status_code == 404
 
 

@@ -2,8 +2,9 @@
 without SMTP the link waits in the outbox and the server log."""
 
 import logging
+import re
 
-from tests.web.conftest import PASSWORD, mailed_token, sql
+from tests.web.conftest import PASSWORD, add_city, mailed_token, make_app, sign_up, sql
 
 RESET = "/api/v1/password-reset"
 NEW_PASSWORD = "a new horse battery"
@@ -64,3 +65,22 @@ def test_a_new_link_voids_the_older_ones_once_used(app, alice, database):
     assert used.status_code == 200
     old = app.test_client().post(f"{RESET}/new", json={"token": first, "password": PASSWORD})
     assert old.status_code == 422
+
+
+def test_a_sent_link_leaves_no_live_token_in_the_outbox(database, smtp):
+    # mailed_links keeps only the token's hash, so that someone reading the database (a
+    # backup, a leak) cannot use a live link: the outbox must not keep it in clear either
+    sink, port = smtp
+    app = make_app(database, SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_FROM="v@ville.example")
+    add_city(database)
+    sign_up(app, "alice@example.org")
+    sink.messages.clear()
+    assert app.test_client().post(RESET, json={"email": "alice@example.org"}).status_code == 202
+    [mail] = sink.messages
+    token = re.search(r"#token=([\w-]+)", mail.get_content()).group(1)
+    kept = " ".join(body for (body,) in sql(database, "SELECT body FROM outbox"))
+    assert token not in kept
+    answer = app.test_client().post(
+        "/api/v1/password-reset/new", json={"token": token, "password": NEW_PASSWORD}
+    )
+    assert answer.status_code in (200, 204), answer.get_json()

@@ -1,24 +1,18 @@
 """Signing up from a page (``next``): the mailed link leads back there once the account
 is open, and only to a page of this site."""
 
-import sqlite3
-
 import pytest
 
-from tests.web.conftest import CENTRE, PASSWORD
+from tests.web.conftest import CENTRE, PASSWORD, sql
 
 SIGN_UP = "/api/v1/grenoble/accounts"
 BODY = {"password": PASSWORD, "display_name": "Nina", "lat": CENTRE[0], "lon": CENTRE[1]}
 
 
 def last_mail(database, email: str) -> str:
-    conn = sqlite3.connect(database)
-    try:
-        (body,) = conn.execute(
-            "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
-        ).fetchone()
-    finally:
-        conn.close()
+    [(body,)] = sql(
+        database, "SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1", (email,)
+    )
     return body
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from web.api import rights
-from web.http import answers, parsing, ratelimit, schemas
+from web.http import answers, idempotency, parsing, ratelimit, schemas
 from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
@@ -267,6 +267,7 @@ def remove_person(city: str, person_id: int) -> Response:
     index, account = rights.require_right(city, "keep_call_list", write=True)
     _person_or_404(index, account, person_id, "read")
     store().delete_call_person(index.city["id"], person_id, account["id"])
+    idempotency.forget(f"/api/v1/{city}/calls/people/{person_id}")
     return Response(status=204)
 
 

@@ -207,6 +207,10 @@ def ui_strings() -> dict[str, str]:
         "network_error": _("The server could not be reached. Check your connection and retry."),
         "error_generic": _("Something went wrong. Please retry."),
         "form_has_errors": _("Please correct the fields marked below."),
+        "invalid.Idempotency-Key": _(
+            "Your previous send did arrive (only its answer was lost): check it before "
+            "sending this changed form again."
+        ),
         "posted_ago": _("posted {when}"),
         "expires": _("expires {when}"),
         "by": _("by {name}"),

@@ -13,13 +13,14 @@ claim is released and a retry runs again. Keys older than a day are purged on ea
 
 import functools
 import hashlib
+import hmac
 import json
 import re
 import time
 from collections.abc import Callable
 from typing import ParamSpec
 
-from flask import Flask, Response, make_response, request
+from flask import Flask, Response, current_app, make_response, request
 
 from web.http import auth
 from web.http.problems import Problem, invalid
@@ -98,8 +99,13 @@ def _check(key: str) -> None:
 
 
 def _fingerprint() -> str:
-    """What makes two requests the same: method, path and body, byte for byte."""
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    """What makes two requests the same: method, path and body, byte for byte. Keyed by
+    the app's secret: a body may hold a password (sign-up), and a plain hash of it kept a
+    day would let a stolen database be tried against guesses far faster than the
+    password hashes allow."""
+    secret = f"idempotency-key:{current_app.config['SECRET_KEY']}".encode()
+    digest = hmac.new(secret, digestmod=hashlib.sha256)
+    digest.update(f"{request.method} {request.path}\n".encode())
     digest.update(request.get_data(cache=True))
     return digest.hexdigest()
 
@@ -127,6 +133,12 @@ def _claim(owner: str, key: str, account_id: int | None, fingerprint: str) -> St
                 [(HEADER, "in use by a request still running")],
             )
         time.sleep(POLL_S)
+
+
+def forget(location: str) -> None:
+    """Drop the kept answers about ``location`` (a path) and what lies under it, whoever
+    sent them: its data was deleted, so no replay or export may hold it any more."""
+    store().forget_answers(location)
 
 
 def _replay(stored: StoredAnswer) -> Response:

@@ -10,6 +10,7 @@ also retries failures. A slow or broken SMTP server never makes a write fail.
 Senders claim outbox rows in a transaction before sending, so two workers never send the
 same mail; a row claimed by a sender that died is retried after ``RECLAIM_S``."""
 
+import re
 import smtplib
 import time
 from collections.abc import Iterator, Mapping
@@ -86,11 +87,16 @@ def send_outbox(db: Store, config: Any) -> tuple[int, int]:
                     db.mail_done(row["id"], str(error) or type(error).__name__)
                     failed += 1
                 else:
-                    db.mail_done(row["id"])
+                    db.mail_done(row["id"], kept_body=_LINK_TOKEN.sub("#token=(sent)", row["body"]))
                     sent += 1
         if len(rows) < BATCH:
             break
     return sent, failed
+
+
+# A mailed link's token (web.services.mailed_links): once sent, the outbox forgets it, as
+# mailed_links keeps only its hash, so that reading the database gives no live link.
+_LINK_TOKEN = re.compile(r"#token=[\w-]+")
 
 
 def _message(row: Mapping[str, Any], sender: str) -> EmailMessage:

@@ -1,5 +1,6 @@
 """Idempotency keys: the first answer to a creating request, kept a day (web.http.idempotency)."""
 
+import json
 from typing import cast
 
 from web.store.database import Queries
@@ -69,3 +70,18 @@ class IdempotencyKeys(Queries):
                 "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND status IS NULL",
                 (owner, key),
             )
+
+    def forget_answers(self, location: str) -> None:
+        """Delete the kept answers whose ``Location`` is ``location`` or lies under it."""
+        with self.write():
+            rows = self.all(
+                "SELECT owner, key, headers FROM idempotency_keys WHERE headers LIKE ?",
+                (f"%{location}%",),
+            )
+            for row in rows:
+                kept = json.loads(row["headers"]).get("Location", "")
+                if kept == location or kept.startswith(f"{location}/"):
+                    self.execute(
+                        "DELETE FROM idempotency_keys WHERE owner = ? AND key = ?",
+                        (row["owner"], row["key"]),
+                    )

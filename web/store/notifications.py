@@ -101,8 +101,9 @@ class Notifications(Queries):
             row["headers"] = json.loads(row["headers"])
         return cast(list[Mail], sorted(rows, key=lambda row: row["id"]))
 
-    def mail_done(self, mail_id: int, error: str = "") -> None:
-        """Sent (no error), or failed: released for a later attempt."""
+    def mail_done(self, mail_id: int, error: str = "", kept_body: str | None = None) -> None:
+        """Sent (no error; its body becomes ``kept_body`` if given), or failed: released for
+        a later attempt."""
         with self.write():
             if error:
                 self.execute(
@@ -110,4 +111,7 @@ class Notifications(Queries):
                     (error, mail_id),
                 )
             else:
-                self.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (time.time(), mail_id))
+                self.execute(
+                    "UPDATE outbox SET sent_at = ?, body = COALESCE(?, body) WHERE id = ?",
+                    (time.time(), kept_body, mail_id),
+                )

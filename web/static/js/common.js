@@ -341,6 +341,9 @@ export function handleForm(form, submit, { leaves = false } = {}) {
       sent = true;
       key = newKey();
     } catch (error) {
+      // The key was used with another body: the send before this one arrived (its answer
+      // was lost) and the form changed since. showProblem says so; the next send is new.
+      if (error instanceof ApiError && error.problem.errors?.some((e) => e.param === "Idempotency-Key")) key = newKey();
       showProblem(form, error);
     }
     if (sent && leaves) return;
