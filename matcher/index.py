@@ -277,29 +277,28 @@ class Index:
         kind: NDArray[np.str_] | NDArray[np.object_],
         created_at: NDArray[np.floating],
     ) -> Index:
-        """Bulk load (about 1 s per million posts). A repeated id keeps its last row, as
-        if the rows were added in order. Raises InvalidQuery naming the bad column."""
+        """Bulk load (about 0.5 s per million posts, object or string columns alike). A
+        repeated id keeps its last row, as if the rows were added in order. Raises
+        InvalidQuery naming the bad column."""
         ids = _int64_column(id, "id")
         n = len(ids)
         lats = _float_column(lat, "lat", n, -90.0, 90.0)
         lons = _float_column(lon, "lon", n, -180.0, 180.0)
         created = _float_column(created_at, "created_at", n, -math.inf, math.inf)
         kinds = _kind_column(kind, n)
-        names = np.asarray(category).tolist()
-        if len(names) != n:
-            raise InvalidQuery(f"category must have {n} rows like id, got {len(names)}")
+        distinct, cats = _category_column(category, n)
         index = cls()
-        codes = index._category_code
-        for name in set(names):
-            validate.category(name, "category")
-        for name in sorted(set(names)):
+        names = [validate.category(name, "category") for name in distinct]
+        for name in sorted(names):
             index._new_category(name, "category")
-        cats = np.fromiter((codes[name] for name in names), dtype=np.int16, count=n)
+        # codes in sorted name order: the rows' positions among the distinct names mapped
+        lookup = np.array([index._category_code[name] for name in names], dtype=np.int16)
+        cats = lookup[cats] if n else cats
         keep = _last_of_each_id(ids)
         if keep is not None:
             ids, lats, lons, created = ids[keep], lats[keep], lons[keep], created[keep]
             cats, kinds = cats[keep], kinds[keep]
-        index._main = _Main(ids, lats, lons, created, cats, kinds, len(codes))
+        index._main = _Main(ids, lats, lons, created, cats, kinds, len(index._category_code))
         index._delta = _Delta(min(DELTA_MAX, max(DELTA_MIN, n // 32)))
         return index
 
@@ -544,10 +543,47 @@ def _float_column(values: object, name: str, n: int, low: float, high: float) ->
     return array
 
 
+def _category_column(values: object, n: int) -> tuple[list[object], NDArray[np.int16]]:
+    """The distinct values of the category column (unchecked, in any order) and each
+    row's position among them. Raises InvalidQuery if the column is not ``n`` rows."""
+    array = np.asarray(values)
+    if array.ndim == 1 and len(array) == n and array.dtype.kind == "U" and n:
+        return _distinct_strings(array)
+    names = array.tolist()
+    if len(names) != n:
+        raise InvalidQuery(f"category must have {n} rows like id, got {len(names)}")
+    distinct: list[object] = list(set(names))
+    position = {name: i for i, name in enumerate(distinct)}
+    return distinct, np.fromiter(map(position.__getitem__, names), dtype=np.int16, count=n)
+
+
+def _distinct_strings(array: NDArray[np.str_]) -> tuple[list[object], NDArray[np.int16]]:
+    """``_category_column`` of a string array, vectorised and without sorting the rows
+    (turning a million rows into Python strings and looking each up costs 0.2-0.3 s): the
+    distinct values of a sample, sorted, then each row's place among them by binary
+    search; a row is one of them when its leftmost and rightmost places differ. The
+    values the sample missed (rare ones) are added from the rows not found, once."""
+    table = np.unique(array[:: max(1, len(array) // 1024)])
+    while True:
+        left = np.searchsorted(table, array, side="left")
+        missing = left == np.searchsorted(table, array, side="right")
+        if not missing.any():
+            return table.tolist(), left.astype(np.int16)
+        table = np.union1d(table, array[missing])
+
+
 def _kind_column(values: object, n: int) -> NDArray[np.int8]:
     array = np.asarray(values)
     if array.shape != (n,):
         raise InvalidQuery(f"kind must have {n} rows like id, got shape {array.shape}")
+    if array.dtype == object:  # comparing objects costs a Python call a row: map them
+        try:
+            distinct, codes = _category_column(array, n)
+        except TypeError:  # unhashable values: not kinds
+            distinct, codes = [None], np.zeros(n, dtype=np.int16)
+        if set(distinct) <= set(KINDS):
+            return np.array([name == "request" for name in distinct], dtype=np.int8)[codes]
+        raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
     is_request = array == "request"
     if not (is_request | (array == "offer")).all():
         raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
