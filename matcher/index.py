@@ -33,7 +33,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher import _query, grid, validate
+from matcher import _columns, _query, grid, validate
 from matcher._density import Density
 from matcher._query import CATEGORY_SHIFT, SLAB_NEWEST_SHARES, SLAB_SHIFT
 from matcher._screen import BOX, CIRCLE
@@ -280,13 +280,13 @@ class Index:
         """Bulk load (about 0.5 s per million posts, object or string columns alike). A
         repeated id keeps its last row, as if the rows were added in order. Raises
         InvalidQuery naming the bad column."""
-        ids = _int64_column(id, "id")
+        ids = _columns.int64_column(id, "id")
         n = len(ids)
-        lats = _float_column(lat, "lat", n, -90.0, 90.0)
-        lons = _float_column(lon, "lon", n, -180.0, 180.0)
-        created = _float_column(created_at, "created_at", n, -math.inf, math.inf)
-        kinds = _kind_column(kind, n)
-        distinct, cats = _category_column(category, n)
+        lats = _columns.float_column(lat, "lat", n, -90.0, 90.0)
+        lons = _columns.float_column(lon, "lon", n, -180.0, 180.0)
+        created = _columns.float_column(created_at, "created_at", n, -math.inf, math.inf)
+        kinds = _columns.kind_column(kind, n)
+        distinct, cats = _columns.category_column(category, n)
         index = cls()
         names = [validate.category(name, "category") for name in distinct]
         for name in sorted(names):
@@ -518,76 +518,6 @@ class Index:
             return [_new_tuple(Match, match) for match in found]
         radius_m = shape[2]
         return [_new_tuple(Match, match) for match in found if match[1] <= radius_m][:limit]
-
-
-def _int64_column(values: object, name: str) -> I64:
-    array = np.asarray(values)
-    if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
-        raise InvalidQuery(f"{name} must be a 1-d array of integers, got {array.dtype}")
-    if array.dtype == np.uint64 and array.size and array.max() > validate.INT64_MAX:
-        raise InvalidQuery(f"{name} must hold signed 64-bit integers")
-    return array.astype(np.int64)
-
-
-def _float_column(values: object, name: str, n: int, low: float, high: float) -> F64:
-    array = np.asarray(values)
-    if array.shape != (n,):
-        raise InvalidQuery(f"{name} must have {n} rows like id, got shape {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) or array.size == 0):
-        raise InvalidQuery(f"{name} must be numbers, got {array.dtype}")
-    array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        raise InvalidQuery(f"{name} must be finite everywhere")
-    if array.size and (array.min() < low or array.max() > high):
-        raise InvalidQuery(f"{name} must be in [{low}, {high}]")
-    return array
-
-
-def _category_column(values: object, n: int) -> tuple[list[object], NDArray[np.int16]]:
-    """The distinct values of the category column (unchecked, in any order) and each
-    row's position among them. Raises InvalidQuery if the column is not ``n`` rows."""
-    array = np.asarray(values)
-    if array.ndim == 1 and len(array) == n and array.dtype.kind == "U" and n:
-        return _distinct_strings(array)
-    names = array.tolist()
-    if len(names) != n:
-        raise InvalidQuery(f"category must have {n} rows like id, got {len(names)}")
-    distinct: list[object] = list(set(names))
-    position = {name: i for i, name in enumerate(distinct)}
-    return distinct, np.fromiter(map(position.__getitem__, names), dtype=np.int16, count=n)
-
-
-def _distinct_strings(array: NDArray[np.str_]) -> tuple[list[object], NDArray[np.int16]]:
-    """``_category_column`` of a string array, vectorised and without sorting the rows
-    (turning a million rows into Python strings and looking each up costs 0.2-0.3 s): the
-    distinct values of a sample, sorted, then each row's place among them by binary
-    search; a row is one of them when its leftmost and rightmost places differ. The
-    values the sample missed (rare ones) are added from the rows not found, once."""
-    table = np.unique(array[:: max(1, len(array) // 1024)])
-    while True:
-        left = np.searchsorted(table, array, side="left")
-        missing = left == np.searchsorted(table, array, side="right")
-        if not missing.any():
-            return table.tolist(), left.astype(np.int16)
-        table = np.union1d(table, array[missing])
-
-
-def _kind_column(values: object, n: int) -> NDArray[np.int8]:
-    array = np.asarray(values)
-    if array.shape != (n,):
-        raise InvalidQuery(f"kind must have {n} rows like id, got shape {array.shape}")
-    if array.dtype == object:  # comparing objects costs a Python call a row: map them
-        try:
-            distinct, codes = _category_column(array, n)
-        except TypeError:  # unhashable values: not kinds
-            distinct, codes = [None], np.zeros(n, dtype=np.int16)
-        if set(distinct) <= set(KINDS):
-            return np.array([name == "request" for name in distinct], dtype=np.int8)[codes]
-        raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
-    is_request = array == "request"
-    if not (is_request | (array == "offer")).all():
-        raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
-    return np.asarray(is_request, dtype=np.int8)
 
 
 def _last_of_each_id(ids: I64) -> I64 | None:
