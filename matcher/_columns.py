@@ -67,14 +67,6 @@ def kind_column(values: object, n: int) -> NDArray[np.int8]:
     array = np.asarray(values)
     if array.shape != (n,):
         raise InvalidQuery(f"kind must have {n} rows like id, got shape {array.shape}")
-    if array.dtype == object:  # comparing objects costs a Python call a row: map them
-        try:
-            distinct, codes = category_column(array, n)
-        except TypeError:  # unhashable values: not kinds
-            distinct, codes = [None], np.zeros(n, dtype=np.int16)
-        if set(distinct) <= set(KINDS):
-            return np.array([name == "request" for name in distinct], dtype=np.int8)[codes]
-        raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
     is_request = array == "request"
     if not (is_request | (array == "offer")).all():
         raise InvalidQuery(f"kind must be one of {', '.join(KINDS)} in every row")
