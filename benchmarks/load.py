@@ -9,6 +9,12 @@ is counted from the scheduled time, so queueing shows). Afterwards every post th
 acknowledged (201) is fetched by id and searched for at its public point, by every
 worker: nothing written may be lost. Rate limits are switched off for the run.
 
+``--closed-loop`` measures saturation instead: ``--connections`` keep-alive connections
+each send their next search when the previous answer arrives, for ``--duration`` s; then
+the same against a floor (``benchmarks.floor``: a minimal Flask app answering a fixed
+collection of the same size, under granian with one worker), and the ratio of the two
+throughputs. No writes in that mode.
+
 Exits non-zero on any error or lost write. The client shares the machine with the server.
 """
 
@@ -238,6 +244,85 @@ class Client:
         connection.close()
 
 
+def closed_loop(
+    port: int, searches: list[dict[str, Any]], connections: int, duration_s: float
+) -> dict[str, Any]:
+    """Saturation: ``connections`` keep-alive connections, each sending its next search
+    when the previous answer has arrived, for ``duration_s``; throughput and latency."""
+    stop_at = time.perf_counter() + duration_s
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+
+    def work(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, position = latencies[number], number
+        while (started := time.perf_counter()) < stop_at:
+            params = searches[position % len(searches)]
+            position += connections
+            try:
+                connection.request("GET", f"/api/v1/{CITY_SLUG}/match?{urlencode(params)}")
+                response = connection.getresponse()
+                response.read()
+                errors[number] += response.status != 200
+            except (OSError, http.client.HTTPException):
+                errors[number] += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append(time.perf_counter() - started)
+        connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    every = np.array([s for mine in latencies for s in mine]) * 1e3
+    return {"connections": connections, "requests": len(every), "errors": sum(errors),
+            "throughput_per_s": len(every) / elapsed,
+            "p50_ms": float(np.percentile(every, 50)) if len(every) else 0.0,
+            "p99_ms": float(np.percentile(every, 99)) if len(every) else 0.0}  # fmt: skip
+
+
+@dataclass
+class Floor:
+    """``benchmarks.floor`` served by granian with one worker, in its own session."""
+
+    port: int
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, log: Path) -> None:
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
+                   "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
+                   "benchmarks.floor:app"]  # fmt: skip
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the floor server exited: see {log}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            try:
+                connection.request("GET", f"/api/v1/{CITY_SLUG}/match")
+                response = connection.getresponse()
+                response.read()
+                if response.status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                connection.close()
+            time.sleep(0.2)
+        raise RuntimeError(f"the floor server did not answer in 60 s: see {log}")
+
+    stop = Server.stop
+
+
 def schedule(
     workload: Workload, search_rate: float, write_rate: float, duration_s: float
 ) -> Iterator[tuple[str, float, dict[str, Any]]]:
@@ -347,6 +432,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=3_000, help="demo city posts")
     parser.add_argument("--threads", type=int, default=32, help="client threads")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--closed-loop", action="store_true",
+                        help="saturation instead: each connection sends its next search when "
+                        "the previous answer arrives; then the same against the floor "
+                        "(benchmarks.floor under granian, one worker), and the ratio")  # fmt: skip
+    parser.add_argument("--connections", type=int, default=4, help="closed loop (default 4)")
     parser.add_argument("--out", type=Path, help="also write the results here (JSON, and .md)")
     return parser.parse_args(argv)
 
@@ -371,9 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             server.start(scratch_dir / "server.log")
+            load = (f"closed loop, {args.connections} connections" if args.closed_loop else
+                    f"{args.search_rate:g} searches/s + {args.write_rate:g} writes/s")  # fmt: skip
             print(f"{kind} with {args.workers} worker(s) on 127.0.0.1:{server.port}; "
-                  f"{args.search_rate:g} searches/s + {args.write_rate:g} writes/s for "
-                  f"{args.duration:g} s", file=sys.stderr)  # fmt: skip
+                  f"{load} for {args.duration:g} s", file=sys.stderr)  # fmt: skip
+            if args.closed_loop:
+                return saturate(args, workload, server, env, scratch_dir)
             client = Client(server.port, token, args.threads)
             started = time.perf_counter()
             client.run(schedule(workload, args.search_rate, args.write_rate, args.duration))
@@ -404,6 +497,66 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         args.out.with_suffix(".md").write_text(report(results) + "\n", encoding="utf-8")
     return 0 if errors == 0 and lost == 0 else 1
+
+
+SHARED_CORES = (
+    "The load generator runs on the same machine as the server: they share its "
+    f"{os.cpu_count()} cores."
+)
+
+
+def saturate(
+    args: argparse.Namespace,
+    workload: Workload,
+    server: Server,
+    env: dict[str, str],
+    scratch_dir: Path,
+) -> int:
+    """The closed-loop run: /match on the real server, then the floor, one after the
+    other so that neither competes with the other; writes the results."""
+    match = closed_loop(server.port, workload.searches, args.connections, args.duration)
+    server.stop()
+    floor = Floor(free_port(), env)
+    try:
+        floor.start(scratch_dir / "floor.log")
+        floor_result = closed_loop(floor.port, workload.searches, args.connections, args.duration)
+    finally:
+        floor.stop()
+    results = {
+        "mode": "closed-loop", "server": server.kind, "workers": server.workers,
+        "posts": args.posts, "duration_s": args.duration, "match": match,
+        "floor": {"server": "granian, 1 worker", "app": "benchmarks.floor", **floor_result},
+        "ratio": match["throughput_per_s"] / floor_result["throughput_per_s"]
+        if floor_result["throughput_per_s"] else 0.0,
+        "note": SHARED_CORES,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }  # fmt: skip
+    text = closed_loop_report(results)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        args.out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
+    return 0 if match["errors"] == 0 and floor_result["errors"] == 0 else 1
+
+
+def closed_loop_report(results: dict[str, Any]) -> str:
+    lines = [
+        f"closed loop, {results['match']['connections']} connections, {results['posts']} "
+        f"posts, {results['duration_s']:g} s each, {results['date']}",
+        "",
+        "| | server | requests | errors | throughput /s | p50 ms | p99 ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    rows = (("/match", f"{results['server']}, {results['workers']} worker(s)", results["match"]),
+            ("floor", results["floor"]["server"], results["floor"]))  # fmt: skip
+    for name, server, r in rows:
+        lines.append(
+            f"| {name} | {server} | {r['requests']} | {r['errors']} | "
+            f"{r['throughput_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
+        )
+    lines += ["", f"/match throughput / floor throughput: {results['ratio']:.0%}.", results["note"]]
+    return "\n".join(lines)
 
 
 def report(results: dict[str, Any]) -> str:

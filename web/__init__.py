@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import api, cli, config, pages, store
+from web import api, cli, config, indexes, pages, store
 from web.http import caching, diskfull, html, problems
 from web.services import alerts, notify
 
@@ -38,6 +38,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     problems.register(app, page_error=html.page_error)  # every error handler, here
     diskfull.register(app)
     cli.register(app)
+    indexes.build_at_start(app)  # last: a server accepts requests once this returns
     return app
 
 

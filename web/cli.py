@@ -178,7 +178,14 @@ def import_addresses(path: str, slug: str) -> None:
 
 @click.command("demo")
 @with_appcontext
-@click.option("--posts", default=3000, show_default=True, type=click.IntRange(0, 200_000))
+@click.option(
+    "--posts",
+    default=3000,
+    show_default=True,
+    type=click.IntRange(0, 5_000_000),
+    help="Synthetic posts, inserted in one transaction as they are made: "
+    "1 M takes a few minutes (and the server a few seconds to index them at start-up).",
+)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--if-absent", is_flag=True, help="Do nothing if the city exists.")
 def demo(posts: int, seed: int, if_absent: bool) -> None:

@@ -20,8 +20,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
+import click
 import numpy as np
-from flask import current_app
+from flask import Flask, current_app
 
 from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
@@ -132,13 +133,49 @@ class CityIndex:
 
 
 class Indexes:
-    """The city indexes of this process; thread-safe (one lock: searches take ~0.1 ms)."""
+    """The city indexes of this process; thread-safe (one lock: searches take ~0.1 ms).
+
+    Its connection belongs to the process that opened it: built before a fork (gunicorn
+    ``--preload``), the indexes are shared by the workers page by page, and each worker
+    opens its own connection on first use and catches up with the change log."""
 
     def __init__(self, database: str) -> None:
-        self._store = Store(database)
+        self._database = database
         self._lock = threading.Lock()
         self._cities: dict[str, CityIndex] = {}
-        self._data_version = self._store.data_version()
+        self._pid = 0  # the process its connection belongs to; none yet
+        self._data_version = 0
+        self.builds = 0  # city indexes built from the store (the tests count them)
+
+    @property
+    def _store(self) -> Store:
+        if self._pid != os.getpid():
+            self._connect(time.time())
+        return self.__store
+
+    def _connect(self, now: float) -> None:
+        """A connection of this process's own; the cities already indexed (built here
+        before a close, or by the parent before a fork) catch up with the change log,
+        since ``data_version`` only compares values of one connection."""
+        self.__store = Store(self._database)
+        self._pid = os.getpid()
+        self._data_version = self.__store.data_version()
+        for each in self._cities.values():
+            self._catch_up(each, now)
+
+    def build_all(self) -> int:
+        """Index every city now (start-up: before the first request); returns how many.
+        The connection is closed after, so that a fork inherits none."""
+        with self._lock:
+            now = time.time()
+            for slug in self._store.city_slugs():
+                if slug not in self._cities:
+                    self._cities[slug] = self._build(slug, now)
+            if self._cities:
+                _load_kernels()
+            self.__store.close()
+            self._pid = 0
+            return len(self._cities)
 
     def run(self, slug: str, action: Any) -> Any:
         """``action(city_index)`` on the current state of city ``slug``, under the lock.
@@ -161,6 +198,7 @@ class Indexes:
         return city_index
 
     def _build(self, slug: str, now: float) -> CityIndex:
+        self.builds += 1
         with self._store.snapshot():
             city = self._store.city(slug)
             if city is None:
@@ -219,6 +257,18 @@ def _index_of(rows: list[tuple[Any, ...]]) -> Index:
     )
 
 
+def _load_kernels() -> None:
+    """The engine's compiled search loads from numba's cache on its first call (about
+    50 ms): made here, at start-up, so that it is not a request's (nor each worker's)."""
+    index = Index.from_arrays(
+        np.arange(2), np.array([45.0, 45.001]), np.array([5.0, 5.001]),
+        np.array(["a", "b"]), np.array(["offer", "request"]), np.array([1.0, 2.0]),
+    )  # fmt: skip
+    index.search(45.0, 5.0, 1_000.0, category="a", kind="offer")
+    index.search(45.0, 5.0, 1_000.0)
+    index.within_box(44.9, 4.9, 45.1, 5.1)
+
+
 _PER_PROCESS_LOCK = threading.Lock()
 T = TypeVar("T")
 
@@ -234,8 +284,28 @@ def per_process(name: str, make: Callable[[], T]) -> T:
 
 
 def this_process() -> Indexes:
-    """This process's city indexes."""
-    return per_process("indexes", lambda: Indexes(current_app.config["DATABASE"]))
+    """This process's city indexes: those built at start-up (``build_at_start``), in this
+    process or in the parent it was forked from, or new ones built on first use."""
+    return per_process(
+        "indexes",
+        lambda: current_app.extensions.get(_AT_START) or Indexes(current_app.config["DATABASE"]),
+    )
+
+
+_AT_START = "voisinage.indexes.at-start"
+
+
+def build_at_start(app: Flask) -> None:
+    """Index every city before the app serves, so that no request waits for a build (a
+    second or more at a million posts). Not under a ``flask`` command other than ``run``
+    (``demo``, ``remind``, ...): those do not search, and would wait for nothing."""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name != "run":
+        return
+    with app.app_context():
+        built = this_process()
+        built.build_all()
+        app.extensions[_AT_START] = built
 
 
 def unknown_city(slug: str) -> Problem:

@@ -42,3 +42,20 @@ def test_a_short_run_against_waitress_loses_nothing(tmp_path):
     assert results["search"]["requests"] == 40 and results["search"]["errors"] == 0
     assert results["writes_verified"]["acknowledged"] == 8
     assert results["writes_verified"]["not_found_by_search"] == 0
+
+
+def test_a_short_closed_loop_run_measures_the_floor_beside_match(tmp_path):
+    out = tmp_path / "closed.json"
+    status = load.main(
+        ["--closed-loop", "--connections", "2", "--duration", "0.5", "--posts", "300",
+         "--out", str(out)]
+    )  # fmt: skip
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert status == 0, results
+    assert results["match"]["requests"] > 0 and results["match"]["errors"] == 0
+    assert results["floor"]["requests"] > 0 and results["floor"]["errors"] == 0
+    assert results["floor"]["server"] == "granian, 1 worker"
+    ratio = results["match"]["throughput_per_s"] / results["floor"]["throughput_per_s"]
+    assert results["ratio"] == ratio
+    assert "share" in results["note"] and "cores" in results["note"]
+    assert "floor throughput" in out.with_suffix(".md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import city
-from matcher import Index, Match, Post
+from matcher import Index, InvalidQuery, Match, Post
 from tests.engine import oracle
 from tests.engine.strategies import (
     CATEGORIES,
@@ -236,6 +236,42 @@ def test_from_arrays_takes_numpy_string_columns_too():
     index = Index.from_arrays(*arrays)
     got = index.search(45.188, 5.724, 100.0, category="pets", kind="offer")
     oracle.assert_same_matches(got, oracle.search(posts, 45.188, 5.724, 100.0, category="pets"))
+
+
+@given(
+    names=st.lists(
+        st.text(min_size=1, max_size=6).filter(lambda s: not s.endswith("\x00")),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    ),
+    picks=st.lists(st.integers(0, 11), min_size=1, max_size=3000),
+)
+def test_string_columns_give_the_object_columns_index(names, picks):
+    """The vectorised codes of a '<U' column (a sample's values, then the rare ones it
+    missed) are the per-row dictionary's: same categories, same posts in each."""
+    rows = [names[pick % len(names)] for pick in picks]
+    n = len(rows)
+    ids = np.arange(n)
+    lat, lon = np.full(n, 45.188), np.full(n, 5.724)
+    kinds, created = np.array(["offer", "request"] * n)[:n], np.arange(n, dtype=float)
+    by_object = Index.from_arrays(ids, lat, lon, np.array(rows, dtype=object), kinds, created)
+    by_string = Index.from_arrays(ids, lat, lon, np.array(rows), kinds.astype(object), created)
+    assert by_string._category_code == by_object._category_code
+    for name in set(rows):
+        got = by_string.search(45.188, 5.724, 10.0, category=name, limit=1000)
+        assert got == by_object.search(45.188, 5.724, 10.0, category=name, limit=1000)
+        assert len(got) == min(1000, rows.count(name))
+
+
+def test_string_columns_check_their_values():
+    one, two = ([45.0], [5.0], [1.0]), ([45.0] * 2, [5.0] * 2, [1.0, 2.0])
+    with pytest.raises(InvalidQuery, match="category"):
+        Index.from_arrays([1, 2], *two[:2], np.array(["a", ""]), np.array(["offer"] * 2), two[2])
+    with pytest.raises(InvalidQuery, match="kind"):
+        Index.from_arrays(
+            [1], *one[:2], np.array(["a"]), np.array(["offers"], dtype=object), one[2]
+        )
 
 
 def district_posts(rng, lat, lon, count, first_id, times, spread_deg=0.01):

@@ -8,7 +8,7 @@ expired. Synthetic residents have no password (nobody logs in as them)."""
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -347,15 +347,16 @@ def build(store: Store, posts: int = 3000, seed: int = 0) -> str:
 
     lat, lon, category, kind, created_at = _points_inside(boundary, posts, seed)
     association_share = 0.15
-    rows: list[dict[str, Any]] = []
-    for i in range(len(lat)):
-        if rng.random() < association_share:
-            account_id, precision = posters[int(rng.integers(len(posters)))], "building"
-        else:
-            account_id = residents[int(rng.integers(len(residents)))]
-            precision = str(rng.choice(["street"] * 7 + ["neighbourhood"] * 2 + ["building"]))
-        rows.append(
-            _post(
+
+    def rows() -> Iterator[dict[str, Any]]:
+        """One post at a time, as the insert takes them: millions never sit in memory."""
+        for i in range(len(lat)):
+            if rng.random() < association_share:
+                account_id, precision = posters[int(rng.integers(len(posters)))], "building"
+            else:
+                account_id = residents[int(rng.integers(len(residents)))]
+                precision = str(rng.choice(["street"] * 7 + ["neighbourhood"] * 2 + ["building"]))
+            yield _post(
                 rng,
                 account_id,
                 lat[i],
@@ -366,10 +367,8 @@ def build(store: Store, posts: int = 3000, seed: int = 0) -> str:
                 precision,
                 expires_at,
             )
-        )
-    for offset, slug in enumerate(("shopping", "pet-walking", "conversation")):
-        rows.append(
-            _post(
+        for offset, slug in enumerate(("shopping", "pet-walking", "conversation")):
+            yield _post(
                 rng,
                 demo_id,
                 demo_home["lat"],
@@ -380,8 +379,8 @@ def build(store: Store, posts: int = 3000, seed: int = 0) -> str:
                 "street",
                 expires_at,
             )
-        )
-    count = store.create_posts(city_id, rows)
+
+    count = store.create_posts(city_id, rows())
     first_demo_post = store.account_posts(demo_id)[-1]["id"]
     store.create_connection(first_demo_post, residents[0], "Bonjour, je suis votre voisine !")
     return (
