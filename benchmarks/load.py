@@ -50,6 +50,8 @@ CITY_SLUG = "grenoble"
 DEMO_EMAIL = "demo@voisinage.test"
 SEARCH_RADII_M = (30, 250, 1_000, 3_000)  # the API's scales
 TARGET_P50_MS, TARGET_P99_MS = 3.0, 50.0
+# Every result says it: limits would answer 429 to one client at these rates.
+RATE_LIMITS_ENABLED = False
 
 
 @dataclass
@@ -400,7 +402,7 @@ def prepare(database_dir: Path, posts: int, seed: int) -> tuple[dict[str, str], 
     """A fresh database with the demo city; the environment and an API token."""
     env = {**os.environ, "VOISINAGE_DATABASE": str(database_dir / "voisinage.sqlite"),
            "VOISINAGE_SECRET_KEY": secrets.token_urlsafe(32),
-           "VOISINAGE_RATE_LIMITS_ENABLED": "false",
+           "VOISINAGE_RATE_LIMITS_ENABLED": str(RATE_LIMITS_ENABLED).lower(),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            }  # fmt: skip
     flask = [sys.executable, "-m", "flask", "--app", "web"]
@@ -476,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
     results = {
         "server": kind, "workers": args.workers, "duration_s": args.duration,
+        "rate_limits": RATE_LIMITS_ENABLED,
         "search": summary(client.outcomes, "search", args.duration),
         "write": summary(client.outcomes, "write", args.duration),
         "client_elapsed_s": elapsed,
@@ -524,7 +527,8 @@ def saturate(
         floor.stop()
     results = {
         "mode": "closed-loop", "server": server.kind, "workers": server.workers,
-        "posts": args.posts, "duration_s": args.duration, "match": match,
+        "posts": args.posts, "duration_s": args.duration, "rate_limits": RATE_LIMITS_ENABLED,
+        "match": match,
         "floor": {"server": "granian, 1 worker", "app": "benchmarks.floor", **floor_result},
         "ratio": match["throughput_per_s"] / floor_result["throughput_per_s"]
         if floor_result["throughput_per_s"] else 0.0,
@@ -543,7 +547,8 @@ def saturate(
 def closed_loop_report(results: dict[str, Any]) -> str:
     lines = [
         f"closed loop, {results['match']['connections']} connections, {results['posts']} "
-        f"posts, {results['duration_s']:g} s each, {results['date']}",
+        f"posts, {results['duration_s']:g} s each, rate limits "
+        f"{'on' if results['rate_limits'] else 'off'}, {results['date']}",
         "",
         "| | server | requests | errors | throughput /s | p50 ms | p99 ms |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -562,7 +567,7 @@ def closed_loop_report(results: dict[str, Any]) -> str:
 def report(results: dict[str, Any]) -> str:
     lines = [
         f"{results['server']}, {results['workers']} worker(s), {results['duration_s']:g} s, "
-        f"{results['date']}",
+        f"rate limits {'on' if results['rate_limits'] else 'off'}, {results['date']}",
         "",
         "| requests | sent/s | errors | p50 ms | p99 ms | max ms | service p50 ms "
         "| service p99 ms |",
