@@ -113,6 +113,35 @@ class Workload:
         return cls(search_params, write_bodies)
 
 
+def start_serving(
+    command: list[str], env: dict[str, str], port: int, log: Path, timeout_s: float
+) -> subprocess.Popen[bytes]:
+    """Start a server in its own session (so that it and its workers stop together) and
+    wait until a /match on ``port`` answers 200; its output goes to ``log``."""
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: see {log}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", f"/api/v1/{CITY_SLUG}/match?lat=45.19&lon=5.72")
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                return process
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer in {timeout_s:g} s: see {log}")
+
+
 @dataclass
 class Server:
     """The real server in its own session (so that it and its workers stop together)."""
@@ -134,29 +163,8 @@ class Server:
 
     def start(self, log: Path) -> None:
         self.log = log
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                self.command(), cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited: see {log}")
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-            try:
-                connection.request("GET", f"/api/v1/{CITY_SLUG}/match?lat=45.19&lon=5.72")
-                response = connection.getresponse()
-                response.read()
-                if response.status == 200:
-                    self._warm_up()
-                    return
-            except OSError:
-                pass
-            finally:
-                connection.close()
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer in 120 s: see {log}")
+        self.process = start_serving(self.command(), self.env, self.port, log, timeout_s=120)
+        self._warm_up()
 
     def _warm_up(self) -> None:
         """Concurrent searches, so that every worker has built its index before timing."""
@@ -299,28 +307,7 @@ class Floor:
         command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
                    "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
                    "benchmarks.floor:app"]  # fmt: skip
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the floor server exited: see {log}")
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-            try:
-                connection.request("GET", f"/api/v1/{CITY_SLUG}/match")
-                response = connection.getresponse()
-                response.read()
-                if response.status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                connection.close()
-            time.sleep(0.2)
-        raise RuntimeError(f"the floor server did not answer in 60 s: see {log}")
+        self.process = start_serving(command, self.env, self.port, log, timeout_s=60)
 
     stop = Server.stop
 

@@ -37,22 +37,27 @@ def test_a_double_click_on_publish_publishes_once(community, logged_in, width): 
     assert my_titles(page) == ["Courses du samedi"]
 
 
+def lose_the_first_answer(page) -> None:
+    """The server publishes the first post, but a proxy on the way answers 504."""
+    lost = []
+
+    def handle(route) -> None:
+        if lost:
+            route.continue_()
+            return
+        route.fetch()
+        lost.append(True)
+        route.fulfill(status=504, content_type="text/html", body="Gateway Timeout")
+
+    page.route("**/api/v1/grenoble/posts", handle)
+
+
 @needs_chromium
 def test_publishing_again_after_a_lost_answer_publishes_once(community, logged_in):  # noqa: F811
     community.account("lost@example.org", *SPOT)
     page = logged_in("lost@example.org")
     fill_the_form(page, "Promenade du chien")
-    lost = []
-
-    def lose_the_first_answer(route) -> None:
-        if lost:
-            route.continue_()
-            return
-        route.fetch()  # the server publishes; a proxy on the way times out
-        lost.append(True)
-        route.fulfill(status=504, content_type="text/html", body="Gateway Timeout")
-
-    page.route("**/api/v1/grenoble/posts", lose_the_first_answer)
+    lose_the_first_answer(page)
     page.click("#post-form button[type=submit]")
     page.locator("#post-summary").wait_for(state="visible")  # the network error, shown
     page.click("#post-form button[type=submit]")  # the person tries again
@@ -65,17 +70,7 @@ def test_a_form_changed_after_a_lost_answer_says_so_and_is_not_stuck(community, 
     community.account("changed@example.org", *SPOT)
     page = logged_in("changed@example.org")
     fill_the_form(page, "Promenade du chien")
-    lost = []
-
-    def lose_the_first_answer(route) -> None:
-        if lost:
-            route.continue_()
-            return
-        route.fetch()  # the server publishes; a proxy on the way times out
-        lost.append(True)
-        route.fulfill(status=504, content_type="text/html", body="Gateway Timeout")
-
-    page.route("**/api/v1/grenoble/posts", lose_the_first_answer)
+    lose_the_first_answer(page)
     page.click("#post-form button[type=submit]")
     summary = page.locator("#post-summary")
     summary.wait_for(state="visible")
