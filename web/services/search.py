@@ -67,13 +67,14 @@ def search(
         asked = (slug, *point, radius_m, asked_categories, kind, building_only)
         before = cursor.read(after, asked) if after else None
         found: dict[int, Match] = {}
-        if nearby:
-            # No category asked: one search of every category (remote posts within the
-            # radius come twice; the merge keeps one).
-            only = nearby if asked_categories else None
+        # No category asked: one search of every category (remote posts within the radius
+        # come twice; the merge keeps one). Remote categories asked: one city-wide search.
+        searches = [(radius_m, nearby if asked_categories else None)] if nearby else []
+        searches += [(CITYWIDE_RADIUS_M, citywide)] if citywide else []
+        for search_radius_m, only in searches:
             matches = index.search(
                 *point,
-                radius_m,
+                search_radius_m,
                 category=only,
                 kind=kind,
                 limit=limit + 1,
@@ -81,17 +82,6 @@ def search(
                 building_only=building_only,
             )
             found.update((m.id, m) for m in matches)
-        if citywide:
-            remote = index.search(
-                *point,
-                CITYWIDE_RADIUS_M,
-                category=citywide,
-                kind=kind,
-                limit=limit + 1,
-                before=before,
-                building_only=building_only,
-            )
-            found.update((m.id, m) for m in remote)
         merged = sorted(found.values(), key=lambda m: (m.created_at, m.id), reverse=True)
         page = merged[:limit]
         next_cursor = None
