@@ -84,3 +84,16 @@ def test_a_sent_link_leaves_no_live_token_in_the_outbox(database, smtp):
         "/api/v1/password-reset/new", json={"token": token, "password": NEW_PASSWORD}
     )
     assert answer.status_code in (200, 204), answer.get_json()
+
+
+def test_a_reset_revokes_every_api_token(app, alice, database):
+    # whoever took the account may have made a token: a reset must shut it out too
+    made = alice.post("/api/v1/me/tokens")
+    assert made.status_code == 201, made.get_json()
+    bearer = {"Authorization": f"Bearer {made.json['token']}"}
+    assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 200
+    app.test_client().post(RESET, json={"email": "alice@example.org"})
+    token = mailed_token(database, "alice@example.org")
+    reset = app.test_client().post(f"{RESET}/new", json={"token": token, "password": NEW_PASSWORD})
+    assert reset.status_code == 200
+    assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 401

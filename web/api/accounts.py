@@ -143,12 +143,14 @@ def request_reset() -> Response:
 
 @bp.post("/password-reset/new")
 def reset() -> Response:
-    """Set the password from a mailed link: every other session ends, this one opens."""
+    """Set the password from a mailed link: every other session ends and every API token
+    is revoked (whoever took the account may have made one), this session opens."""
     body = parsing.parse_body(ResetBody)
     link = mailed_links.redeem(body.token, "reset")
     if link is None:
         raise _dead_link()
     _set_password(link["account_id"], body.password)
+    store().revoke_tokens(link["account_id"])
     auth.log_in(link["account_id"])
     return session.session_answer()
 

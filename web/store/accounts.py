@@ -80,6 +80,14 @@ class Accounts(Notifications):
         with self.write():
             return self.execute(sql, params).rowcount == 1
 
+    def revoke_tokens(self, account_id: int) -> int:
+        """Revoke every live token of an account; how many were live."""
+        with self.write():
+            return self.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+                (time.time(), account_id),
+            ).rowcount
+
     def tokens(self, account_id: int) -> list[Token]:
         rows = self.all(
             "SELECT id, created_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id",
