@@ -159,12 +159,12 @@ def test_members_are_told_a_neighbour_needs_help(app):
     alice = resident(app, "alice@example.org")
     post = building_post(alice, title="Porter mes courses")
     [notice] = bob.get("/api/v1/me/notifications").json["notifications"]
-    assert notice["title"] == "A neighbour in your building needs help: Porter mes courses"
+    assert notice["title"] == "Un voisin de votre immeuble a besoin d'aide : Porter mes courses"
     assert notice["link"] == f"/grenoble/posts/{post['id']}"
     assert carol.get("/api/v1/me/notifications").json["notifications"] == []
     building_post(alice, "street", title="Pour la rue")
     [street_notice] = carol.get("/api/v1/me/notifications").json["notifications"]
-    assert "your street" in street_notice["title"]
+    assert street_notice["title"].startswith("Un voisin de votre rue")
 
 
 def test_a_neighbour_who_joined_contacts_and_the_thread_works(app):

@@ -230,16 +230,20 @@ def _notice(
 
 
 def _title(post: Mapping[str, Any]) -> str:
-    request = post["kind"] == "request"
-    if post["audience"] == "building":
-        if request:
-            return _("A neighbour in your building needs help: {title}")
-        return _("A neighbour in your building offers help: {title}")
-    if post["audience"] == "street":
-        if request:
-            return _("A neighbour in your street needs help: {title}")
-        return _("A neighbour in your street offers help: {title}")
-    return _("New request near you: {title}") if request else _("New offer near you: {title}")
+    """The notice's title, with a ``{title}`` placeholder: a neighbour's, or an alert's."""
+    titles = {
+        "building": (
+            _("A neighbour in your building needs help: {title}"),
+            _("A neighbour in your building offers help: {title}"),
+        ),
+        "street": (
+            _("A neighbour in your street needs help: {title}"),
+            _("A neighbour in your street offers help: {title}"),
+        ),
+        "public": (_("New request near you: {title}"), _("New offer near you: {title}")),
+    }
+    request, offer = titles[post["audience"]]
+    return str(request if post["kind"] == "request" else offer)
 
 
 def _city(db: Store, city_id: int) -> dict[str, Any]:

@@ -95,6 +95,22 @@ def invite(account: Mapping[str, Any], city_id: int, address: str | None) -> Inv
         if member is None:
             raise Problem(403, "Forbidden", NOT_A_MEMBER, [("address", "give the address")])
         ban_id = member["ban_id"]
+    return _issue(account, city_id, ban_id)
+
+
+def poster_invitation(account: Mapping[str, Any], city_id: int, ban_id: str) -> Invited | None:
+    """The invitation a stairwell poster prints for the building ``ban_id``: when a city
+    agent or a member of that building asks for it; None for anyone else (the anonymous
+    poster carries no invitation)."""
+    if not ban_id:
+        return None
+    member = membership(account, city_id)
+    if can(account, "invite", city_id) or (member is not None and member["ban_id"] == ban_id):
+        return _issue(account, city_id, ban_id)
+    return None
+
+
+def _issue(account: Mapping[str, Any], city_id: int, ban_id: str) -> Invited:
     token = secrets.token_urlsafe(24)
     now = time.time()
     expires_at = now + current_app.config["INVITATION_TTL_DAYS"] * 86400.0
