@@ -389,7 +389,10 @@ class MyPost(BaseModel):
     expires_at: str
     precision: PrecisionName
     address: str
-    public_point: Annotated[list[float], Field(min_length=2, max_length=2)]
+    public_point: Annotated[list[float], Field(min_length=2, max_length=2)] | None = Field(
+        description="null for a post to a building or a street"
+    )
+    audience: Literal["public", "building", "street"]
 
 
 class MyPosts(BaseModel):
