@@ -388,3 +388,31 @@ def test_moving_home_leaves_the_old_building(app):
     assert ban_id.startswith("38185_1074_")  # Cours Berriat
     same = alice.patch("/api/v1/me", {"address": HOME})  # the same building: stays
     assert same.status_code == 200
+
+
+def test_premoderation_holds_a_building_post_until_published(app, runner):
+    assert runner.invoke(args=["city", "set", "grenoble", "--premoderation", "on"]).exit_code == 0
+    bob = member(app, "bob@example.org")
+    alice = resident(app, "alice@example.org")
+    post = building_post(alice)
+    assert post["properties"]["status"] == "pending"
+    assert ids(group(bob)) == []
+    assert bob.get(f"{POSTS}/{post['id']}").status_code == 404
+    assert bob.get("/api/v1/me/notifications").json["notifications"] == []
+    moderator = agent(app, "moderator@example.org")
+    published = moderator.post(
+        f"/api/v1/grenoble/moderation/posts/{post['id']}/actions", {"action": "publish"}
+    )
+    assert published.status_code == 200, published.json
+    assert ids(group(bob)) == [post["id"]]
+    assert len(bob.get("/api/v1/me/notifications").json["notifications"]) == 1
+
+
+def test_a_building_post_never_gains_a_public_point(app):
+    alice = resident(app, "alice@example.org")
+    post = building_post(alice)
+    answer = alice.patch(f"{POSTS}/{post['id']}", {"precision": "building"})
+    assert answer.status_code == 422
+    assert answer.json["errors"][0]["param"] == "precision"
+    [mine] = alice.get("/api/v1/grenoble/me/posts").json["posts"]
+    assert mine["public_point"] is None and mine["audience"] == "building"
