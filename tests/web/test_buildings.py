@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import set_role, sign_up, sql
+from web.services import geocode
 
 POSTS = "/api/v1/grenoble/posts"
 INVITATIONS = "/api/v1/grenoble/invitations"
@@ -79,6 +80,26 @@ def test_a_house_number_ties_the_home_to_its_building_and_street(app):
     me = alice.get("/api/v1/me").json
     assert "38185" not in str(me)  # nothing about it is shown, not even to the person
     assert by_point.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "ban_id, street",
+    [
+        ("38185_1000_00001", "38185_1000"),
+        ("38185_1000_00001_bis", "38185_1000"),  # a suffix is the same street
+        ("38185_b2x4_00012", "38185_b2x4"),
+    ],
+)
+def test_the_street_of_a_ban_id(ban_id, street):
+    assert geocode.street_key(ban_id) == street
+
+
+def test_a_number_the_address_file_lacks_ties_no_building(app):
+    sign_up(app, "alice@example.org", address="3 rue Félix Poulat", lat=None, lon=None)
+    [(ban_id, address)] = sql(
+        app.config["DATABASE"], "SELECT home_ban_id, home_address FROM accounts"
+    )
+    assert ban_id is None and address == "3 rue Félix Poulat"  # placed near 2 or 4: not them
 
 
 def test_an_account_from_before_gets_its_building_when_its_address_geocodes(app):
