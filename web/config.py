@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_LOGIN": "10/60",  # login attempts per IP
     "RATE_LIMIT_ADDRESS": "5/60",  # logins, sign-ups and resets per e-mail address typed
     "POST_TTL_DAYS": 60,
+    "INVITATION_TTL_DAYS": 30,  # a building's invitation (the stairwell poster's QR code)
     "FOLLOW_UP_AFTER_DAYS": 3.0,  # both sides asked "did the help happen?" this long after
     "ESCALATION_AFTER_HOURS": 48.0,  # requests nobody contacted go to the social workers
     "REMINDER_DAYS_BEFORE": 7,  # posters are reminded this long before their post expires

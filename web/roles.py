@@ -22,6 +22,7 @@ Action = Literal[
     "keep_call_list",
     "post_missions",
     "relay",  # post on behalf of someone
+    "invite",  # invitations to any building (web.services.buildings)
 ]
 RIGHTS: dict[Action, frozenset[Role]] = {
     "moderate": frozenset({"moderator", "admin"}),
@@ -31,6 +32,7 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     "keep_call_list": frozenset({"social_worker"}),
     "post_missions": frozenset({"association"}),
     "relay": frozenset({"moderator", "social_worker", "admin"}),
+    "invite": frozenset({"moderator", "social_worker", "admin"}),
 }
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint
 from web.api import (
     accounts,
     alerts,
+    buildings,
     calls,
     cities,
     connections,
@@ -44,6 +45,7 @@ for resource in (
     cities,
     accounts,
     alerts,
+    buildings,
     calls,
     escalation,
     followup,

@@ -20,7 +20,7 @@ from web.api import session
 from web.http import answers, auth, parsing, ratelimit, schemas, sessions
 from web.http.idempotency import idempotent
 from web.http.problems import Problem
-from web.services import mailed_links, notify, posting, verification
+from web.services import homes, mailed_links, notify, posting, verification
 from web.store import current as store
 
 bp = Blueprint("accounts", __name__)
@@ -61,7 +61,7 @@ def sign_up(city: str) -> Response:
     index = indexes.city_index(city)
     ratelimit.check("login")
     ratelimit.check_address(body.email)
-    lat, lon, address = posting.place_in_city(index, body.address, body.lat, body.lon)
+    lat, lon, address, ban_id = posting.locate(index, body.address, body.lat, body.lon)
     registration = {
         "city_id": index.city["id"],
         "password_hash": auth.hash_password(body.password),  # hashed whatever follows
@@ -72,6 +72,7 @@ def sign_up(city: str) -> Response:
         "home_address": address,
         "home_lat": lat,
         "home_lon": lon,
+        **homes.building_fields(ban_id),
         "consent": body.consent.model_dump(),
         "consent_text": posting.CONSENT_TEXT,
         "consent_at": time.time(),

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from web.api import (
     accounts,
     alerts,
+    buildings,
     calls,
     escalation,
     followup,
@@ -211,6 +212,7 @@ _PATH_PARAMETERS = {
     "subscription_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "notification_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "account_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "invitation_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
 }
 
 
@@ -230,6 +232,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *relay.OPENAPI,
         *escalation.OPENAPI,
         *verification.OPENAPI,
+        *buildings.OPENAPI,
     ]
 
 

@@ -20,10 +20,10 @@ from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
 from web.indexes import CityIndex, city_index
 from web.roles import can
-from web.services import contact, homes, moderation, relay, search
+from web.services import buildings, contact, homes, moderation, relay, search
 from web.services.posting import known_categories, place_in_city
 from web.store import current as store
-from web.store.rows import Post
+from web.store.rows import Account, Post
 
 bp = Blueprint("posts", __name__)
 
@@ -66,6 +66,7 @@ def create_post(city: str) -> Response:
         raise Problem(403, "Forbidden", f"your account belongs to the city {account['city']!r}")
     write_limit(account)
     known_categories(index, [body.category])
+    group = _audience_group(account, body)
     relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
     if relayed and body.lat is None and body.address is None:
         raise invalid("address", "give the address of the person you post for")
@@ -74,6 +75,8 @@ def create_post(city: str) -> Response:
     precision: Precision = body.precision or cast(Precision, account["precision"])
     if body.on_behalf_of:
         precision = relay.placed(body.on_behalf_of, precision)
+    if group is not None:  # never shown: no index holds it, answers give no point
+        precision = "street"
     public_lat, public_lon = public_point(lat, lon, precision)
     now = time.time()
     post_id = store().create_post(
@@ -93,12 +96,26 @@ def create_post(city: str) -> Response:
         created_at=now,
         expires_at=now + current_app.config["POST_TTL_DAYS"] * 86400.0,
         relayed=relayed,
+        audience=body.audience,
+        ban_id=group and group.ban_id,
+        street=group and group.street,
     )
     moderation.screen(post_id, body.title, body.body)
     row = store().post(index.city["id"], post_id)
     answer = json_answer(feature(row, index.remote_categories, owned=True), 201, GEOJSON)  # type: ignore[arg-type]
     answer.headers["Location"] = f"/api/v1/{city}/posts/{post_id}"
     return answer
+
+
+def _audience_group(account: Account, body: schemas.PostCreate) -> homes.Building | None:
+    """The building a building or street post goes to: the author's home building; such a
+    post is placed nowhere else (422 naming the parameter that tries)."""
+    if body.audience == "public":
+        return None
+    for param in ("address", "lat", "lon", "precision", "on_behalf_of"):
+        if getattr(body, param) is not None:
+            raise invalid(param, f"a {body.audience} post is placed at your home: give no {param}")
+    return buildings.home_group(account)
 
 
 @bp.get("/<city>/posts/<int:post_id>")
@@ -120,6 +137,8 @@ def patch_post(city: str, post_id: int) -> Response:
     changes = body.model_dump(exclude_unset=True, exclude={"renew", "status"})
     if body.category is not None:
         known_categories(index, [body.category])
+    if body.precision is not None and row["audience"] != "public":
+        raise invalid("precision", f"a {row['audience']} post has no public point")
     if body.precision == "building" and row["relayed"] and row["precision"] != "building":
         raise invalid(
             "precision",
@@ -204,7 +223,10 @@ def my_posts(city: str) -> Response:
             "expires_at": iso(row["expires_at"]),
             "precision": row["precision"],
             "address": row["address"],
-            "public_point": [row["public_lat"], row["public_lon"]],
+            "public_point": [row["public_lat"], row["public_lon"]]
+            if row["audience"] == "public"
+            else None,
+            "audience": row["audience"],
         }
         for row in store().account_posts(account["id"])
         if row["account_id"] == account["id"] and account["city_id"] == index.city["id"]
@@ -222,7 +244,9 @@ def post_for(city: str, post_id: int) -> tuple[CityIndex, Post, bool, bool]:
     account = auth.current_account()
     owned = bool(row and account and row["account_id"] == account["id"])
     moderated = bool(account and can(account, "moderate", index.city["id"]))
-    public = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
-    if row is None or not (public or owned or moderated):
+    live = bool(row and row["status"] == "published" and row["expires_at"] > time.time())
+    public = live and row is not None and row["audience"] == "public"
+    member = live and row is not None and buildings.reads(account, row, index.city["id"])
+    if row is None or not (public or member or owned or moderated):
         raise Problem(404, "Not found", f"no post {post_id} in {city}", [("post_id", "unknown")])
     return index, row, owned, moderated

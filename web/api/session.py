@@ -13,7 +13,7 @@ from web.http.problems import Problem
 from web.http.ratelimit import write_limit
 from web.indexes import city_index
 from web.services import homes
-from web.services.posting import CONSENT_TEXT, place_in_city
+from web.services.posting import CONSENT_TEXT, locate
 from web.store import current as store
 
 bp = Blueprint("session", __name__)
@@ -100,7 +100,7 @@ def patch_me() -> Response:
     }
     if body.address is not None or body.lat is not None or body.lon is not None:
         index = city_index(account["city"])
-        homes.move_home(account, *place_in_city(index, body.address, body.lat, body.lon))
+        homes.move_home(account, *locate(index, body.address, body.lat, body.lon))
     if "consent" in changes:
         changes["consent_text"] = CONSENT_TEXT
         changes["consent_at"] = time.time()

@@ -41,7 +41,8 @@ def feature(
     distance_m: float | None = None,
     owned: bool | None = None,
 ) -> dict[str, Any]:
-    """A post as GeoJSON: public point, public fields; ``distance_m`` rounded to 10 m."""
+    """A post as GeoJSON: public point, public fields; ``distance_m`` rounded to 10 m. A
+    building's or a street's post has ``"geometry": null`` and says its ``audience``."""
     verified = bool(row["poster_verified"]) and not row["relayed"]
     properties: dict[str, Any] = {
         "kind": row["kind"],
@@ -65,6 +66,10 @@ def feature(
         properties["owned"] = owned
     if owned:  # the owner's own words about where; never the exact point
         properties["address"] = row.get("address", "")
+    audience = row.get("audience", "public")
+    if audience != "public":  # a building's or a street's post: no public point at all
+        properties["audience"] = audience
+        return {"type": "Feature", "id": row["id"], "geometry": None, "properties": properties}
     return {
         "type": "Feature",
         "id": row["id"],

@@ -252,6 +252,11 @@ class PostCreate(Body, OnePlace):
     on_behalf_of: OnBehalfOf | None = Field(
         None, description="agents only: post for someone who phoned; contacts reach the agent"
     )
+    audience: Literal["public", "building", "street"] = Field(
+        "public",
+        description="building or street: read by the members of the author's home building"
+        " (of a building on its street) only, placed there, with no public point",
+    )
 
 
 class PostPatch(Body):
@@ -308,12 +313,15 @@ class PostProperties(BaseModel):
     owned: bool | None = None
     address: str | None = Field(None, description="the owner's address text (owner only)")
     relayed: bool = Field(False, description="posted by a city agent on someone's behalf")
+    audience: Literal["building", "street"] | None = Field(
+        None, description="a post for the members of a building or street (none: public)"
+    )
 
 
 class PostFeature(BaseModel):
     type: Literal["Feature"]
     id: int
-    geometry: Point
+    geometry: Point | None = Field(description="the public point; null for a building's post")
     properties: PostProperties
 
 
@@ -381,7 +389,10 @@ class MyPost(BaseModel):
     expires_at: str
     precision: PrecisionName
     address: str
-    public_point: Annotated[list[float], Field(min_length=2, max_length=2)]
+    public_point: Annotated[list[float], Field(min_length=2, max_length=2)] | None = Field(
+        description="null for a post to a building or a street"
+    )
+    audience: Literal["public", "building", "street"]
 
 
 class MyPosts(BaseModel):

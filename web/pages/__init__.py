@@ -9,6 +9,7 @@ from flask import Blueprint
 from web.pages import (
     accounts,
     alerts,
+    buildings,
     calls,
     escalation,
     expiry,
@@ -34,5 +35,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         poster,
         moderation,
         escalation,
+        buildings,
     )
 )

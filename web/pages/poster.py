@@ -3,22 +3,25 @@
 Print-ready HTML (A4, ``@media print`` in ``static/css/poster.css``): the city's name,
 what voisinage is, the newest posts around the address, and a QR code leading to the map
 page's search around that address. The QR code is drawn server-side as inline SVG
-(segno), so printing needs no script and no request leaves the page."""
+(segno), so printing needs no script and no request leaves the page. With ``invite=1``,
+a city agent or a member of that building gets a second QR code: an invitation to join
+the building (``web.services.buildings``); anyone else's poster carries none."""
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from flask import Blueprint, Response, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from markupsafe import Markup
 
 from web import indexes
-from web.http import html, ratelimit
+from web.http import auth, html, ratelimit
 from web.http.answers import rounded_distance_m
 from web.http.problems import Problem
-from web.services import notify, posting
+from web.services import buildings, notify, posting
 from web.services.search import search
 from web.store import current as store
 
@@ -79,6 +82,10 @@ def poster(city: str) -> Response | tuple[str, int] | str:
         if m.id in rows
     ]
     url = search_url(city, place.label, place.lat, place.lon)
+    invited, account = None, auth.current_account()
+    if request.args.get("invite") == "1" and account is not None:
+        ratelimit.write_limit(account)
+        invited = buildings.poster_invitation(account, index.city["id"], place.ban_id)
     return render_template(
         "poster.html",
         city=city,
@@ -87,4 +94,7 @@ def poster(city: str) -> Response | tuple[str, int] | str:
         posts=posts,
         url=url,
         qr=qr_svg(url),
+        invitation_url=invited and invited.url(city),
+        invitation_qr=invited and qr_svg(invited.url(city)),
+        invitation_until=invited and format_date(datetime.fromtimestamp(invited.expires_at, UTC)),
     )

@@ -147,8 +147,13 @@ def dispatch(db: Store) -> int:
     return total
 
 
-def _subscribers(db: Store, post: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The subscriptions that want this post: the one call of the matcher."""
+def _subscribers(db: Store, post: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The subscriptions that want this post: the one call of the matcher. A building's or
+    a street's post goes to its readers instead (no circle: it has no public point)."""
+    if post["audience"] != "public":
+        key = post["ban_id"] if post["audience"] == "building" else post["street"]
+        readers = db.group_members(post["city_id"], post["audience"], key)
+        return [{"id": None, "account_id": reader, "digest": 0} for reader in readers]
     point = Post(
         post["id"], post["public_lat"], post["public_lon"], post["category"], post["kind"], 0.0
     )
@@ -183,12 +188,22 @@ def _notice(
 ) -> dict[str, Any]:
     city = _city(db, post["city_id"])
     link = f"/{city['slug']}/posts/{post['id']}"
-    title = (
-        _("New request near you: {title}")
-        if post["kind"] == "request"
-        else _("New offer near you: {title}")
-    ).format(title=post["title"])
+    title = _title(post).format(title=post["title"])
     url = notify.base_url() + link
+    if subscription["id"] is None:  # a neighbour's post: no alert to stop
+        return {
+            "account_id": subscription["account_id"],
+            "kind": "building",
+            "title": title,
+            "link": link,
+            "subscription_id": None,
+            "digest": False,
+            "mail": notify.mail(
+                {"email": email},
+                title,
+                _("{title}\n\nSee it on {url}").format(title=title, url=url),
+            ),
+        }
     stop = unsubscribe_url(subscription, city["slug"])
     mail_body = _("{title}\n\nSee it on {url}\n\nStop these alerts: {stop}").format(
         title=title, url=url, stop=stop
@@ -212,6 +227,23 @@ def _notice(
             },
         ),
     }
+
+
+def _title(post: Mapping[str, Any]) -> str:
+    """The notice's title, with a ``{title}`` placeholder: a neighbour's, or an alert's."""
+    titles = {
+        "building": (
+            _("A neighbour in your building needs help: {title}"),
+            _("A neighbour in your building offers help: {title}"),
+        ),
+        "street": (
+            _("A neighbour in your street needs help: {title}"),
+            _("A neighbour in your street offers help: {title}"),
+        ),
+        "public": (_("New request near you: {title}"), _("New offer near you: {title}")),
+    }
+    request, offer = titles[post["audience"]]
+    return str(request if post["kind"] == "request" else offer)
 
 
 def _city(db: Store, city_id: int) -> dict[str, Any]:

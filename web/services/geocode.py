@@ -42,10 +42,11 @@ class Address:
     street: str
     postcode: str
     city: str
+    ban_id: str = ""  # the house number's BAN id (a building entrance) when found as typed
 
     def feature(self) -> dict[str, Any]:
         properties = asdict(self)
-        del properties["lat"], properties["lon"]
+        del properties["lat"], properties["lon"], properties["ban_id"]
         return {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
@@ -129,6 +130,7 @@ def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[A
         if word.isdecimal() and word.isascii() and len(word) < 7
     ]
     street_only = fts_query(text, numbers=False)
+    exact = len(rows)  # the fallback's numbers are not the one typed: no building
     if not rows and numbers and street_only:
         wanted = numbers[0]
         candidates = store.search_addresses(city_id, street_only, _STREET_CANDIDATES)
@@ -149,9 +151,15 @@ def search_embedded(store: Store, city_id: int, text: str, limit: int) -> list[A
             street=row["nom_voie"],
             postcode=row["code_postal"],
             city=row["nom_commune"],
+            ban_id=row["ban_id"] if row["numero"] and place < exact else "",
         )
-        for row in rows
+        for place, row in enumerate(rows)
     ]
+
+
+def street_key(ban_id: str) -> str:
+    """The BAN street of an address id (``{insee}_{street}_{number}[_{suffix}]``)."""
+    return "_".join(ban_id.split("_")[:2])
 
 
 def _distance(row: Mapping[str, Any], number: int) -> int:
@@ -184,4 +192,5 @@ def _address_of(feature: Mapping[str, Any]) -> Address:
         street=str(properties.get("street", properties.get("name", ""))),
         postcode=str(properties.get("postcode", "")),
         city=str(properties.get("city", "")),
+        ban_id=str(properties.get("id", "")) if properties.get("type") == "housenumber" else "",
     )

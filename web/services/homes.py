@@ -8,13 +8,19 @@ their building still has a home nobody else may compare with a circle). So movin
 home inside its cell changes nothing anyone else can see, and the known attacks that
 binary-search a radius and trilaterate (missions, the call list, alerts) find the cell's
 centre, not the door. Nothing else in ``web`` reads ``home_lat`` or ``home_lon``
-(``tests/web/test_home_privacy.py`` checks it)."""
+(``tests/web/test_home_privacy.py`` checks it).
+
+The home's building (its BAN address id, an entrance) and street (the BAN street key) are
+read here too, and only here (``tests/web/test_buildings.py`` checks it): they are not
+points, but they say where someone lives as surely."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from matcher.privacy import Precision, public_point
 from web.http import answers
+from web.http.problems import Problem
+from web.services import geocode, posting
 from web.store import current as store
 
 ROUNDING_M = 100  # distances to a home, as agents see them
@@ -43,18 +49,61 @@ def public_home(account: Mapping[str, Any]) -> tuple[float, float] | None:
     )
 
 
-def move_home(account: Mapping[str, Any], lat: float, lon: float, address: str) -> int:
-    """The account's new home: the posts placed at the old home follow it (to their public
-    points at the new one, through the change log), so do the alerts centred on it; posts
-    placed elsewhere stay. Returns how many posts moved."""
+class Building(NamedTuple):
+    """A home's building (BAN address id) and street (BAN street key)."""
+
+    ban_id: str
+    street: str
+
+
+def building_fields(ban_id: str) -> dict[str, str | None]:
+    """The account columns tying a home to the building ``ban_id`` ("" for none)."""
+    return {
+        "home_ban_id": ban_id or None,
+        "home_street": geocode.street_key(ban_id) if ban_id else None,
+    }
+
+
+def home_building(account: Mapping[str, Any]) -> Building | None:
+    """The building of the account's home, for the account itself (and the checks made
+    for it: posting to its building, joining one). A home set before buildings existed
+    gets its building here, once its address geocodes to the house number at its point."""
+    if account["home_ban_id"]:
+        return Building(account["home_ban_id"], account["home_street"])
+    if not account["home_address"] or account["home_lat"] is None:
+        return None
+    try:
+        found = posting.geocode_in(account["city_id"], account["home_address"], 1)
+    except Problem:  # the geocoder is away: no building this time
+        return None
+    if not found or not found[0].ban_id:
+        return None
+    if (found[0].lat, found[0].lon) != (account["home_lat"], account["home_lon"]):
+        return None
+    fields = building_fields(found[0].ban_id)
+    store().update_account(account["id"], **fields)
+    return Building(found[0].ban_id, geocode.street_key(found[0].ban_id))
+
+
+def move_home(
+    account: Mapping[str, Any], lat: float, lon: float, address: str, ban_id: str = ""
+) -> int:
+    """The account's new home (in the building ``ban_id`` when its address geocoded to a
+    house number): the posts placed at the old home follow it (to their public points at
+    the new one, through the change log), so do the alerts centred on it; posts placed
+    elsewhere stay; a building joined is left unless the new home is in it. Returns how
+    many posts moved."""
     old = own_home(account)
     precisions: tuple[Precision, ...] = ("building", "street", "neighbourhood")
     points: dict[str, tuple[float, float]] = {
         precision: public_point(lat, lon, precision) for precision in precisions
     }
     new_centre = public_point(lat, lon, home_precision(account["precision"]))
+    building = building_fields(ban_id)
     if old is None:
-        store().update_account(account["id"], home_lat=lat, home_lon=lon, home_address=address)
+        store().update_account(
+            account["id"], home_lat=lat, home_lon=lon, home_address=address, **building
+        )
         return 0
     old_centres = [public_home(account), circle_centre(old[0], old[1])]
     return store().move_home(
@@ -63,6 +112,7 @@ def move_home(account: Mapping[str, Any], lat: float, lon: float, address: str) 
         (lat, lon, address),
         points,
         ([centre for centre in old_centres if centre is not None], new_centre),
+        building,
     )
 
 

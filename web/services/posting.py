@@ -1,6 +1,8 @@
 """Posting: where a post goes (an address or a point inside the city, or the poster's
 home), the categories a city knows, the geocoder, and who may see a post."""
 
+from typing import NamedTuple
+
 from flask import current_app
 
 from web.http.problems import Problem, invalid
@@ -38,26 +40,44 @@ def geocode_in(city_id: int, text: str, limit: int) -> list[geocode.Address]:
         raise Problem(502, "Geocoder unavailable", str(error)) from None
 
 
-def address_point(city_id: int, text: str) -> tuple[float, float]:
+class Place(NamedTuple):
+    """Where something is: a point, the words that gave it, and the building (BAN address
+    id) when those words geocoded to a house number, else ``""``."""
+
+    lat: float
+    lon: float
+    address: str
+    ban_id: str
+
+
+def first_address(city_id: int, text: str) -> geocode.Address:
     """The first address found for ``text``; 422 naming ``address`` when none is."""
     found = geocode_in(city_id, text, 1)
     if not found:
         raise invalid("address", f"no address found for {text!r}")
-    return found[0].lat, found[0].lon
+    return found[0]
 
 
-def place_in_city(
+def address_point(city_id: int, text: str) -> tuple[float, float]:
+    """The point of the first address found for ``text`` (422 naming ``address``)."""
+    found = first_address(city_id, text)
+    return found.lat, found.lon
+
+
+def locate(
     index: CityIndex,
     address: str | None,
     lat: float | None,
     lon: float | None,
     home: tuple[float, float, str] | None = None,
-) -> tuple[float, float, str]:
-    """``(lat, lon, address text)`` given by an address or by lat and lon (their pairing is
-    checked by the request's model: ``schemas.OnePlace``), else ``home``; inside the city,
-    or 422 naming the field at fault."""
+) -> Place:
+    """The place given by an address or by lat and lon (their pairing is checked by the
+    request's model: ``schemas.OnePlace``), else ``home``; inside the city, or 422 naming
+    the field at fault."""
+    ban_id = ""
     if address is not None:
-        (lat, lon), params = address_point(index.city["id"], address), ["address"]
+        found, params = first_address(index.city["id"], address), ["address"]
+        lat, lon, ban_id = found.lat, found.lon, found.ban_id
     elif lat is not None and lon is not None:
         params, address = ["lat", "lon"], ""
     elif home is not None:
@@ -67,4 +87,16 @@ def place_in_city(
     if not index.region.contains(lat, lon):
         message = f"this place is outside {index.city['name']}"
         raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
-    return lat, lon, address
+    return Place(lat, lon, address, ban_id)
+
+
+def place_in_city(
+    index: CityIndex,
+    address: str | None,
+    lat: float | None,
+    lon: float | None,
+    home: tuple[float, float, str] | None = None,
+) -> tuple[float, float, str]:
+    """``(lat, lon, address text)`` of ``locate``."""
+    place = locate(index, address, lat, lon, home)
+    return place.lat, place.lon, place.address

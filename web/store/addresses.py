@@ -61,7 +61,8 @@ class Addresses(Queries):
         if self.database.dialect == "postgresql":
             return cast(list[Address], self._search_postgres(city_id, match, limit))
         rows = self.all(
-            "SELECT a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal, a.nom_commune,"
+            "SELECT a.ban_id, a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal,"
+            " a.nom_commune,"
             " bm25(addresses_fts) AS rank FROM addresses_fts"
             " JOIN addresses a ON a.id = addresses_fts.rowid"
             " WHERE addresses_fts MATCH ? AND a.city_id = ?"
@@ -73,7 +74,8 @@ class Addresses(Queries):
     def _search_postgres(self, city_id: int, match: str, limit: int) -> list[dict[str, Any]]:
         # ts_rank's normalisation 1 favours short labels, as bm25's length does.
         return self.all(
-            "SELECT a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal, a.nom_commune,"
+            "SELECT a.ban_id, a.label, a.lat, a.lon, a.numero, a.nom_voie, a.code_postal,"
+            " a.nom_commune,"
             " -ts_rank(f.document, q.query, 1) AS rank"
             " FROM (SELECT to_tsquery('simple', unaccent(?)) AS query) q"
             " JOIN addresses_fts f ON f.document @@ q.query"

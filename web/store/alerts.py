@@ -120,7 +120,8 @@ class Alerts(Notifications):
         ids = sorted({row[1] for row in changes if row[2] == "upsert"})
         rows = self.all(
             "SELECT p.id, p.city_id, p.account_id, p.kind, p.category, p.title, p.public_lat,"
-            " p.public_lon, p.created_at FROM posts p WHERE p.status = 'published'"
+            " p.public_lon, p.created_at, p.audience, p.ban_id, p.street FROM posts p"
+            " WHERE p.status = 'published'"
             " AND p.expires_at > ? AND p.id NOT IN (SELECT post_id FROM alerted_posts)"
             f" AND p.id {self.database.in_list} ORDER BY p.id",
             (time.time(), self.database.list_param(ids)),

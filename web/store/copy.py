@@ -56,6 +56,8 @@ TABLES: list[tuple[str, str, bool]] = [
     ("alert_subscriptions", _BY_CITY, False),
     ("alert_subscription_log", _BY_CITY, True),
     ("purged_post_counts", _BY_CITY, False),
+    ("building_invitations", _BY_CITY, False),
+    ("building_members", _BY_CITY, False),
 ]
 
 

@@ -292,6 +292,47 @@ MIGRATIONS: list[list[str]] = [
             " AS geom FROM posts WHERE " + PUBLIC_POSTS.format(now="extract(epoch FROM now())"),
         ),
     ],
+    # The stairwell (issue 22): an account's home tied to its BAN address (the building
+    # entrance) and street; buildings as private groups joined by invitation; posts
+    # addressed to a building or a street, which no public answer (nor the GIS view) shows.
+    [
+        "ALTER TABLE accounts ADD COLUMN home_ban_id TEXT",
+        "ALTER TABLE accounts ADD COLUMN home_street TEXT",
+        "ALTER TABLE posts ADD COLUMN audience TEXT NOT NULL DEFAULT 'public'",
+        "ALTER TABLE posts ADD COLUMN ban_id TEXT",
+        "ALTER TABLE posts ADD COLUMN street TEXT",
+        "CREATE INDEX posts_by_building ON posts(city_id, ban_id, created_at, id)",
+        "CREATE INDEX posts_by_street ON posts(city_id, street, created_at, id)",
+        """CREATE TABLE building_invitations (
+            id INTEGER PRIMARY KEY,
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            ban_id TEXT NOT NULL,
+            street TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL)""",
+        """CREATE TABLE building_members (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+            city_id INTEGER NOT NULL REFERENCES cities(id) ON DELETE CASCADE,
+            ban_id TEXT NOT NULL,
+            street TEXT NOT NULL,
+            invitation_id INTEGER REFERENCES building_invitations(id) ON DELETE SET NULL,
+            joined_at REAL NOT NULL)""",
+        "CREATE INDEX building_members_by_building ON building_members(city_id, ban_id)",
+        "CREATE INDEX building_members_by_street ON building_members(city_id, street)",
+        "DROP VIEW public_posts",
+        Dialects(
+            f"CREATE VIEW public_posts AS SELECT {PUBLIC_POST_COLUMNS}, public_lat, public_lon"
+            " FROM posts WHERE audience = 'public' AND "
+            + PUBLIC_POSTS.format(now="CAST(strftime('%s', 'now') AS REAL)"),
+            f"CREATE VIEW public_posts AS SELECT {PUBLIC_POST_COLUMNS},"
+            " ST_SetSRID(ST_MakePoint(public_lon, public_lat), 4326)::geometry(Point, 4326)"
+            " AS geom FROM posts WHERE audience = 'public' AND "
+            + PUBLIC_POSTS.format(now="extract(epoch FROM now())"),
+        ),
+    ],
 ]
 
 

@@ -17,6 +17,7 @@ from web.store.rows import (
 
 POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.public_lat,
     p.public_lon, p.status, p.created_at, p.updated_at, p.expires_at, p.account_id,
+    p.audience, p.ban_id, p.street,
     a.poster_type, a.display_name AS poster_name,
     a.role = 'association' AND a.verification = 'approved' AS poster_verified,
     EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
@@ -99,22 +100,30 @@ class Posts(Queries):
         new: tuple[float, float, str],
         public_points: Mapping[str, tuple[float, float]],
         alert_centres: tuple[Sequence[tuple[float, float]], tuple[float, float]],
+        building: Mapping[str, str | None],
     ) -> int:
-        """In one write: the account's home moves from ``old`` to ``new``, with the posts
-        whose exact point was the old home (not relayed ones: they are someone else's) and
+        """In one write: the account's home moves from ``old`` to ``new``, with the public
+        posts whose exact point was the old home (not relayed ones: they are someone
+        else's; not those addressed to the old building or street: they stay theirs) and
         the alerts centred on one of ``alert_centres[0]`` (to ``alert_centres[1]``). A moved
         post takes ``public_points[its precision]`` and goes through the change log as any
-        edit. Returns how many posts moved."""
+        edit. The home's ``building`` columns change with it, and the account leaves the
+        building it had joined unless the new home is in it. Returns how many posts moved."""
         lat, lon, address = new
         now = time.time()
         with self.write():
             self.execute(
-                "UPDATE accounts SET home_lat = ?, home_lon = ?, home_address = ? WHERE id = ?",
-                (lat, lon, address, account_id),
+                "UPDATE accounts SET home_lat = ?, home_lon = ?, home_address = ?,"
+                " home_ban_id = ?, home_street = ? WHERE id = ?",
+                (lat, lon, address, building["home_ban_id"], building["home_street"], account_id),
+            )
+            self.execute(
+                "DELETE FROM building_members WHERE account_id = ? AND ban_id <> ?",
+                (account_id, building["home_ban_id"] or ""),
             )
             moved = self.all(
                 "SELECT id, city_id, precision FROM posts p WHERE account_id = ? AND lat = ?"
-                " AND lon = ?"
+                " AND lon = ? AND audience = 'public'"
                 " AND NOT EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id)",
                 (account_id, *old),
             )
@@ -152,7 +161,7 @@ class Posts(Queries):
     def visible_posts(
         self, city_id: int, post_ids: Sequence[int], now: float
     ) -> dict[int, PublicPost]:
-        """Public columns of those posts that are published and unexpired, by id."""
+        """Public columns of those posts that are published, unexpired and public, by id."""
         if not post_ids:
             return {}
         rows = self.all(
@@ -161,6 +170,7 @@ class Posts(Queries):
             f"SELECT {POST_COLUMNS} FROM posts p"
             " JOIN accounts a ON a.id = p.account_id"
             " WHERE +p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " AND p.audience = 'public'"
             f" AND p.id IN ({', '.join('?' for _ in post_ids)})",
             (city_id, now, *post_ids),
         )
@@ -177,10 +187,12 @@ class Posts(Queries):
 
     def indexable_posts(self, city_id: int, now: float) -> list[IndexableRow]:
         """``(id, public_lat, public_lon, category, kind, created_at, precision, expires_at)``
-        of the published, unexpired posts: what an index is built from."""
+        of the published, unexpired public posts: what an index is built from (a building's
+        or a street's posts have no public point, and no index holds them)."""
         rows: list[IndexableRow] = self.execute(
             "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
-            " FROM posts WHERE city_id = ? AND status = 'published' AND expires_at > ?",
+            " FROM posts WHERE city_id = ? AND status = 'published' AND expires_at > ?"
+            " AND audience = 'public'",
             (city_id, now),
         ).fetchall()
         return rows
@@ -188,7 +200,8 @@ class Posts(Queries):
     def indexable_post(self, post_id: int, now: float) -> IndexableRow | None:
         row: IndexableRow | None = self.execute(
             "SELECT id, public_lat, public_lon, category, kind, created_at, precision, expires_at"
-            " FROM posts WHERE id = ? AND status = 'published' AND expires_at > ?",
+            " FROM posts WHERE id = ? AND status = 'published' AND expires_at > ?"
+            " AND audience = 'public'",
             (post_id, now),
         ).fetchone()
         return row
@@ -208,10 +221,12 @@ class Posts(Queries):
         return [Change(*row) for row in rows]
 
     def stats(self, city_id: int, now: float) -> list[CategoryCount]:
-        """Live posts by category and kind (connection counts are for the city's agents)."""
+        """Live public posts by category and kind (connection counts are for the city's
+        agents)."""
         rows = self.all(
             "SELECT category, kind, COUNT(*) AS posts FROM posts WHERE city_id = ?"
-            " AND status = 'published' AND expires_at > ? GROUP BY category, kind",
+            " AND status = 'published' AND expires_at > ? AND audience = 'public'"
+            " GROUP BY category, kind",
             (city_id, now),
         )
         return cast(list[CategoryCount], rows)

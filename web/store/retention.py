@@ -12,9 +12,10 @@ class Retention(Posts):
     """Retention (what is purged when) and open data counts."""
 
     # -- retention (web.retention) and open data (web.opendata) ------------------------------
-    # Posts count in open data when they were published (closed ones too, not hidden ones).
+    # Posts count in open data when they were published (closed ones too, not hidden ones),
+    # and public (a building's or a street's posts are in no public answer).
 
-    _COUNTED = "status IN ('published', 'closed')"
+    _COUNTED = "status IN ('published', 'closed') AND audience = 'public'"
     _COUNT_COLUMNS = (
         f"id, created_at, public_lat, public_lon, category, kind, {_COUNTED} AS counted"
     )

@@ -55,6 +55,8 @@ class Account(TypedDict):
     home_address: str
     home_lat: float | None
     home_lon: float | None
+    home_ban_id: str | None  # the home's building (BAN address id): web.services.homes only
+    home_street: str | None  # its street key
     precision: str
     consent: dict[str, Any]
     consent_text: str
@@ -119,6 +121,9 @@ class PublicPost(TypedDict):
     poster_name: str
     poster_verified: int
     relayed: int
+    audience: str  # public, building or street (web.services.buildings)
+    ban_id: str | None  # the building (BAN address id) of a building or street post
+    street: str | None  # its street key
 
 
 class Post(PublicPost):
@@ -180,6 +185,9 @@ class PostToAlert(TypedDict):
     public_lat: float
     public_lon: float
     created_at: float
+    audience: str
+    ban_id: str | None
+    street: str | None
 
 
 class EndedPost(TypedDict):
@@ -456,6 +464,7 @@ class SubscriptionChanges(NamedTuple):
 
 
 class Address(TypedDict):
+    ban_id: str
     label: str
     lat: float
     lon: float
@@ -501,3 +510,24 @@ class StoredAnswer(TypedDict):
     body: str | None
     headers: str
     created_at: float
+
+
+# -- buildings (web.services.buildings) ---------------------------------------------------
+
+
+class Invitation(TypedDict):
+    id: int
+    city_id: int
+    ban_id: str
+    street: str
+    created_by: int | None
+    created_at: float
+    expires_at: float
+    revoked_at: float | None
+
+
+class Membership(TypedDict):
+    city_id: int
+    ban_id: str
+    street: str
+    joined_at: float

@@ -9,6 +9,7 @@ belongs to. A group that uses another's query inherits that group (``Alerts`` is
 from web.store.accounts import Accounts
 from web.store.addresses import Addresses
 from web.store.alerts import Alerts
+from web.store.buildings import Buildings
 from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
@@ -30,6 +31,7 @@ class Store(
     Calls,
     Missions,
     Alerts,
+    Buildings,
     Messages,
     Posts,
     Connections,

@@ -9,6 +9,7 @@ import {
   session,
   withNotice,
 } from "./common.js";
+import { withAudience } from "./audience.js";
 import { onBehalfOf } from "./relay.js";
 
 const form = document.getElementById("post-form");
@@ -55,7 +56,7 @@ handleForm(form, async (_form, key) => {
   }
   const person = onBehalfOf(data);
   if (person) body.on_behalf_of = person;
-  const feature = await api(`/${city}/posts`, { method: "POST", body, key });
+  const feature = await api(`/${city}/posts`, { method: "POST", body: withAudience(body), key });
   window.location.assign(withNotice(`/${city}/posts/${encodeURIComponent(feature.id)}`, "published"));
 }, { leaves: true });
 

@@ -59,7 +59,7 @@ function showPost(feature, category) {
       .map((paragraph) => el("p", {}, paragraph)),
   );
   article.removeAttribute("aria-busy");
-  if (!properties.remote) showOnMap(feature, category);
+  if (!properties.remote && feature.geometry) showOnMap(feature, category); // none: a building's
 }
 
 /** A small map around the post's public point (remote help has no meaningful place). */
