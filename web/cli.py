@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from matcher import Region
 from web.http import auth, schemas
 from web.roles import ROLES
-from web.services import alerts, geocode, notify, retention, verification
+from web.services import alerts, geocode, notify, retention, settings, verification
 from web.services import demo as demo_city
 from web.services.alerts import digest_text, dispatch
 from web.services.expiry import DAY_S, reminder_notice
@@ -236,13 +236,23 @@ def purge_command() -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Remind posters whose posts expire within REMINDER_DAYS_BEFORE days (run daily)."""
+    """Remind posters whose posts expire within their city's reminder delay (run daily)."""
     now = time.time()
-    until = now + current_app.config["REMINDER_DAYS_BEFORE"] * DAY_S
+    posts = []
     with notify.command_store() as db:
-        with db.write():
-            posts = db.take_expiring_posts(now, until)
-            db.add_notifications(reminder_notice(post, now) for post in posts)
+        for slug in db.city_slugs():
+            city = db.city(slug)
+            if city is None:  # deleted meanwhile
+                continue
+            own = settings.of(city)
+            with db.write():
+                taken = db.take_expiring_posts(
+                    city["id"], now, now + own.reminder_days_before * DAY_S
+                )
+                db.add_notifications(
+                    reminder_notice(post, now, own.post_ttl_days) for post in taken
+                )
+            posts += taken
         sent, failed = notify.send_outbox(db, current_app.config)
     click.echo(f"reminded {len(posts)} posts; sent {sent} e-mails, {failed} failed")
 

@@ -22,6 +22,7 @@ Action = Literal[
     "keep_call_list",
     "post_missions",
     "relay",  # post on behalf of someone
+    "configure_city",  # its settings, categories, texts and look
 ]
 RIGHTS: dict[Action, frozenset[Role]] = {
     "moderate": frozenset({"moderator", "admin"}),
@@ -31,6 +32,7 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     "keep_call_list": frozenset({"social_worker"}),
     "post_missions": frozenset({"association"}),
     "relay": frozenset({"moderator", "social_worker", "admin"}),
+    "configure_city": frozenset({"admin"}),
 }
 
 

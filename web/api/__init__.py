@@ -26,6 +26,7 @@ from web.api import (
     posts,
     relay,
     session,
+    settings,
     tokens,
     verification,
 )
@@ -53,6 +54,7 @@ for resource in (
     notifications,
     opendata,
     relay,
+    settings,
     verification,
     openapi,
 ):

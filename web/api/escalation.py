@@ -3,12 +3,12 @@
 import time
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from pydantic import BaseModel, Field
 
 from web.api import rights
 from web.http import answers
-from web.services import escalation
+from web.services import escalation, settings
 from web.store import current as store
 
 bp = Blueprint("escalation", __name__)
@@ -19,7 +19,7 @@ def escalations(city: str) -> Response:
     """Unanswered requests past the threshold, oldest first."""
     index, _account = rights.require_right(city, "read_escalations")
     now = time.time()
-    after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])
+    after_h = settings.of(index.city).escalation_after_hours
     rows = store().unanswered_requests(
         index.city["id"], now - after_h * 3600, now, escalation.QUEUE_LIMIT
     )

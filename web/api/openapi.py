@@ -21,6 +21,7 @@ from web.api import (
     mydata,
     notifications,
     relay,
+    settings,
     verification,
 )
 from web.http import idempotency, schemas
@@ -211,6 +212,7 @@ _PATH_PARAMETERS = {
     "subscription_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "notification_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "account_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "slug": {"type": "string", "pattern": f"^{schemas.SLUG_PATTERN}$", "examples": ["shopping"]},
 }
 
 
@@ -230,6 +232,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *relay.OPENAPI,
         *escalation.OPENAPI,
         *verification.OPENAPI,
+        *settings.OPENAPI,
     ]
 
 

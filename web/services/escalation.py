@@ -1,5 +1,5 @@
-"""Escalation: requests nobody contacted within ``ESCALATION_AFTER_HOURS`` (default 48)
-go to the city's social-worker queue, so that someone calls back.
+"""Escalation: requests nobody contacted within their city's escalation delay (48 h by
+default) go to the city's social-worker queue, so that someone calls back.
 
 Computed by one query at each read (no job to run, nothing stale): published, unexpired
 requests older than the threshold with no connection at all. Social workers, moderators

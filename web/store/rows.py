@@ -29,6 +29,7 @@ class City(CityRef):
     retention: dict[str, int]  # the city's overrides of the retention periods, in days
     open_data_licence: str | None
     audit_kept_since: float
+    settings: dict[str, Any]  # the city's overrides of the defaults (web.services.settings)
 
 
 class Category(TypedDict):
@@ -37,6 +38,16 @@ class Category(TypedDict):
     en: str
     icon: str
     remote: bool
+
+
+class CategoryRow(Category):
+    retired: bool
+
+
+class Logo(TypedDict):
+    media_type: str
+    data: bytes
+    updated_at: float
 
 
 # -- accounts, tokens and mailed links ----------------------------------------------------

@@ -21,9 +21,11 @@ from web.store.notifications import Notifications
 from web.store.posts import Posts
 from web.store.ratelimits import RateLimits
 from web.store.retention import Retention
+from web.store.settings import Settings
 
 
 class Store(
+    Settings,
     MyData,  # and Moderation
     Retention,
     Accounts,
