@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from web.pages import (
     accounts,
+    admin,
     alerts,
     calls,
     escalation,
@@ -34,5 +35,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         poster,
         moderation,
         escalation,
+        admin,
     )
 )
