@@ -4,13 +4,13 @@ Each change is audited and seen at once by every process (``web.store.settings``
 
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from web.api import rights
 from web.http import answers, parsing, schemas
 from web.http.problems import Problem, invalid
-from web.services import settings
+from web.services import settings, texts
 from web.store import current as store
 from web.store.rows import CategoryRow
 
@@ -33,6 +33,11 @@ class SettingsPatch(schemas.Body):
     remote_radius_m: Annotated[float, Field(ge=1_000, le=schemas.MAX_RADIUS_M)] | None = None
     phone: schemas.Phone | None = None
     colour: Colour | None = None
+    controller: schemas.TitleLine | None = Field(None, description="the GDPR controller")
+    contact: schemas.AddressLine | None = Field(None, description="how to reach the controller")
+    charter: schemas.PageText | None = Field(None, description='"": made from the settings')
+    privacy: schemas.PageText | None = Field(None, description='"": made from the settings')
+    legal: schemas.PageText | None = Field(None, description='"": made from the settings')
 
     @model_validator(mode="after")
     def _one_of_each_language(self) -> "SettingsPatch":
@@ -82,6 +87,11 @@ class CitySettingsView(BaseModel):
     remote_radius_m: float
     phone: str
     colour: str
+    controller: str
+    contact: str
+    charter: str
+    privacy: str
+    legal: str
     defaults: dict[str, Any]
     categories: list[AdminCategory]
 
@@ -121,6 +131,10 @@ def patch_settings(city: str) -> Response:
     after = {**current, **{k: current["defaults"][k] if v is None else v for k, v in sent.items()}}
     if after["reminder_days_before"] >= after["post_ttl_days"]:
         raise invalid("reminder_days_before", "must be less than the post lifetime in days")
+    if after["colour"] and texts.contrast_with_white(after["colour"]) < texts.MIN_CONTRAST:
+        raise invalid(
+            "colour", f"too light: white text on it needs a contrast of {texts.MIN_CONTRAST}:1"
+        )
     audit = [f"{k}: {current[k]!r} -> {after[k]!r}" for k in sent if after[k] != current[k]]
     if audit:
         columns = {name: value for name, value in sent.items() if name in COLUMNS}
@@ -155,6 +169,31 @@ def patch_category(city: str, slug: str) -> Response:
     if not store().update_category(index.city["id"], slug, changes, account):
         raise Problem(404, "Not found", f"no category {slug!r} in {city}", [("slug", "unknown")])
     return answers.json_answer(_category(index.city["id"], slug))
+
+
+@bp.put("/<city>/logo")
+def put_logo(city: str) -> Response:
+    """The city's logo: the body is the PNG or WebP image itself."""
+    index, account = rights.require_right(city, "configure_city", write=True)
+    declared = request.mimetype
+    if declared not in texts.LOGO_MAGIC:
+        raise Problem(
+            415, "Unsupported media type", "send the logo as image/png or image/webp",
+            [("Content-Type", "must be image/png or image/webp")],
+        )  # fmt: skip
+    request.max_content_length = texts.LOGO_MAX_BYTES
+    data = request.get_data()
+    if not data or texts.logo_type(declared, data) is None:
+        raise invalid("body", f"not a {declared} image")
+    store().set_logo(index.city["id"], declared, data, account)
+    return Response(status=204)
+
+
+@bp.delete("/<city>/logo")
+def delete_logo(city: str) -> Response:
+    index, account = rights.require_right(city, "configure_city", write=True)
+    store().remove_logo(index.city["id"], account)
+    return Response(status=204)
 
 
 def _category(city_id: int, slug: str) -> CategoryRow:

@@ -11,6 +11,7 @@ from web.pages import (
     admin,
     alerts,
     calls,
+    city,
     escalation,
     expiry,
     missions,
@@ -36,5 +37,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         moderation,
         escalation,
         admin,
+        city,
     )
 )

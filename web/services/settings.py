@@ -32,6 +32,12 @@ class CitySettings:
     remote_radius_m: float
     phone: str
     colour: str
+    # the texts a city publishes (web.services.texts): "" is the text made from its settings
+    controller: str
+    contact: str
+    charter: str
+    privacy: str
+    legal: str
 
     @property
     def post_ttl_s(self) -> float:
@@ -49,6 +55,7 @@ def defaults() -> dict[str, Any]:
         "remote_radius_m": DEFAULT_REMOTE_RADIUS_M,
         "phone": "",
         "colour": "",
+        **dict.fromkeys(("controller", "contact", "charter", "privacy", "legal"), ""),
     }
 
 

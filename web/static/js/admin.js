@@ -8,6 +8,8 @@ const settingsForm = document.getElementById("settings-form");
 const categoryForm = document.getElementById("category-form");
 const rows = document.getElementById("categories");
 const NUMBERS = ["post_ttl_days", "reminder_days_before", "escalation_after_hours", "remote_radius_m"];
+const TEXTS = ["phone", "controller", "contact", "charter", "privacy", "legal"];
+const logoForm = document.getElementById("logo-form");
 
 function said(text) {
   status.textContent = text;
@@ -21,7 +23,7 @@ function fill(settings) {
   }
   fields.premoderation.checked = settings.premoderation;
   for (const name of NUMBERS) fields[name].value = settings[name];
-  fields.phone.value = settings.phone;
+  for (const name of TEXTS) fields[name].value = settings[name];
   fields.colour.value = settings.colour;
   rows.replaceChildren(...settings.categories.map(categoryRow));
 }
@@ -61,9 +63,9 @@ handleForm(settingsForm, async () => {
     name: fields.name.value,
     languages: [...settingsForm.querySelectorAll('[name="languages"]:checked')].map((box) => box.value),
     premoderation: fields.premoderation.checked,
-    phone: fields.phone.value,
     colour: fields.colour.value || null,
   };
+  for (const name of TEXTS) body[name] = fields[name].value || null; // empty: the default
   for (const name of NUMBERS) body[name] = fields[name].value === "" ? null : Number(fields[name].value);
   fill(await api(`/${city}/settings`, { method: "PATCH", body }));
   said(status.dataset.saved);
@@ -85,6 +87,23 @@ handleForm(categoryForm, async () => {
   fill(await api(`/${city}/settings`));
   said(status.dataset.saved);
 });
+
+// The logo is sent as it is (the body is the image), not as JSON.
+async function sendLogo(method, file) {
+  const headers = { "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content };
+  if (file) headers["Content-Type"] = file.type;
+  const response = await fetch(`/api/v1/${city}/logo`, { method, headers, body: file, credentials: "same-origin" });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+  said(status.dataset.saved);
+}
+
+handleForm(logoForm, async () => {
+  const [file] = logoForm.elements.logo.files;
+  if (file) await sendLogo("PUT", file);
+});
+document.getElementById("remove-logo").addEventListener("click", () =>
+  sendLogo("DELETE").catch((error) => showProblem(logoForm, error)),
+);
 
 async function load() {
   try {
