@@ -23,6 +23,7 @@ Action = Literal[
     "post_missions",
     "relay",  # post on behalf of someone
     "configure_city",  # its settings, categories, texts and look
+    "read_dashboard",  # the city's counts
 ]
 RIGHTS: dict[Action, frozenset[Role]] = {
     "moderate": frozenset({"moderator", "admin"}),
@@ -33,6 +34,7 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     "post_missions": frozenset({"association"}),
     "relay": frozenset({"moderator", "social_worker", "admin"}),
     "configure_city": frozenset({"admin"}),
+    "read_dashboard": frozenset({"social_worker", "moderator", "admin"}),
 }
 
 

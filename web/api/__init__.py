@@ -13,6 +13,7 @@ from web.api import (
     calls,
     cities,
     connections,
+    dashboard,
     escalation,
     followup,
     match,
@@ -55,6 +56,7 @@ for resource in (
     opendata,
     relay,
     settings,
+    dashboard,
     verification,
     openapi,
 ):

@@ -13,6 +13,7 @@ from web.api import (
     accounts,
     alerts,
     calls,
+    dashboard,
     escalation,
     followup,
     messages,
@@ -233,6 +234,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *escalation.OPENAPI,
         *verification.OPENAPI,
         *settings.OPENAPI,
+        *dashboard.OPENAPI,
     ]
 
 

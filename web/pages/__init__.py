@@ -12,6 +12,7 @@ from web.pages import (
     alerts,
     calls,
     city,
+    dashboard,
     escalation,
     expiry,
     missions,
@@ -38,5 +39,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         escalation,
         admin,
         city,
+        dashboard,
     )
 )

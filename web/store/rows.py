@@ -271,6 +271,10 @@ class FollowUp(TypedDict):
     side: str  # "poster" or "requester"
 
 
+# (created_at, category, kind, public_lat, public_lon): a post as the dashboard counts it
+CountedPost = tuple[float, str, str, float, float]
+
+
 class ConnectionStat(NamedTuple):
     category: str
     created_at: float

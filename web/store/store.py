@@ -12,6 +12,7 @@ from web.store.alerts import Alerts
 from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
+from web.store.dashboard import Dashboard
 from web.store.idempotency import IdempotencyKeys
 from web.store.messages import Messages
 from web.store.migrations import Schema
@@ -35,6 +36,7 @@ class Store(
     Messages,
     Posts,
     Connections,
+    Dashboard,
     Notifications,
     Cities,
     Addresses,
