@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from matcher import Region
 from web.http import auth, schemas
 from web.roles import ROLES
-from web.services import alerts, geocode, notify, retention, settings, verification
+from web.services import alerts, escalation, geocode, notify, retention, settings, verification
 from web.services import demo as demo_city
 from web.services.alerts import digest_text, dispatch
 from web.services.expiry import DAY_S, reminder_notice
@@ -264,7 +264,10 @@ def send_notifications_command() -> None:
 
     with command_store() as db:
         alerts.dispatch(db)
+        escalated = escalation.notify_social_workers(db, time.time())
         sent, failed = send_outbox(db, current_app.config)
+    if escalated:
+        click.echo(f"told the social workers of {escalated} unanswered requests")
     click.echo(f"sent {sent} e-mails, {failed} failed (kept for a retry)")
 
 

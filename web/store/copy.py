@@ -33,6 +33,7 @@ TABLES: list[tuple[str, str, bool]] = [
     ("change_log", _BY_CITY, False),
     ("relayed_posts", _BY_POST, False),
     ("post_reminders", _BY_POST, False),
+    ("escalations", _BY_POST, False),
     ("alerted_posts", _BY_POST, False),
     ("post_flags", _BY_POST, False),
     ("moderation_notes", _BY_POST, False),

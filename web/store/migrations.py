@@ -336,6 +336,15 @@ MIGRATIONS: list[list[str]] = [
         Dialects("DROP TABLE change_log", None),
         Dialects("ALTER TABLE change_log_new RENAME TO change_log", None),
         Dialects("CREATE INDEX change_log_by_city ON change_log(city_id, seq)", None),
+        # Escalated requests (web.services.escalation): announced to the social workers
+        # once; taken in charge by an agent, with a note.
+        """CREATE TABLE escalations (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            notified_at REAL,
+            taken_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            taken_by_name TEXT NOT NULL DEFAULT '',
+            taken_at REAL,
+            note TEXT NOT NULL DEFAULT '')""",
     ],
 ]
 

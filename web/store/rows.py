@@ -275,6 +275,20 @@ class FollowUp(TypedDict):
 CountedPost = tuple[float, str, str, float, float]
 
 
+class Agent(TypedDict):
+    id: int
+    email: str
+    display_name: str
+
+
+class EscalationState(TypedDict):
+    post_id: int
+    taken_by: int | None
+    taken_by_name: str
+    taken_at: float | None
+    note: str
+
+
 class ConnectionStat(NamedTuple):
     category: str
     created_at: float

@@ -13,6 +13,7 @@ from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
 from web.store.dashboard import Dashboard
+from web.store.escalations import Escalations
 from web.store.idempotency import IdempotencyKeys
 from web.store.messages import Messages
 from web.store.migrations import Schema
@@ -27,6 +28,7 @@ from web.store.settings import Settings
 
 class Store(
     Settings,
+    Escalations,
     MyData,  # and Moderation
     Retention,
     Accounts,
