@@ -17,9 +17,12 @@ from flask_babel import gettext as _
 
 from matcher import Region
 from web.http import auth, schemas
+from web.http.problems import Problem
+from web.indexes import city_index
 from web.roles import ROLES
 from web.services import alerts, escalation, geocode, notify, retention, settings, verification
 from web.services import demo as demo_city
+from web.services import register as register_file
 from web.services.alerts import digest_text, dispatch
 from web.services.expiry import DAY_S, reminder_notice
 from web.services.moderation import CLI_ACTOR
@@ -27,6 +30,7 @@ from web.services.notify import command_store, send_outbox
 from web.services.opendata import FILES
 from web.services.retention import purge
 from web.store import Store
+from web.store import current as current_store
 from web.store.copy import copy_store
 from web.store.rows import DigestEntry
 
@@ -36,6 +40,7 @@ CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.
 city_group = AppGroup("city", help="Cities.")
 user_group = AppGroup("user", help="Accounts.")
 token_group = AppGroup("token", help="API tokens.")
+calls_group = AppGroup("calls", help="The social service's call list.")
 
 
 def _reserved_words() -> set[str]:
@@ -342,6 +347,26 @@ def copy_store_command(source_url: str, target_url: str, slug: str | None) -> No
     click.echo(f"copied {sum(copied.values())} rows: {copied}")
 
 
+@calls_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--city", "slug", required=True)
+@with_appcontext
+def import_register(path: Path, slug: str) -> None:
+    """Import the social service's register (name;phone;address;consent;notes), whole
+    or not at all: every refused row is listed with why."""
+    try:
+        index = city_index(slug)
+    except Problem:
+        raise click.ClickException(f"no city {slug!r}") from None
+    report = register_file.read(path.read_bytes(), index)
+    if report.refused:
+        for row, reason in report.refused:
+            click.echo(f"row {row}: {reason}", err=True)
+        raise click.ClickException(f"{len(report.refused)} rows refused: nothing was imported")
+    count = current_store().import_call_people(index.city["id"], 0, report.people)
+    click.echo(f"{slug}: imported {count} people into the call list")
+
+
 COMMANDS = (
     init_db,
     import_addresses,
@@ -350,6 +375,7 @@ COMMANDS = (
     city_group,
     user_group,
     token_group,
+    calls_group,
     export_command,
     purge_command,
     send_reminders_command,

@@ -21,6 +21,7 @@ from web.api import (
     moderation,
     mydata,
     notifications,
+    register,
     relay,
     settings,
     verification,
@@ -235,6 +236,7 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *verification.OPENAPI,
         *settings.OPENAPI,
         *dashboard.OPENAPI,
+        *register.OPENAPI,
     ]
 
 

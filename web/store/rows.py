@@ -275,6 +275,13 @@ class FollowUp(TypedDict):
 CountedPost = tuple[float, str, str, float, float]
 
 
+class AssignedPerson(TypedDict):
+    id: int
+    name: str
+    phone: str
+    last_outcome: str | None
+
+
 class Agent(TypedDict):
     id: int
     email: str
