@@ -141,3 +141,10 @@ def test_only_the_admins_set_the_logo(app, database, alice):
     assert alice.put(LOGO, data=PNG, content_type="image/png").status_code == 403
     assert alice.delete(LOGO).status_code == 403
     assert app.test_client().put(LOGO, data=PNG, content_type="image/png").status_code == 401
+
+
+def test_the_stairwell_poster_gives_the_city_phone(admin, client):
+    poster = "/grenoble/poster?address=1 rue Félix Poulat"
+    assert "Appelez la mairie" in client.get(poster).text
+    admin.patch(SETTINGS, {"phone": "04 76 76 36 36"})
+    assert "Appelez le 04 76 76 36 36 : un agent publiera pour vous." in client.get(poster).text

@@ -226,3 +226,10 @@ def test_the_reminders_follow_the_city_delay(app, admin, alice, database, runner
     assert "reminded 0 posts" in runner.invoke(args=["send-reminders"]).output
     admin.patch(SETTINGS, {"reminder_days_before": 12})
     assert "reminded 1 posts" in runner.invoke(args=["send-reminders"]).output
+
+
+def test_the_language_link_shows_only_for_a_language_the_city_offers(admin, client):
+    assert 'id="switch-language"' in client.get("/grenoble/").text
+    assert "<li hidden>" not in client.get("/grenoble/").text
+    admin.patch(SETTINGS, {"languages": ["fr"]})
+    assert '<li hidden><a href="/grenoble/?lang=en"' in client.get("/grenoble/").text

@@ -16,13 +16,17 @@ LOOK_MAX_AGE_S = 300  # an admin's new colour or logo shows within five minutes
 
 @bp.get("/<city>/<any(charter, privacy, legal):name>")
 def text_page(city: str, name: str) -> str:
-    index = city_index(city_or_404(city))
+    # The row itself, not the index's copy: `city set --retention` changes the periods the
+    # privacy notice states without going through the change log.
+    row = store().city(city_or_404(city))
+    if row is None:  # deleted meanwhile
+        abort(404)
     return render_template(
         "city_text.html",
-        city=index.city["slug"],
+        city=row["slug"],
         name=name,
         title=texts.title(name),
-        paragraphs=texts.paragraphs(texts.text(index.city, name)),
+        paragraphs=texts.paragraphs(texts.text(row, name)),
     )
 
 

@@ -18,7 +18,7 @@ from web import indexes
 from web.http import html, ratelimit
 from web.http.answers import rounded_distance_m
 from web.http.problems import Problem
-from web.services import notify, posting
+from web.services import notify, posting, settings
 from web.services.search import search
 from web.store import current as store
 
@@ -87,4 +87,5 @@ def poster(city: str) -> Response | tuple[str, int] | str:
         posts=posts,
         url=url,
         qr=qr_svg(url),
+        phone=settings.of(city_row).phone,
     )
