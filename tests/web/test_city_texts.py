@@ -54,6 +54,8 @@ def test_a_text_the_city_writes_is_published_as_plain_text(admin, client):
     assert "<p>L&#39;aide est gratuite.</p>" in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Pas de vente." in page
+    [entry] = admin.get("/api/v1/grenoble/moderation/audit").json["entries"]
+    assert entry["reason"] == f"charter: 0 -> {len(charter)} characters"  # not the text
     assert admin.patch(SETTINGS, {"charter": ""}).status_code == 200  # back to the made one
     assert "aucune offre commerciale" in client.get("/grenoble/charter").text
 

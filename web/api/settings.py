@@ -135,12 +135,19 @@ def patch_settings(city: str) -> Response:
         raise invalid(
             "colour", f"too light: white text on it needs a contrast of {texts.MIN_CONTRAST}:1"
         )
-    audit = [f"{k}: {current[k]!r} -> {after[k]!r}" for k in sent if after[k] != current[k]]
+    audit = [_audit_line(k, current[k], after[k]) for k in sent if after[k] != current[k]]
     if audit:
         columns = {name: value for name, value in sent.items() if name in COLUMNS}
         overrides = {name: value for name, value in sent.items() if name not in COLUMNS}
         store().update_city(index.city["id"], columns, overrides, account, audit)
     return answers.json_answer(_view(index.city["slug"]))
+
+
+def _audit_line(name: str, before: Any, after: Any) -> str:
+    """``name: before -> after``; a published text by its length alone (the page shows it)."""
+    if name in texts.NAMES:
+        return f"{name}: {len(before)} -> {len(after)} characters"
+    return f"{name}: {before!r} -> {after!r}"
 
 
 @bp.post("/<city>/categories")
