@@ -17,9 +17,12 @@ from flask_babel import gettext as _
 
 from matcher import Region
 from web.http import auth, schemas
+from web.http.problems import Problem
+from web.indexes import city_index
 from web.roles import ROLES
-from web.services import alerts, geocode, notify, retention, verification
+from web.services import alerts, escalation, geocode, notify, retention, settings, verification
 from web.services import demo as demo_city
+from web.services import register as register_file
 from web.services.alerts import digest_text, dispatch
 from web.services.expiry import DAY_S, reminder_notice
 from web.services.moderation import CLI_ACTOR
@@ -27,6 +30,7 @@ from web.services.notify import command_store, send_outbox
 from web.services.opendata import FILES
 from web.services.retention import purge
 from web.store import Store
+from web.store import current as current_store
 from web.store.copy import copy_store
 from web.store.rows import DigestEntry
 
@@ -36,6 +40,7 @@ CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.
 city_group = AppGroup("city", help="Cities.")
 user_group = AppGroup("user", help="Accounts.")
 token_group = AppGroup("token", help="API tokens.")
+calls_group = AppGroup("calls", help="The social service's call list.")
 
 
 def _reserved_words() -> set[str]:
@@ -236,13 +241,23 @@ def purge_command() -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Remind posters whose posts expire within REMINDER_DAYS_BEFORE days (run daily)."""
+    """Remind posters whose posts expire within their city's reminder delay (run daily)."""
     now = time.time()
-    until = now + current_app.config["REMINDER_DAYS_BEFORE"] * DAY_S
+    posts = []
     with notify.command_store() as db:
-        with db.write():
-            posts = db.take_expiring_posts(now, until)
-            db.add_notifications(reminder_notice(post, now) for post in posts)
+        for slug in db.city_slugs():
+            city = db.city(slug)
+            if city is None:  # deleted meanwhile
+                continue
+            own = settings.of(city)
+            with db.write():
+                taken = db.take_expiring_posts(
+                    city["id"], now, now + own.reminder_days_before * DAY_S
+                )
+                db.add_notifications(
+                    reminder_notice(post, now, own.post_ttl_days) for post in taken
+                )
+            posts += taken
         sent, failed = notify.send_outbox(db, current_app.config)
     click.echo(f"reminded {len(posts)} posts; sent {sent} e-mails, {failed} failed")
 
@@ -254,7 +269,10 @@ def send_notifications_command() -> None:
 
     with command_store() as db:
         alerts.dispatch(db)
+        escalated = escalation.notify_social_workers(db, time.time())
         sent, failed = send_outbox(db, current_app.config)
+    if escalated:
+        click.echo(f"told the social workers of {escalated} unanswered requests")
     click.echo(f"sent {sent} e-mails, {failed} failed (kept for a retry)")
 
 
@@ -329,6 +347,26 @@ def copy_store_command(source_url: str, target_url: str, slug: str | None) -> No
     click.echo(f"copied {sum(copied.values())} rows: {copied}")
 
 
+@calls_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--city", "slug", required=True)
+@with_appcontext
+def import_register(path: Path, slug: str) -> None:
+    """Import the social service's register (name;phone;address;consent;notes), whole
+    or not at all: every refused row is listed with why."""
+    try:
+        index = city_index(slug)
+    except Problem:
+        raise click.ClickException(f"no city {slug!r}") from None
+    report = register_file.read(path.read_bytes(), index)
+    if report.refused:
+        for row, reason in report.refused:
+            click.echo(f"row {row}: {reason}", err=True)
+        raise click.ClickException(f"{len(report.refused)} rows refused: nothing was imported")
+    count = current_store().import_call_people(index.city["id"], 0, report.people)
+    click.echo(f"{slug}: imported {count} people into the call list")
+
+
 COMMANDS = (
     init_db,
     import_addresses,
@@ -337,6 +375,7 @@ COMMANDS = (
     city_group,
     user_group,
     token_group,
+    calls_group,
     export_command,
     purge_command,
     send_reminders_command,

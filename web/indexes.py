@@ -28,6 +28,7 @@ from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
 from web.store import Store
 from web.store.rows import Category, City
+from web.store.settings import CITY_CHANGE
 
 # the columns of IndexableRow, as literals so that each reads with its own type
 _ROW_ID: Final = 0
@@ -226,6 +227,9 @@ class Indexes:
             latest: dict[int, str] = {}
             for _seq, post_id, op in changes:
                 latest[post_id] = op
+            if latest.pop(0, None) == CITY_CHANGE:  # its admin changed the city's settings
+                city_index.city = self._store.city(city_index.city["slug"]) or city_index.city
+                city_index.categories = self._store.categories(city_index.city["id"])
             rows = {
                 post_id: self._store.indexable_post(post_id, now) if op == "upsert" else None
                 for post_id, op in latest.items()

@@ -23,6 +23,8 @@ Action = Literal[
     "post_missions",
     "relay",  # post on behalf of someone
     "invite",  # invitations to any building (web.services.buildings)
+    "configure_city",  # its settings, categories, texts and look
+    "read_dashboard",  # the city's counts
 ]
 RIGHTS: dict[Action, frozenset[Role]] = {
     "moderate": frozenset({"moderator", "admin"}),
@@ -33,6 +35,8 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     "post_missions": frozenset({"association"}),
     "relay": frozenset({"moderator", "social_worker", "admin"}),
     "invite": frozenset({"moderator", "social_worker", "admin"}),
+    "configure_city": frozenset({"admin"}),
+    "read_dashboard": frozenset({"social_worker", "moderator", "admin"}),
 }
 
 

@@ -19,7 +19,7 @@ def test_a_social_worker_sees_requests_nobody_answered(
     post_id = create_post(resident, "Quelqu'un pour me conduire chez le médecin", "request")
     worker = logged_in("as-escalade@ville.example")
     worker.goto("/grenoble/me")
-    expect(worker.locator("#agent-links a")).to_have_count(2)
+    expect(worker.locator("#agent-links a")).to_have_count(4)
     expect(worker.locator("#agent-links a").first).to_be_hidden()  # moderation: not hers
     worker.locator("#agent-links a").nth(1).click()
     expect(worker).to_have_url(f"{community.base_url}/grenoble/escalations")

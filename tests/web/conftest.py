@@ -182,6 +182,9 @@ class Session:
     def patch(self, path, body=None, **kwargs):
         return self._send("PATCH", path, body, **kwargs)
 
+    def put(self, path, body=None, **kwargs):
+        return self._send("PUT", path, body, **kwargs)
+
     def delete(self, path, **kwargs):
         return self._send("DELETE", path, **kwargs)
 

@@ -14,6 +14,7 @@ from web.api import (
     calls,
     cities,
     connections,
+    dashboard,
     escalation,
     followup,
     match,
@@ -25,8 +26,10 @@ from web.api import (
     openapi,
     opendata,
     posts,
+    register,
     relay,
     session,
+    settings,
     tokens,
     verification,
 )
@@ -55,6 +58,9 @@ for resource in (
     notifications,
     opendata,
     relay,
+    register,
+    settings,
+    dashboard,
     verification,
     openapi,
 ):

@@ -15,7 +15,7 @@ from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
-from web.services.calls import MAX_VOLUNTEERS, Outcome
+from web.services.calls import MAX_VOLUNTEERS, AnyOutcome, Outcome
 from web.store import current as store
 from web.store.rows import CallPerson
 
@@ -77,7 +77,7 @@ class NearVolunteers(BaseModel):
 
 class CallView(BaseModel):
     id: int
-    outcome: Outcome
+    outcome: AnyOutcome
     notes: str
     called_at: str
     recorded_by: str | None
@@ -85,7 +85,7 @@ class CallView(BaseModel):
 
 class LastCall(BaseModel):
     called_at: str
-    outcome: Outcome
+    outcome: AnyOutcome
 
 
 class PersonView(BaseModel):

@@ -14,6 +14,7 @@ from web.api import (
     alerts,
     buildings,
     calls,
+    dashboard,
     escalation,
     followup,
     messages,
@@ -21,7 +22,9 @@ from web.api import (
     moderation,
     mydata,
     notifications,
+    register,
     relay,
+    settings,
     verification,
 )
 from web.http import idempotency, schemas
@@ -213,6 +216,7 @@ _PATH_PARAMETERS = {
     "notification_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "account_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
     "invitation_id": {"type": "integer", "minimum": 0, "maximum": schemas.INT64_MAX},
+    "slug": {"type": "string", "pattern": f"^{schemas.SLUG_PATTERN}$", "examples": ["shopping"]},
 }
 
 
@@ -233,6 +237,9 @@ def _all_operations() -> list[tuple[str, str, str, Any, Any, int, Any, str, bool
         *escalation.OPENAPI,
         *verification.OPENAPI,
         *buildings.OPENAPI,
+        *settings.OPENAPI,
+        *dashboard.OPENAPI,
+        *register.OPENAPI,
     ]
 
 

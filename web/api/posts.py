@@ -9,7 +9,7 @@ import math
 import time
 from typing import cast
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
 from matcher import Precision, public_point
 from web.http import auth, schemas
@@ -20,7 +20,7 @@ from web.http.problems import Problem, invalid
 from web.http.ratelimit import anonymous_search_limit, write_limit
 from web.indexes import CityIndex, city_index
 from web.roles import can
-from web.services import buildings, contact, homes, moderation, relay, search
+from web.services import buildings, contact, homes, moderation, relay, search, settings
 from web.services.posting import known_categories, place_in_city
 from web.store import current as store
 from web.store.rows import Account, Post
@@ -94,7 +94,7 @@ def create_post(city: str) -> Response:
         public_lon=public_lon,
         status=moderation.new_post_status(index.city["id"]),
         created_at=now,
-        expires_at=now + current_app.config["POST_TTL_DAYS"] * 86400.0,
+        expires_at=now + settings.of(index.city).post_ttl_s,
         relayed=relayed,
         audience=body.audience,
         ban_id=group and group.ban_id,
@@ -152,7 +152,7 @@ def patch_post(city: str, post_id: int) -> Response:
         moderation.check_owner_status(index.city["id"], row, body.status)
         changes["status"] = body.status
     if body.renew:
-        changes["expires_at"] = time.time() + current_app.config["POST_TTL_DAYS"] * 86400.0
+        changes["expires_at"] = time.time() + settings.of(index.city).post_ttl_s
     changes = {name: value for name, value in changes.items() if value is not None}
     if changes:
         store().update_post(index.city["id"], post_id, **changes)

@@ -117,7 +117,15 @@ def page_context() -> dict[str, Any]:
         "ui_strings": ui_strings(),
         "tile_url": current_app.config["MAP_TILE_URL"],
         "tile_attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
+        "offers_language": offers_language,
     }
+
+
+def offers_language(city: str, lang: str) -> bool:
+    """Whether the city offers ``lang`` (its admin chooses; the language link shows only
+    then)."""
+    row = current_store().city(city)
+    return row is None or lang in row["languages"]
 
 
 def url_with_lang(lang: str) -> str:

@@ -75,6 +75,7 @@ _ONE_LINE = AfterValidator(_one_line)
 # pydantic read the same thing). "Line" fields are one line (see the module's docstring).
 SearchText = Annotated[str, _limits(1, 200), _PLAIN]
 LongText = Annotated[str, _limits(0, 2000), _PLAIN]
+PageText = Annotated[str, _limits(0, 20_000), _PLAIN]  # a city's charter, privacy notice, ...
 Message = Annotated[str, _limits(1, 1000), _PLAIN]
 ThreadText = Annotated[str, _limits(1, 2000), _PLAIN]
 Reason = Annotated[str, _limits(1, 500), _PLAIN]

@@ -8,9 +8,12 @@ from flask import Blueprint
 
 from web.pages import (
     accounts,
+    admin,
     alerts,
     buildings,
     calls,
+    city,
+    dashboard,
     escalation,
     expiry,
     missions,
@@ -36,5 +39,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         moderation,
         escalation,
         buildings,
+        admin,
+        city,
+        dashboard,
     )
 )

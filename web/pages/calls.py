@@ -34,4 +34,10 @@ def _strings() -> dict[str, str]:
         "calls.outcome.no_answer": _("No answer"),
         "calls.outcome.wrong_number": _("Wrong number"),
         "calls.outcome.declined": _("Declined help"),
+        "calls.outcome.done": _("Called by the volunteer"),
+        "calls.outcome.call_back": _("To call back later"),
+        "calls.imported": _("{count} people were added to the list."),
+        "calls.import_refused": _(
+            "Nothing was imported: correct these rows and send the file again."
+        ),
     }

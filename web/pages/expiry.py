@@ -2,12 +2,13 @@
 
 import time
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature
 
 from web.http import html
-from web.services.expiry import DAY_S, renew_serializer
+from web.services import settings
+from web.services.expiry import renew_serializer
 from web.store import current as store
 
 bp = Blueprint("expiry", __name__)
@@ -27,7 +28,7 @@ def renew_link(city: str, post_id: int, token: str) -> ResponseReturnValue:
         return render_template("renewed.html", city=city, state="invalid"), 404
     if post["expires_at"] != signed_expiry:  # renewed since: the link is spent
         return render_template("renewed.html", city=city, state="spent", post=post), 409
-    expires_at = time.time() + current_app.config["POST_TTL_DAYS"] * DAY_S
+    expires_at = time.time() + settings.of(index_city).post_ttl_s
     store().update_post(index_city["id"], post_id, expires_at=expires_at)
     if request.method == "POST":
         return Response(status=204)

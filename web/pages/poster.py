@@ -21,7 +21,7 @@ from web import indexes
 from web.http import auth, html, ratelimit
 from web.http.answers import rounded_distance_m
 from web.http.problems import Problem
-from web.services import buildings, notify, posting
+from web.services import buildings, notify, posting, settings
 from web.services.search import search
 from web.store import current as store
 
@@ -97,4 +97,5 @@ def poster(city: str) -> Response | tuple[str, int] | str:
         invitation_url=invited and invited.url(city),
         invitation_qr=invited and qr_svg(invited.url(city)),
         invitation_until=invited and format_date(datetime.fromtimestamp(invited.expires_at, UTC)),
+        phone=settings.of(city_row).phone,
     )

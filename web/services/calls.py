@@ -13,5 +13,7 @@ the social worker learns which volunteers live near, not where."""
 
 from typing import Literal
 
-Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]
+Outcome = Literal["reached", "no_answer", "wrong_number", "declined"]  # social workers' calls
+VolunteerOutcome = Literal["done", "no_answer", "call_back"]  # volunteers log their own
+AnyOutcome = Literal[Outcome, VolunteerOutcome]
 MAX_VOLUNTEERS = 20

@@ -1,6 +1,7 @@
-"""Expiry: posts live ``POST_TTL_DAYS`` (60 by default); expired posts leave every index
-(``web.indexes`` drops them when their time comes). ``flask --app web send-reminders``,
-run daily, tells each poster ``REMINDER_DAYS_BEFORE`` days ahead (inbox, and e-mail when
+"""Expiry: posts live their city's post lifetime (``web.services.settings``: 60 days by
+default); expired posts leave every index (``web.indexes`` drops them when their time
+comes). ``flask --app web send-reminders``, run daily, tells each poster their city's
+reminder delay ahead (inbox, and e-mail when
 SMTP is set), once per expiry date, with a signed one-click renewal link that works
 without logging in and only for that expiry date (a renewal spends it). Owners can also
 renew from "My posts" (``PATCH /posts/<id>`` with ``renew``)."""
@@ -26,13 +27,12 @@ def renew_path(post: Mapping[str, Any]) -> str:
     return f"/{post['city']}/posts/{post['id']}/renew/{token}"
 
 
-def reminder_notice(post: Mapping[str, Any], now: float) -> dict[str, Any]:
+def reminder_notice(post: Mapping[str, Any], now: float, ttl_days: int) -> dict[str, Any]:
+    """The reminder of a post that a renewal gives ``ttl_days`` more days."""
     days = max(1, round((post["expires_at"] - now) / DAY_S))
     title = _("Your post “{title}” expires in {days} days").format(title=post["title"], days=days)
     renew_url = notify.base_url() + renew_path(post)
-    body = _("Renew it for {ttl} more days in one click: {url}").format(
-        ttl=current_app.config["POST_TTL_DAYS"], url=renew_url
-    )
+    body = _("Renew it for {ttl} more days in one click: {url}").format(ttl=ttl_days, url=renew_url)
     return {
         "account_id": post["account_id"],
         "kind": "reminder",

@@ -10,9 +10,6 @@ from web.indexes import CityIndex
 from web.services import geocode
 from web.store import current as store
 
-CITYWIDE_RADIUS_M = 50_000.0  # remote categories: the engine's widest circle
-
-
 CONSENT_TEXT = (
     "J'accepte que mon adresse e-mail et/ou mon téléphone, selon mes choix, soient montrés "
     "aux personnes dont j'accepte la demande de mise en relation. / I agree that my e-mail "

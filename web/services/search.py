@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from matcher import Kind, Match
 from web.http import cursor
 from web.indexes import CityIndex, UnknownCity, this_process, unknown_city
-from web.services.posting import CITYWIDE_RADIUS_M, address_point, known_categories
+from web.services.posting import address_point, known_categories
+from web.services.settings import remote_radius_m
 from web.store import current as store
 
 
@@ -70,7 +71,7 @@ def search(
         # No category asked: one search of every category (remote posts within the radius
         # come twice; the merge keeps one). Remote categories asked: one city-wide search.
         searches = [(radius_m, nearby if asked_categories else None)] if nearby else []
-        searches += [(CITYWIDE_RADIUS_M, citywide)] if citywide else []
+        searches += [(remote_radius_m(index.city), citywide)] if citywide else []
         for search_radius_m, only in searches:
             matches = index.search(
                 *point,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from web.store.notifications import Notifications
-from web.store.rows import AccessLogEntry, Call, CallPerson, CallVolunteer
+from web.store.rows import AccessLogEntry, AssignedPerson, Call, CallPerson, CallVolunteer
 
 
 class Calls(Notifications):
@@ -77,6 +77,55 @@ class Calls(Notifications):
                 [*fields.values(), person_id, city_id],
             )
             self._log_call_access(city_id, author_id, "update", person_id)
+
+    def import_call_people(self, city_id: int, author_id: int, people: list[dict[str, Any]]) -> int:
+        """Add every person of an imported register, in one transaction (all or none)."""
+        now = time.time()
+        with self.write():
+            for person in people:
+                columns = ["city_id", "created_by", "created_at", "updated_at", *person]
+                person_id = self.insert(
+                    f"INSERT INTO call_people ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+                    [city_id, author_id or None, now, now, *person.values()],
+                )
+                self._log_call_access(city_id, author_id, "import", person_id)
+        return len(people)
+
+    def assigned_call_people(self, city_id: int, volunteer_id: int) -> list[AssignedPerson]:
+        """The people a volunteer was asked to phone: name, phone and the volunteer's own
+        calls' last outcome (the read is logged)."""
+        with self.write():
+            rows = self.all(
+                "SELECT cp.id, cp.name, cp.phone, (SELECT outcome FROM calls c"
+                "  WHERE c.person_id = cp.id AND c.recorded_by = cp.volunteer_id"
+                "  ORDER BY c.called_at DESC, c.id DESC LIMIT 1) AS last_outcome"
+                " FROM call_people cp WHERE cp.city_id = ? AND cp.volunteer_id = ?"
+                " ORDER BY cp.name, cp.id",
+                (city_id, volunteer_id),
+            )
+            for row in rows:
+                self._log_call_access(city_id, volunteer_id, "volunteer read", row["id"])
+        return cast(list[AssignedPerson], rows)
+
+    def record_volunteer_call(
+        self, city_id: int, person_id: int, volunteer_id: int, outcome: str, notes: str
+    ) -> int | None:
+        """A call the assigned volunteer made; None if the person is not theirs to call."""
+        with self.write():
+            found = self.one(
+                "SELECT id FROM call_people WHERE id = ? AND city_id = ? AND volunteer_id = ?",
+                (person_id, city_id, volunteer_id),
+            )
+            if found is None:
+                return None
+            call_id = self.insert(
+                "INSERT INTO calls (person_id, recorded_by, outcome, notes, called_at)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (person_id, volunteer_id, outcome, notes, time.time()),
+            )
+            self._log_call_access(city_id, volunteer_id, "volunteer call", person_id)
+        return call_id
 
     def delete_call_person(self, city_id: int, person_id: int, author_id: int) -> None:
         with self.write():

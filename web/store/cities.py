@@ -61,6 +61,7 @@ class Cities(Queries):
             row["languages"] = json.loads(row["languages"])
             row["premoderation"] = bool(row["premoderation"])
             row["retention"] = json.loads(row["retention"])
+            row["settings"] = json.loads(row["settings"])
         return cast(City | None, row)
 
     def city_slugs(self) -> list[str]:

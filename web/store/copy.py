@@ -23,6 +23,7 @@ _BY_POST = "post_id IN (SELECT id FROM posts WHERE city_id = ?)"
 TABLES: list[tuple[str, str, bool]] = [
     ("cities", "id = ?", False),
     ("categories", _BY_CITY, False),
+    ("city_logos", _BY_CITY, False),
     ("accounts", _BY_CITY, False),
     ("consent_log", _BY_ACCOUNT, True),
     ("api_tokens", _BY_ACCOUNT, False),
@@ -32,6 +33,7 @@ TABLES: list[tuple[str, str, bool]] = [
     ("change_log", _BY_CITY, False),
     ("relayed_posts", _BY_POST, False),
     ("post_reminders", _BY_POST, False),
+    ("escalations", _BY_POST, False),
     ("alerted_posts", _BY_POST, False),
     ("post_flags", _BY_POST, False),
     ("moderation_notes", _BY_POST, False),

@@ -333,6 +333,60 @@ MIGRATIONS: list[list[str]] = [
             + PUBLIC_POSTS.format(now="extract(epoch FROM now())"),
         ),
     ],
+    # Running a city (web.services.settings): each city's own values of what were global
+    # settings (post lifetime, delays, remote-help radius, phone, texts, colour) as JSON
+    # overrides of the defaults; its logo, in the store so that every server has it; and
+    # city or category changes in the change log (op 'city', post_id 0), which every
+    # process already follows, so that a change is seen at once everywhere.
+    [
+        "ALTER TABLE cities ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'",
+        Dialects(
+            """CREATE TABLE city_logos (
+            city_id INTEGER PRIMARY KEY REFERENCES cities(id) ON DELETE CASCADE,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            updated_at REAL NOT NULL)""",
+            """CREATE TABLE city_logos (
+            city_id BIGINT PRIMARY KEY REFERENCES cities(id) ON DELETE CASCADE,
+            media_type TEXT NOT NULL,
+            data BYTEA NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL)""",
+        ),
+        # SQLite cannot change a CHECK: the log is copied into a new table, and its
+        # AUTOINCREMENT counter with it (a seq is never given twice).
+        Dialects(
+            """CREATE TABLE change_log_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            city_id INTEGER NOT NULL,
+            post_id INTEGER NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('upsert', 'delete', 'city')))""",
+            "ALTER TABLE change_log DROP CONSTRAINT change_log_op_check",
+        ),
+        Dialects(
+            "INSERT INTO change_log_new (seq, city_id, post_id, op)"
+            " SELECT seq, city_id, post_id, op FROM change_log",
+            "ALTER TABLE change_log ADD CONSTRAINT change_log_op_check"
+            " CHECK (op IN ('upsert', 'delete', 'city'))",
+        ),
+        Dialects("DELETE FROM sqlite_sequence WHERE name = 'change_log_new'", None),
+        Dialects(
+            "INSERT INTO sqlite_sequence (name, seq)"
+            " SELECT 'change_log_new', seq FROM sqlite_sequence WHERE name = 'change_log'",
+            None,
+        ),
+        Dialects("DROP TABLE change_log", None),
+        Dialects("ALTER TABLE change_log_new RENAME TO change_log", None),
+        Dialects("CREATE INDEX change_log_by_city ON change_log(city_id, seq)", None),
+        # Escalated requests (web.services.escalation): announced to the social workers
+        # once; taken in charge by an agent, with a note.
+        """CREATE TABLE escalations (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            notified_at REAL,
+            taken_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            taken_by_name TEXT NOT NULL DEFAULT '',
+            taken_at REAL,
+            note TEXT NOT NULL DEFAULT '')""",
+    ],
 ]
 
 

@@ -244,18 +244,19 @@ class Posts(Queries):
 
     # -- expiry reminders (web.expiry) -----------------------------------------------------
 
-    def take_expiring_posts(self, now: float, until: float) -> list[ExpiringPost]:
-        """Inside a write: published posts expiring in ``(now, until]`` whose poster was not
+    def take_expiring_posts(self, city_id: int, now: float, until: float) -> list[ExpiringPost]:
+        """Inside a write: the city's published posts expiring in ``(now, until]`` whose
+        poster was not
         yet reminded of that expiry date, with the poster's e-mail and the city's slug;
         they are marked reminded."""
         rows = self.all(
             "SELECT p.id, p.city_id, p.title, p.expires_at, p.account_id, a.email,"
             " c.slug AS city FROM posts p JOIN accounts a ON a.id = p.account_id"
-            " JOIN cities c ON c.id = p.city_id WHERE p.status = 'published'"
+            " JOIN cities c ON c.id = p.city_id WHERE p.city_id = ? AND p.status = 'published'"
             " AND p.expires_at > ? AND p.expires_at <= ? AND NOT EXISTS (SELECT 1 FROM"
             " post_reminders r WHERE r.post_id = p.id AND r.expires_at = p.expires_at)"
             " ORDER BY p.expires_at, p.id",
-            (now, until),
+            (city_id, now, until),
         )
         self.executemany(
             "INSERT INTO post_reminders (post_id, expires_at, reminded_at) VALUES (?, ?, ?)"

@@ -29,6 +29,7 @@ class City(CityRef):
     retention: dict[str, int]  # the city's overrides of the retention periods, in days
     open_data_licence: str | None
     audit_kept_since: float
+    settings: dict[str, Any]  # the city's overrides of the defaults (web.services.settings)
 
 
 class Category(TypedDict):
@@ -37,6 +38,16 @@ class Category(TypedDict):
     en: str
     icon: str
     remote: bool
+
+
+class CategoryRow(Category):
+    retired: bool
+
+
+class Logo(TypedDict):
+    media_type: str
+    data: bytes
+    updated_at: float
 
 
 # -- accounts, tokens and mailed links ----------------------------------------------------
@@ -266,6 +277,31 @@ class FollowUp(TypedDict):
     post_title: str
     accepted_at: float
     side: str  # "poster" or "requester"
+
+
+# (created_at, category, kind, public_lat, public_lon): a post as the dashboard counts it
+CountedPost = tuple[float, str, str, float, float]
+
+
+class AssignedPerson(TypedDict):
+    id: int
+    name: str
+    phone: str
+    last_outcome: str | None
+
+
+class Agent(TypedDict):
+    id: int
+    email: str
+    display_name: str
+
+
+class EscalationState(TypedDict):
+    post_id: int
+    taken_by: int | None
+    taken_by_name: str
+    taken_at: float | None
+    note: str
 
 
 class ConnectionStat(NamedTuple):

@@ -13,6 +13,8 @@ from web.store.buildings import Buildings
 from web.store.calls import Calls
 from web.store.cities import Cities
 from web.store.connections import Connections
+from web.store.dashboard import Dashboard
+from web.store.escalations import Escalations
 from web.store.idempotency import IdempotencyKeys
 from web.store.messages import Messages
 from web.store.migrations import Schema
@@ -22,9 +24,12 @@ from web.store.notifications import Notifications
 from web.store.posts import Posts
 from web.store.ratelimits import RateLimits
 from web.store.retention import Retention
+from web.store.settings import Settings
 
 
 class Store(
+    Settings,
+    Escalations,
     MyData,  # and Moderation
     Retention,
     Accounts,
@@ -35,6 +40,7 @@ class Store(
     Messages,
     Posts,
     Connections,
+    Dashboard,
     Notifications,
     Cities,
     Addresses,

@@ -31,6 +31,8 @@ function describe(person) {
   ];
 }
 
+document.addEventListener("call-list-changed", () => loadPeople());
+
 async function loadPeople() {
   try {
     const { people } = await api(base);
