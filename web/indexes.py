@@ -26,7 +26,7 @@ from flask import Flask, current_app
 
 from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
-from web.store import Store
+from web.store import Store, unavailable
 from web.store.rows import Category, City
 
 # the columns of IndexableRow, as literals so that each reads with its own type
@@ -132,6 +132,9 @@ class CityIndex:
                 self._drop(post_id)
 
 
+_UNSEEN = -1  # no data_version is negative: the next answer catches up
+
+
 class Indexes:
     """The city indexes of this process; thread-safe (one lock: searches take ~0.1 ms).
 
@@ -144,24 +147,22 @@ class Indexes:
         self._lock = threading.Lock()
         self._cities: dict[str, CityIndex] = {}
         self._pid = 0  # the process its connection belongs to; none yet
-        self._data_version = 0
+        self._data_version = _UNSEEN
         self.builds = 0  # city indexes built from the store (the tests count them)
 
     @property
     def _store(self) -> Store:
         if self._pid != os.getpid():
-            self._connect(time.time())
+            self._connect()
         return self.__store
 
-    def _connect(self, now: float) -> None:
+    def _connect(self) -> None:
         """A connection of this process's own; the cities already indexed (built here
-        before a close, or by the parent before a fork) catch up with the change log,
-        since ``data_version`` only compares values of one connection."""
+        before a close, or by the parent before a fork) catch up with the change log at
+        the next answer, since ``data_version`` only compares values of one connection."""
         self.__store = Store(self._database)
         self._pid = os.getpid()
-        self._data_version = self.__store.data_version()
-        for each in self._cities.values():
-            self._catch_up(each, now)
+        self._data_version = _UNSEEN
 
     def build_all(self) -> int:
         """Index every city now (start-up: before the first request); returns how many.
@@ -185,17 +186,29 @@ class Indexes:
 
     def _current(self, slug: str) -> CityIndex:
         now = time.time()
-        version = self._store.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            for each in self._cities.values():
-                self._catch_up(each, now)
+        try:
+            self._follow(now)
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            # PostgreSQL is away (a restart, a failover): answer from what this process
+            # knows, which no commit can have changed meanwhile but those it has not seen
+            # yet; it catches up at the first answer after the store is back.
         city_index = self._cities.get(slug)
         if city_index is None:
             city_index = self._build(slug, now)
             self._cities[slug] = city_index
         city_index.drop_expired(now)
         return city_index
+
+    def _follow(self, now: float) -> None:
+        """Applies the change log's new rows to every city this process indexes, when
+        another connection has committed since the last look."""
+        version = self._store.data_version()
+        if version != self._data_version:
+            for each in self._cities.values():
+                self._catch_up(each, now)
+            self._data_version = version  # only once every city has caught up
 
     def _build(self, slug: str, now: float) -> CityIndex:
         self.builds += 1

@@ -18,8 +18,11 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from web import store
 from web.http import diskfull
 
+STORE_AWAY = "the database cannot be reached right now; retry in a few seconds"
+RETRY_AFTER_S = 2
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://voisinage.example/problems/"
 
@@ -123,6 +126,9 @@ def register(app: Flask, page_error: Callable[[HTTPException], Any] | None = Non
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             # Writers queued longer than the busy timeout: overload, not a bug; retry soon.
             return _unavailable("Busy", "the database is busy; retry in a second", 1)
+        if store.unavailable(error):  # PostgreSQL restarting, failing over: not for long
+            app.logger.warning("the store is unavailable: %s", error)
+            return _unavailable("Unavailable", STORE_AWAY, RETRY_AFTER_S)
         if diskfull.is_full(error):
             diskfull.noticed(app)
             return _unavailable("Cannot store", diskfull.DETAIL, diskfull.RETRY_AFTER_S)

@@ -18,6 +18,7 @@ writes are a few per second. ``LISTEN/NOTIFY`` (issue 18) is not used yet."""
 import contextlib
 import os
 import re
+import select
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,7 +36,10 @@ from psycopg_pool import ConnectionPool
 
 WRITE_LOCK = 0x766F6973  # the advisory lock every write() takes ("vois")
 POOL_MAX_SIZE = int(os.environ.get("VOISINAGE_POOL_MAX_SIZE", "20"))
-POOL_TIMEOUT_S = 30.0
+# While PostgreSQL is down (a restart, a failover) a request waits this long for a
+# connection, then answers 503 (``unavailable``); connecting gives up after as long.
+POOL_TIMEOUT_S = 3.0
+CONNECT_TIMEOUT_S = 3
 
 # SQLite's column types and their PostgreSQL spelling: 64-bit integers (SQLite's are),
 # doubles, identity keys for ``INTEGER PRIMARY KEY`` ids, e-mails compared without case.
@@ -128,13 +132,36 @@ def pool(url: str) -> "ConnectionPool[Any]":
                 min_size=1,
                 max_size=POOL_MAX_SIZE,
                 timeout=POOL_TIMEOUT_S,
-                kwargs={"autocommit": True, "row_factory": dict_row},
+                kwargs={
+                    "autocommit": True,
+                    "row_factory": dict_row,
+                    "connect_timeout": CONNECT_TIMEOUT_S,
+                },
                 configure=_configure,
                 check=ConnectionPool.check_connection,  # none dead after a server restart
                 open=True,
                 name=f"voisinage-{os.getpid()}",
             )
         return _pools[key]
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says PostgreSQL cannot answer now (down, restarting, failing
+    over, out of connections, no pooled connection in time) rather than that the
+    statement is wrong: the request may be retried as it is (503, not 500)."""
+    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def _stale(conn: psycopg.Connection[Any]) -> bool:
+    """Whether a held connection is dead: broken, closed, or idle with something to read
+    (an idle connection is sent nothing but the server's goodbye when it shuts down, so
+    one look at the socket, no round trip, finds those a restart left behind)."""
+    if conn.broken or conn.closed:
+        return True
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return bool(readable)
 
 
 def close_pools(url: str | None = None) -> None:
@@ -181,10 +208,11 @@ class PostgresDatabase:
         self.conn: psycopg.Connection[Any] | None = self._pool.getconn()
 
     def _conn(self) -> psycopg.Connection[Any]:
-        if self.conn is None:
-            raise psycopg.InterfaceError("the connection is closed")
-        if self.conn.broken or self.conn.closed:  # the server restarted: a new one
-            self._pool.putconn(self.conn)
+        if self.conn is not None and _stale(self.conn):  # the server restarted
+            conn, self.conn = self.conn, None
+            conn.close()
+            self._pool.putconn(conn)  # the pool drops it
+        if self.conn is None:  # replaced, or none to be had last time (503 then)
             self.conn = self._pool.getconn()
         return self.conn
 
