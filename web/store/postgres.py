@@ -13,7 +13,8 @@ keeps the change log's seqs in commit order, which the indexes' catch-up relies 
 reader never sees seq 6 committed before seq 5 (``data_version`` is the last seq).
 
 Only one advisory lock, not one per city: ``write()`` does not know its city, and a city's
-writes are a few per second. ``LISTEN/NOTIFY`` (issue 18) is not used yet."""
+writes are a few per second. ``LISTEN/NOTIFY`` (issue 18) tells ``data_version`` of the
+other servers' commits (``web.store.listener``)."""
 
 import contextlib
 import os
@@ -33,6 +34,8 @@ from psycopg.rows import dict_row
 from psycopg.types.numeric import IntDumper
 from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import ConnectionPool
+
+from web.store import listener
 
 WRITE_LOCK = 0x766F6973  # the advisory lock every write() takes ("vois")
 POOL_MAX_SIZE = int(os.environ.get("VOISINAGE_POOL_MAX_SIZE", "20"))
@@ -165,7 +168,9 @@ def _stale(conn: psycopg.Connection[Any]) -> bool:
 
 
 def close_pools(url: str | None = None) -> None:
-    """Close this process's pools (for ``url`` only, when given): the end of a test."""
+    """Close this process's pools and listeners (for ``url`` only, when given): the end of
+    a test."""
+    listener.close_listeners(url)
     with _pools_lock:
         for key in [key for key in _pools if url is None or key[1] == url]:
             if key[0] == os.getpid():
@@ -268,6 +273,8 @@ class PostgresDatabase:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        if lock:
+            listener.committed(self.path)
 
     def write(self) -> Any:
         """One write transaction, holding the database's write lock from its start (one
@@ -284,8 +291,12 @@ class PostgresDatabase:
                 self.conn.execute("ROLLBACK")
 
     def data_version(self) -> int:
-        """Changes whenever a commit changed the posts or the alert subscriptions: the last
-        seq of their logs (an index's last entry: cheap)."""
+        """Changes whenever a commit changed the posts or the alert subscriptions: the count
+        of this process's listener (``web.store.listener``: no round trip), or while it
+        does not listen the last seq of their logs (an index's last entry: cheap)."""
+        heard = listener.listener(self.path).version()
+        if heard is not None:
+            return heard
         row = self.one(
             "SELECT (SELECT COALESCE(MAX(seq), 0) FROM change_log)"
             " + (SELECT COALESCE(MAX(seq), 0) FROM alert_subscription_log) AS version"
