@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 
 import click
 import numpy as np
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
@@ -142,8 +142,9 @@ class Indexes:
     ``--preload``), the indexes are shared by the workers page by page, and each worker
     opens its own connection on first use and catches up with the change log."""
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, cities: frozenset[str] | None = None) -> None:
         self._database = database
+        self.cities = cities  # the slugs this server serves (None: every city)
         self._lock = threading.Lock()
         self._cities: dict[str, CityIndex] = {}
         self._pid = 0  # the process its connection belongs to; none yet
@@ -170,7 +171,7 @@ class Indexes:
         with self._lock:
             now = time.time()
             for slug in self._store.city_slugs():
-                if slug not in self._cities:
+                if slug not in self._cities and (self.cities is None or slug in self.cities):
                     self._cities[slug] = self._build(slug, now)
             if self._cities:
                 _load_kernels()
@@ -301,8 +302,31 @@ def this_process() -> Indexes:
     process or in the parent it was forked from, or new ones built on first use."""
     return per_process(
         "indexes",
-        lambda: current_app.extensions.get(_AT_START) or Indexes(current_app.config["DATABASE"]),
+        lambda: current_app.extensions.get(_AT_START)
+        or Indexes(current_app.config["DATABASE"], served(current_app.config["CITIES"])),
     )
+
+
+def served(setting: str) -> frozenset[str] | None:
+    """The slugs ``VOISINAGE_CITIES`` names (None when empty: every city)."""
+    slugs = frozenset(slug.strip() for slug in setting.split(",") if slug.strip())
+    return slugs or None
+
+
+def refuse_other_cities() -> None:
+    """Before each request naming a city (``<city>`` in its route, API or page): 421 when
+    this server does not serve it, so that a proxy sending it to the wrong server is seen
+    at once, not answered from a database the server has no index of."""
+    slug = (request.view_args or {}).get("city")
+    cities = served(current_app.config["CITIES"])
+    if slug is not None and cities is not None and slug not in cities:
+        served_here = ", ".join(sorted(cities))
+        raise Problem(
+            421,
+            "Misdirected request",
+            f"this server serves {served_here}, not {slug!r}: ask the server of that city",
+            [("city", "not served by this server")],
+        )
 
 
 _AT_START = "voisinage.indexes.at-start"

@@ -35,6 +35,7 @@ _SLUGS = {
     409: "conflict",
     413: "body-too-large",
     415: "unsupported-media-type",
+    421: "misdirected-request",
     422: "invalid-parameter",
     429: "too-many-requests",
     500: "internal-error",
