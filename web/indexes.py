@@ -302,8 +302,10 @@ def this_process() -> Indexes:
     process or in the parent it was forked from, or new ones built on first use."""
     return per_process(
         "indexes",
-        lambda: current_app.extensions.get(_AT_START)
-        or Indexes(current_app.config["DATABASE"], served(current_app.config["CITIES"])),
+        lambda: (
+            current_app.extensions.get(_AT_START)
+            or Indexes(current_app.config["DATABASE"], served(current_app.config["CITIES"]))
+        ),
     )
 
 
