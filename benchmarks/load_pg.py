@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -78,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         ready_s = []
         for number in range(SERVERS):
             port = load.free_port()
-            server = load.Server(1, "waitress", port,
-                                 {**env, "VOISINAGE_BASE_URL": f"http://127.0.0.1:{port}"})  # fmt: skip
+            own_url = {"VOISINAGE_BASE_URL": f"http://127.0.0.1:{port}"}  # links name it
+            server = load.Server(1, "waitress", port, {**env, **own_url})
             servers.append(server)
             started = time.perf_counter()
             server.process = load.start_serving(
@@ -152,7 +151,8 @@ def report(results: dict[str, Any]) -> str:
         "",
         f"City loaded in {results['load_city_s']:.1f} s (demo in SQLite, then copy-store). "
         f"A new server ready with the city (start to first /match 200): "
-        + ", ".join(f"{s:.1f} s" for s in results["ready_s"]) + ".",
+        + ", ".join(f"{s:.1f} s" for s in results["ready_s"])
+        + ".",
         f"Writes acknowledged: {checked['acknowledged']}; through the other server, not found "
         f"by id: {checked['not_found_by_id']}; not found by a search at their point: "
         f"{checked['not_found_by_search']}.",
