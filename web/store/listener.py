@@ -71,8 +71,9 @@ class Listener:
         self._count += 1
 
     def close(self) -> None:
+        """Stops listening: the thread ends, closing its connection, within ``WAKE_S``
+        (not waited for: a test closes one per database)."""
         self._stop.set()
-        self._thread.join()
 
 
 _listeners: dict[tuple[int, str], Listener] = {}

@@ -246,6 +246,16 @@ class PostgresDatabase:
             cursor.executemany(text, [_params(order, row) for row in params])
             return _Cursor(cursor)
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """``COPY ... FROM STDIN``: about ten times the rows per second of inserts, even
+        pipelined (the row triggers still run: ``posts.geom`` follows)."""
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self._conn().cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         rows = self._run(sql, params).dicts
         return rows[0] if rows else None
