@@ -38,6 +38,7 @@ class Listener:
     def __init__(self, url: str) -> None:
         self.url = url
         self._count = COUNT_BASE
+        self._count_lock = threading.Lock()  # two threads count: this one and a writer's
         self._listening = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"listen {CHANNEL}", daemon=True)
@@ -61,14 +62,16 @@ class Listener:
         conninfo = make_conninfo(self.url, connect_timeout=CONNECT_TIMEOUT_S, **KEEPALIVES)
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
-            self._count += 1  # commits made while nobody listened: caught up at once
+            self.committed()  # commits made while nobody listened: caught up at once
             self._listening = True
             while not self._stop.is_set():
                 for _ in conn.notifies(timeout=WAKE_S):
-                    self._count += 1
+                    self.committed()
 
     def committed(self) -> None:
-        self._count += 1
+        """One more change to catch up with."""
+        with self._count_lock:
+            self._count += 1
 
     def close(self) -> None:
         """Stops listening: the thread ends, closing its connection, within ``WAKE_S``
