@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export VOISINAGE_DATABASE ?= $(CURDIR)/instance/voisinage.sqlite
 
-.PHONY: run test bench bench-full lint browser postgres kernels clean
+.PHONY: run test bench bench-full lint browser postgres proxy kernels clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,12 +67,23 @@ postgres:
 	    done; \
 	  fi; }
 
+# Debian's nginx for the proxy test (tests/scaleout/test_proxy.py runs docs/nginx.conf on
+# free loopback ports, started by the test itself), installed with apt-get as root or through
+# sudo. The package's own service is not started by the tests.
+proxy:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "make: installing Debian's nginx for the proxy test (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
+	  || echo "make: nginx could not be installed (needs root or sudo): the proxy test will skip"; }
+
 # The API and service tests run again on PostgreSQL (a throwaway cluster, tests/postgres.py);
 # the page tests stay on SQLite.
 PG_TESTS := tests/web
 
 # pytest exits 5 when it collects no test; that is not a failure of the code.
-test: kernels browser postgres
+test: kernels browser postgres proxy
 	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 5 ] && rc=0; [ $$rc -eq 0 ] || exit $$rc; \
 	$(BIN)/python -m pytest --store=postgresql $(PG_TESTS)
 

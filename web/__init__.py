@@ -29,6 +29,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.teardown_appcontext(store.close_current)
+    app.before_request(indexes.refuse_other_cities)  # 421 for a city served elsewhere
     app.register_blueprint(api.bp)
     for blueprint in pages.BLUEPRINTS:
         app.register_blueprint(blueprint)

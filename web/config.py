@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
     "DEFAULT_CITY": "grenoble",
+    # The cities this server serves, e.g. "grenoble,marseille" (empty: every city): it
+    # indexes those alone and answers 421 for any other (a proxy routes by city).
+    "CITIES": "",
     "GEOCODER_URL": "",  # empty: the embedded BAN geocoder; else a GeocodeJSON /search API
     "GEOCODER_TIMEOUT_S": 5.0,
     "RATE_LIMITS_ENABLED": True,

@@ -22,11 +22,11 @@ from typing import Any, Final, TypeVar
 
 import click
 import numpy as np
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from matcher import Index, Kind, Match, Post, Region
 from web.http.problems import Problem
-from web.store import Store
+from web.store import Store, unavailable
 from web.store.rows import Category, City
 from web.store.settings import CITY_CHANGE
 
@@ -133,6 +133,9 @@ class CityIndex:
                 self._drop(post_id)
 
 
+_UNSEEN = -1  # no data_version is negative: the next answer catches up
+
+
 class Indexes:
     """The city indexes of this process; thread-safe (one lock: searches take ~0.1 ms).
 
@@ -140,29 +143,28 @@ class Indexes:
     ``--preload``), the indexes are shared by the workers page by page, and each worker
     opens its own connection on first use and catches up with the change log."""
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, cities: frozenset[str] | None = None) -> None:
         self._database = database
+        self.cities = cities  # the slugs this server serves (None: every city)
         self._lock = threading.Lock()
         self._cities: dict[str, CityIndex] = {}
         self._pid = 0  # the process its connection belongs to; none yet
-        self._data_version = 0
+        self._data_version = _UNSEEN
         self.builds = 0  # city indexes built from the store (the tests count them)
 
     @property
     def _store(self) -> Store:
         if self._pid != os.getpid():
-            self._connect(time.time())
+            self._connect()
         return self.__store
 
-    def _connect(self, now: float) -> None:
+    def _connect(self) -> None:
         """A connection of this process's own; the cities already indexed (built here
-        before a close, or by the parent before a fork) catch up with the change log,
-        since ``data_version`` only compares values of one connection."""
+        before a close, or by the parent before a fork) catch up with the change log at
+        the next answer, since ``data_version`` only compares values of one connection."""
         self.__store = Store(self._database)
         self._pid = os.getpid()
-        self._data_version = self.__store.data_version()
-        for each in self._cities.values():
-            self._catch_up(each, now)
+        self._data_version = _UNSEEN
 
     def build_all(self) -> int:
         """Index every city now (start-up: before the first request); returns how many.
@@ -170,7 +172,7 @@ class Indexes:
         with self._lock:
             now = time.time()
             for slug in self._store.city_slugs():
-                if slug not in self._cities:
+                if slug not in self._cities and (self.cities is None or slug in self.cities):
                     self._cities[slug] = self._build(slug, now)
             if self._cities:
                 _load_kernels()
@@ -186,17 +188,29 @@ class Indexes:
 
     def _current(self, slug: str) -> CityIndex:
         now = time.time()
-        version = self._store.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            for each in self._cities.values():
-                self._catch_up(each, now)
+        try:
+            self._follow(now)
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            # PostgreSQL is away (a restart, a failover): answer from what this process
+            # knows, which no commit can have changed meanwhile but those it has not seen
+            # yet; it catches up at the first answer after the store is back.
         city_index = self._cities.get(slug)
         if city_index is None:
             city_index = self._build(slug, now)
             self._cities[slug] = city_index
         city_index.drop_expired(now)
         return city_index
+
+    def _follow(self, now: float) -> None:
+        """Applies the change log's new rows to every city this process indexes, when
+        another connection has committed since the last look."""
+        version = self._store.data_version()
+        if version != self._data_version:
+            for each in self._cities.values():
+                self._catch_up(each, now)
+            self._data_version = version  # only once every city has caught up
 
     def _build(self, slug: str, now: float) -> CityIndex:
         self.builds += 1
@@ -292,8 +306,33 @@ def this_process() -> Indexes:
     process or in the parent it was forked from, or new ones built on first use."""
     return per_process(
         "indexes",
-        lambda: current_app.extensions.get(_AT_START) or Indexes(current_app.config["DATABASE"]),
+        lambda: (
+            current_app.extensions.get(_AT_START)
+            or Indexes(current_app.config["DATABASE"], served(current_app.config["CITIES"]))
+        ),
     )
+
+
+def served(setting: str) -> frozenset[str] | None:
+    """The slugs ``VOISINAGE_CITIES`` names (None when empty: every city)."""
+    slugs = frozenset(slug.strip() for slug in setting.split(",") if slug.strip())
+    return slugs or None
+
+
+def refuse_other_cities() -> None:
+    """Before each request naming a city (``<city>`` in its route, API or page): 421 when
+    this server does not serve it, so that a proxy sending it to the wrong server is seen
+    at once, not answered from a database the server has no index of."""
+    slug = (request.view_args or {}).get("city")
+    cities = served(current_app.config["CITIES"])
+    if slug is not None and cities is not None and slug not in cities:
+        served_here = ", ".join(sorted(cities))
+        raise Problem(
+            421,
+            "Misdirected request",
+            f"this server serves {served_here}, not {slug!r}: ask the server of that city",
+            [("city", "not served by this server")],
+        )
 
 
 _AT_START = "voisinage.indexes.at-start"

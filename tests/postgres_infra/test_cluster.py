@@ -4,8 +4,9 @@ survives a crash of the server, and each database a test asks for is new and its
 import psycopg
 import pytest
 
+from benchmarks import pgcluster
+from benchmarks.pgcluster import EXTENSIONS
 from tests import postgres
-from tests.postgres import EXTENSIONS
 
 # Tables that belong to an extension (PostGIS's spatial_ref_sys) are not the test's data.
 USER_TABLES = """
@@ -74,6 +75,6 @@ def test_a_bare_database_has_no_extension_but_can_create_them(postgres_cluster):
 
 
 def test_without_postgresql_the_fixture_skips_saying_how_to_get_it(monkeypatch, tmp_path):
-    monkeypatch.setattr(postgres, "PG_LIB", tmp_path)
+    monkeypatch.setattr(pgcluster, "PG_LIB", tmp_path)
     with pytest.raises(pytest.skip.Exception, match=r"`make test` installs it.*postgis"):
         postgres.start_cluster()

@@ -18,8 +18,11 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from web import store
 from web.http import diskfull
 
+STORE_AWAY = "the database cannot be reached right now; retry in a few seconds"
+RETRY_AFTER_S = 2
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://voisinage.example/problems/"
 
@@ -32,6 +35,7 @@ _SLUGS = {
     409: "conflict",
     413: "body-too-large",
     415: "unsupported-media-type",
+    421: "misdirected-request",
     422: "invalid-parameter",
     429: "too-many-requests",
     500: "internal-error",
@@ -123,6 +127,9 @@ def register(app: Flask, page_error: Callable[[HTTPException], Any] | None = Non
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             # Writers queued longer than the busy timeout: overload, not a bug; retry soon.
             return _unavailable("Busy", "the database is busy; retry in a second", 1)
+        if store.unavailable(error):  # PostgreSQL restarting, failing over: not for long
+            app.logger.warning("the store is unavailable: %s", error)
+            return _unavailable("Unavailable", STORE_AWAY, RETRY_AFTER_S)
         if diskfull.is_full(error):
             diskfull.noticed(app)
             return _unavailable("Cannot store", diskfull.DETAIL, diskfull.RETRY_AFTER_S)

@@ -49,7 +49,7 @@ each its PostgreSQL spelling under the same number; column types are translated 
 ``open_database(url)`` chooses the dialect from ``VOISINAGE_DATABASE``; ``copy.py`` copies
 cities between stores."""
 
-from web.store.database import Database, close_current, current_database
+from web.store.database import Database, close_current, current_database, unavailable
 from web.store.migrations import MIGRATIONS, migrate
 from web.store.rows import (
     Account,
@@ -83,6 +83,7 @@ __all__ = [
     "current",
     "migrate",
     "rate_limit_path",
+    "unavailable",
 ]
 
 

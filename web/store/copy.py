@@ -116,8 +116,5 @@ def _copy_table(
     if not rows:
         return 0
     columns = [name for name in rows[0] if name in set(target.columns(table))]
-    target.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        [[row[name] for name in columns] for row in rows],
-    )
+    target.insert_rows(table, columns, ([row[name] for name in columns] for row in rows))
     return len(rows)

@@ -387,6 +387,20 @@ MIGRATIONS: list[list[str]] = [
             taken_at REAL,
             note TEXT NOT NULL DEFAULT '')""",
     ],
+    # LISTEN/NOTIFY (issue 18): a commit that appends to the change log or to the alert
+    # subscriptions' log wakes every app server (``web.store.listener``); one notification
+    # per transaction (PostgreSQL merges equal ones). SQLite has ``data_version`` instead.
+    [
+        Dialects(
+            "",
+            """CREATE FUNCTION notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('voisinage_changes', ''); RETURN NULL; END $$;
+            CREATE TRIGGER change_log_notify AFTER INSERT ON change_log
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_changes();
+            CREATE TRIGGER alert_subscription_log_notify AFTER INSERT ON alert_subscription_log
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_changes()""",
+        ),
+    ],
 ]
 
 
