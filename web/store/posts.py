@@ -53,20 +53,38 @@ class Posts(Queries):
             self.log_change(city_id, post_id, "upsert")
         return post_id
 
-    def create_posts(self, city_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Bulk insert (the demo), one transaction; returns how many."""
+    def create_posts(
+        self, city_id: int, rows: Iterable[Mapping[str, Any]], chunk: int = 20_000
+    ) -> int:
+        """Bulk insert (the demo): one ``executemany`` and one transaction per ``chunk``
+        rows, their change-log rows in one statement; returns how many. All rows have
+        the first row's columns."""
         count = 0
-        with self.write():
-            for fields in rows:
-                columns = ["city_id", *fields]
-                post_id = self.insert(
-                    f"INSERT INTO posts ({', '.join(columns)})"
-                    f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
-                    [city_id, *fields.values()],
-                )
-                self.log_change(city_id, post_id, "upsert")
-                count += 1
+        batch: list[Mapping[str, Any]] = []
+        for fields in rows:
+            batch.append(fields)
+            if len(batch) == chunk:
+                count += self._insert_posts(city_id, batch)
+                batch = []
+        if batch:
+            count += self._insert_posts(city_id, batch)
         return count
+
+    def _insert_posts(self, city_id: int, batch: Sequence[Mapping[str, Any]]) -> int:
+        columns = ["city_id", *batch[0]]
+        with self.write():
+            newest = self.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            self.executemany(
+                f"INSERT INTO posts ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [[city_id, *fields.values()] for fields in batch],
+            )
+            self.execute(
+                "INSERT INTO change_log (city_id, post_id, op)"
+                " SELECT city_id, id, 'upsert' FROM posts WHERE id > ? ORDER BY id",
+                (newest,),
+            )
+        return len(batch)
 
     def update_post(self, city_id: int, post_id: int, **fields: Any) -> None:
         fields["updated_at"] = time.time()
