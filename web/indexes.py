@@ -25,6 +25,7 @@ import numpy as np
 from flask import Flask, current_app
 
 from matcher import Index, Kind, Match, Post, Region
+from web.fragments import Fragments
 from web.http.problems import Problem
 from web.store import Store
 from web.store.rows import Category, City
@@ -53,6 +54,7 @@ class CityIndex:
     categories: list[Category]
     everything: Index
     building: Index
+    fragments: Fragments  # its posts' features as /match shows them
     last_seq: int
     expiries: list[tuple[float, int]] = field(default_factory=list)
     expires_at: dict[int, float] = field(default_factory=dict)
@@ -115,8 +117,10 @@ class CityIndex:
         else:
             self.building.remove(post.id)
         self._expire_at(post.id, row[_ROW_EXPIRES])
+        self.fragments.forget(post.id)
 
     def _drop(self, post_id: int) -> None:
+        self.fragments.forget(post_id)
         self.everything.remove(post_id)
         self.building.remove(post_id)
         self.expires_at.pop(post_id, None)
@@ -206,12 +210,15 @@ class Indexes:
             rows = self._store.indexable_posts(city["id"], now)
             last_seq = self._store.last_change(city["id"])
             categories = self._store.categories(city["id"])
+            remote = frozenset(c["slug"] for c in categories if c["remote"])
+            fragments = Fragments(self._store, city["id"], remote, now)
         city_index = CityIndex(
             city=city,
             region=Region.from_geojson(city["boundary"]),
             categories=categories,
             everything=_index_of(rows),
             building=_index_of([row for row in rows if row[_ROW_PRECISION] == "building"]),
+            fragments=fragments,
             last_seq=last_seq,
         )
         for row in rows:

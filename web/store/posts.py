@@ -21,6 +21,12 @@ POST_COLUMNS = """p.id, p.kind, p.category, p.title, p.body, p.precision, p.publ
     a.role = 'association' AND a.verification = 'approved' AS poster_verified,
     EXISTS (SELECT 1 FROM relayed_posts r WHERE r.post_id = p.id) AS relayed"""
 _OWNER_COLUMNS = "p.address, p.lat, p.lon"
+# the account columns of POST_COLUMNS: changing one changes what each of its posts shows
+POSTER_COLUMNS = frozenset({"display_name", "poster_type", "role", "verification"})
+ACCOUNT_POSTS_CHANGED = (
+    "INSERT INTO change_log (city_id, post_id, op)"
+    " SELECT city_id, id, 'upsert' FROM posts WHERE account_id = ? ORDER BY id"
+)
 
 
 class Posts(Queries):
@@ -153,6 +159,10 @@ class Posts(Queries):
                 )
         return len(moved)
 
+    def log_account_posts(self, account_id: int) -> None:
+        """Every post of the account changed: its name or badge shows in each of them."""
+        self.execute(ACCOUNT_POSTS_CHANGED, (account_id,))
+
     def log_change(self, city_id: int, post_id: int, op: str) -> None:
         self.execute(
             "INSERT INTO change_log (city_id, post_id, op) VALUES (?, ?, ?)", (city_id, post_id, op)
@@ -183,6 +193,29 @@ class Posts(Queries):
             (city_id, now, *post_ids),
         )
         return {row["id"]: cast(PublicPost, row) for row in rows}
+
+    def visible_ids(self, city_id: int, post_ids: Sequence[int], now: float) -> set[int]:
+        """Those of the posts that are published and unexpired: one prepared statement
+        whatever their number, primary-key look-ups only."""
+        rows = self.execute(
+            f"SELECT id FROM posts WHERE id {self.database.in_list}"
+            " AND +city_id = ? AND status = 'published' AND expires_at > ?",
+            (self.database.list_param(post_ids), city_id, now),
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def public_posts_after(
+        self, city_id: int, after_id: int, limit: int, now: float
+    ) -> list[PublicPost]:
+        """Up to ``limit`` published, unexpired posts of the city with an id above
+        ``after_id``, by id: a city's public columns read a page at a time."""
+        rows = self.all(
+            f"SELECT {POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
+            " WHERE +p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
+            " AND p.id > ? ORDER BY p.id LIMIT ?",
+            (city_id, now, after_id, limit),
+        )
+        return cast(list[PublicPost], rows)
 
     def account_posts(self, account_id: int) -> list[Post]:
         rows = self.all(
