@@ -23,6 +23,7 @@ from typing import Any, Final, TypeVar
 import click
 import numpy as np
 from flask import Flask, current_app
+from flask.cli import ScriptInfo
 
 from matcher import Index, Kind, Match, Post, Region
 from web.fragments import Fragments
@@ -307,7 +308,8 @@ def build_at_start(app: Flask) -> None:
     second or more at a million posts). Not under a ``flask`` command other than ``run``
     (``demo``, ``remind``, ...): those do not search, and would wait for nothing."""
     context = click.get_current_context(silent=True)
-    if context is not None and context.info_name != "run":
+    under_flask = context is not None and context.find_object(ScriptInfo) is not None
+    if under_flask and context.info_name != "run":  # granian's own command line is click too
         return
     with app.app_context():
         built = this_process()
