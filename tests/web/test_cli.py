@@ -150,3 +150,7 @@ def test_bulk_posts_are_inserted_in_chunks_each_post_logged_once(database):
     logged = sql(database, "SELECT post_id, op FROM change_log WHERE city_id = ? ORDER BY seq",
                  (city_id,))  # fmt: skip
     assert logged == [(post_id, "upsert") for post_id, _ in posts]
+    # alerts were caught up: the bulk posts are not news to alert anyone of
+    assert sql(database, "SELECT last_seq FROM alert_progress") == sql(
+        database, "SELECT MAX(seq) FROM change_log"
+    )
