@@ -44,23 +44,21 @@ class Fragments:
         ids: list[int] = []
         ends: list[int] = []
         remote_flags: list[bool] = []
-        parts: list[bytes] = []
-        size = 0
+        blob = bytearray()  # grown in place: no list of a million bytes beside it
         after = 0
         while rows := store.public_posts_after(city_id, after, _READ_PAGE, now):
             for row in rows:
                 text, is_remote = _fragment(row, remote)
-                size += len(text)
+                blob += text
                 ids.append(row["id"])
-                ends.append(size)
+                ends.append(len(blob))
                 remote_flags.append(is_remote)
-                parts.append(text)
             after = rows[-1]["id"]
         self._ids = np.array(ids, dtype=np.int64)
         self._ends = np.array(ends, dtype=np.int64)
-        self._starts = self._ends - np.array([len(part) for part in parts], dtype=np.int64)
+        self._starts = np.concatenate(([0], self._ends))[:-1].astype(np.int64)
         self._is_remote = np.array(remote_flags, dtype=np.bool_)
-        self._blob = b"".join(parts)
+        self._blob = bytes(blob)
         self._lock = threading.Lock()
         # since the build: a post's fresh fragment, or None when it must be read again
         self._changed: dict[int, Fragment | None] = {}
