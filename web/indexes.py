@@ -308,8 +308,9 @@ def build_at_start(app: Flask) -> None:
     second or more at a million posts). Not under a ``flask`` command other than ``run``
     (``demo``, ``remind``, ...): those do not search, and would wait for nothing."""
     context = click.get_current_context(silent=True)
-    under_flask = context is not None and context.find_object(ScriptInfo) is not None
-    if under_flask and context.info_name != "run":  # granian's own command line is click too
+    # only flask's own commands: granian's command line is click's too
+    flask_command = context.info_name if context and context.find_object(ScriptInfo) else None
+    if flask_command not in (None, "run"):
         return
     with app.app_context():
         built = this_process()
