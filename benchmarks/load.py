@@ -351,7 +351,8 @@ def schedule(
     start = time.perf_counter() + 0.5
     due = [("search", start + i / search_rate, p) for i, p in enumerate(workload.searches)
            if search_rate]  # fmt: skip
-    due += [("write", start + i / write_rate, b) for i, b in enumerate(workload.writes)]
+    due += [("write", start + i / write_rate, b) for i, b in enumerate(workload.writes)
+            if write_rate]  # fmt: skip
     due = [item for item in due if item[1] < start + duration_s]
     yield from sorted(due, key=lambda item: item[1])
 
