@@ -27,12 +27,15 @@ $(KERNELS): $(STAMP) $(wildcard matcher/*.py)
 kernels: $(KERNELS)
 
 # Links in mails start with it, and requests for any other host are refused (the tests
-# set their own).
+# set their own). granian's WSGI server, chosen by measurement (benchmarks/results/
+# servers-200k.md: the most /match answers a second of granian, gunicorn and waitress);
+# each of its WORKERS calls create_app, which indexes every city, before it accepts.
+WORKERS ?= 1
 run: export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: kernels
 	mkdir -p instance
 	$(BIN)/flask --app web demo --if-absent
-	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --call web:create_app
+	$(BIN)/granian --interface wsgi --factory --workers $(WORKERS) --host 127.0.0.1 --port $(PORT) web:create_app
 
 # Debian's chromium for the page tests (Playwright's own browser download is never used),
 # installed with apt-get as root or through sudo. Without it the page tests skip, saying

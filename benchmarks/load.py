@@ -52,6 +52,8 @@ SEARCH_RADII_M = (30, 250, 1_000, 3_000)  # the API's scales
 TARGET_P50_MS, TARGET_P99_MS = 3.0, 50.0
 # Every result says it: limits would answer 429 to one client at these rates.
 RATE_LIMITS_ENABLED = False
+SERVERS = ("waitress", "gunicorn", "gthread", "granian")
+MAKE_RUN_SERVER = "granian"  # as the Makefile's `run` target, chosen by these runs
 
 
 @dataclass
@@ -153,18 +155,48 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
 
+    ready_s: float = 0.0  # from the command to the first /match answered
+
     def command(self) -> list[str]:
         address = f"127.0.0.1:{self.port}"
         if self.kind == "waitress":
             return [sys.executable, "-m", "waitress", f"--listen={address}", "--threads=8",
                     "--call", "web:create_app"]  # fmt: skip
-        return [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-                address, "--access-logfile", "-", "web:create_app()"]  # fmt: skip
+        if self.kind == "granian":  # each worker builds its own indexes
+            return [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
+                    "--workers", str(self.workers), "--host", "127.0.0.1", "--port",
+                    str(self.port), "--no-access-log", "web:create_app"]  # fmt: skip
+        # the indexes built once before the fork; sync workers: one request at a time each
+        threads = ["--worker-class", "gthread", "--threads", "4"] if self.kind == "gthread" else []
+        return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
+                *threads, "--bind", address, "web:create_app()"]  # fmt: skip
 
     def start(self, log: Path) -> None:
         self.log = log
-        self.process = start_serving(self.command(), self.env, self.port, log, timeout_s=120)
+        started = time.perf_counter()
+        self.process = start_serving(self.command(), self.env, self.port, log, timeout_s=300)
+        self.ready_s = time.perf_counter() - started
         self._warm_up()
+
+    def memory(self) -> list[dict[str, float]]:
+        """RSS, PSS and USS (MB) of each process of the server's session, from
+        ``/proc/PID/smaps_rollup`` (Linux); PSS counts pages shared by n processes 1/n."""
+        if self.process is None:
+            return []
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) != self.process.pid:  # the session: fields[3]
+                    continue
+                rollup = (stat.parent / "smaps_rollup").read_text().splitlines()
+            except (OSError, IndexError, ValueError):
+                continue
+            kb = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:]}
+            uss = kb["Private_Clean"] + kb["Private_Dirty"]
+            found.append({"pid": int(stat.parent.name), "rss_mb": kb["Rss"] / 1024,
+                          "pss_mb": kb["Pss"] / 1024, "uss_mb": uss / 1024})  # fmt: skip
+        return sorted(found, key=lambda each: each["pid"])
 
     def _warm_up(self) -> None:
         """Concurrent searches, so that every worker has built its index before timing."""
@@ -317,8 +349,10 @@ def schedule(
 ) -> Iterator[tuple[str, float, dict[str, Any]]]:
     """Requests at fixed intervals from now, searches and writes merged by due time."""
     start = time.perf_counter() + 0.5
-    due = [("search", start + i / search_rate, p) for i, p in enumerate(workload.searches)]
-    due += [("write", start + i / write_rate, b) for i, b in enumerate(workload.writes)]
+    due = [("search", start + i / search_rate, p) for i, p in enumerate(workload.searches)
+           if search_rate]  # fmt: skip
+    due += [("write", start + i / write_rate, b) for i, b in enumerate(workload.writes)
+            if write_rate]  # fmt: skip
     due = [item for item in due if item[1] < start + duration_s]
     yield from sorted(due, key=lambda item: item[1])
 
@@ -413,8 +447,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
-    parser.add_argument("--server", choices=("auto", "waitress", "gunicorn"), default="auto",
-                        help="auto: waitress for one worker, gunicorn for more")  # fmt: skip
+    parser.add_argument("--server", choices=("auto", *SERVERS), default="auto",
+                        help="gunicorn: sync workers; gthread: gunicorn's threaded workers; "
+                        f"auto: {MAKE_RUN_SERVER}, the server of `make run`")  # fmt: skip
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--search-rate", type=float, default=200.0, help="per second")
     parser.add_argument("--write-rate", type=float, default=20.0, help="per second")
@@ -432,9 +467,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    kind = (
-        args.server if args.server != "auto" else ("waitress" if args.workers == 1 else "gunicorn")
-    )
+    kind = args.server if args.server != "auto" else MAKE_RUN_SERVER
     if kind == "waitress" and args.workers != 1:
         raise SystemExit("waitress runs one process: use --server gunicorn for --workers > 1")
     workload = Workload.make(args.seed, int(args.search_rate * args.duration) + 1,
@@ -455,16 +488,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{kind} with {args.workers} worker(s) on 127.0.0.1:{server.port}; "
                   f"{load} for {args.duration:g} s", file=sys.stderr)  # fmt: skip
             if args.closed_loop:
-                return saturate(args, workload, server, env, scratch_dir)
+                return saturate(args, workload, server, env, scratch_dir, token)
             client = Client(server.port, token, args.threads)
             started = time.perf_counter()
             client.run(schedule(workload, args.search_rate, args.write_rate, args.duration))
             elapsed = time.perf_counter() - started
+            memory = server.memory()
             checked = verify(server.port, client.outcomes, args.workers)
         finally:
             server.stop()
     results = {
-        "server": kind, "workers": args.workers, "duration_s": args.duration,
+        "server": kind, "workers": args.workers, "posts": args.posts,
+        "duration_s": args.duration, "ready_s": server.ready_s, "memory": memory,
         "rate_limits": RATE_LIMITS_ENABLED,
         "search": summary(client.outcomes, "search", args.duration),
         "write": summary(client.outcomes, "write", args.duration),
@@ -501,10 +536,19 @@ def saturate(
     server: Server,
     env: dict[str, str],
     scratch_dir: Path,
+    token: str,
 ) -> int:
-    """The closed-loop run: /match on the real server, then the floor, one after the
-    other so that neither competes with the other; writes the results."""
+    """The closed-loop run: /match on the real server with writes at ``--write-rate``
+    alongside, then the floor, one after the other so that neither competes with the
+    other; writes the results."""
+    writer = Client(server.port, token, threads=4)
+    writes = threading.Thread(
+        target=writer.run, args=(schedule(workload, 0.0, args.write_rate, args.duration),)
+    )
+    writes.start()
     match = closed_loop(server.port, workload.searches, args.connections, args.duration)
+    writes.join()
+    memory = server.memory()
     server.stop()
     floor = Floor(free_port(), env)
     try:
@@ -515,7 +559,8 @@ def saturate(
     results = {
         "mode": "closed-loop", "server": server.kind, "workers": server.workers,
         "posts": args.posts, "duration_s": args.duration, "rate_limits": RATE_LIMITS_ENABLED,
-        "match": match,
+        "ready_s": server.ready_s, "match": match,
+        "write": summary(writer.outcomes, "write", args.duration), "memory": memory,
         "floor": {"server": "granian, 1 worker", "app": "benchmarks.floor", **floor_result},
         "ratio": match["throughput_per_s"] / floor_result["throughput_per_s"]
         if floor_result["throughput_per_s"] else 0.0,
@@ -547,13 +592,34 @@ def closed_loop_report(results: dict[str, Any]) -> str:
             f"| {name} | {server} | {r['requests']} | {r['errors']} | "
             f"{r['throughput_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
         )
-    lines += ["", f"/match throughput / floor throughput: {results['ratio']:.0%}.", results["note"]]
+    w = results["write"]
+    lines += [
+        "",
+        f"/match throughput / floor throughput: {results['ratio']:.0%}. Writes alongside: "
+        f"{w['requests']} at {w['rate_per_s']:.0f}/s, {w['errors']} errors, p50 "
+        f"{w.get('p50_ms', 0):.1f} ms, p99 {w.get('p99_ms', 0):.1f} ms.",
+        *server_lines(results),
+        results["note"],
+    ]
     return "\n".join(lines)
+
+
+def server_lines(results: dict[str, Any]) -> list[str]:
+    """Time to ready and memory per process, as the reports show them."""
+    memory = "; ".join(
+        f"pid {m['pid']}: RSS {m['rss_mb']:.0f}, PSS {m['pss_mb']:.0f}, USS {m['uss_mb']:.0f}"
+        for m in results["memory"]
+    )
+    return [
+        f"Ready (first /match answered) {results['ready_s']:.1f} s after the command.",
+        f"Memory (MB) of the server's processes: {memory}.",
+    ]
 
 
 def report(results: dict[str, Any]) -> str:
     lines = [
-        f"{results['server']}, {results['workers']} worker(s), {results['duration_s']:g} s, "
+        f"{results['server']}, {results['workers']} worker(s), {results['posts']} posts, "
+        f"{results['duration_s']:g} s, "
         f"rate limits {'on' if results['rate_limits'] else 'off'}, {results['date']}",
         "",
         "| requests | sent/s | errors | p50 ms | p99 ms | max ms | service p50 ms "
@@ -574,10 +640,12 @@ def report(results: dict[str, Any]) -> str:
         f"Writes acknowledged: {checked['acknowledged']}; not found by id: "
         f"{checked['not_found_by_id']}; not found by a search at their point: "
         f"{checked['not_found_by_search']}.",
-        "Targets (one worker, /match): "
+        "Targets (/match): "
         + ", ".join(
             f"{name} {'PASS' if ok else 'FAIL'}" for name, ok in results["targets"].items()
         ),
+        *server_lines(results),
+        SHARED_CORES,
     ]
     return "\n".join(lines)
 

@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("web.services", 3),
     ("web.http", 2),
     ("web.indexes", 2),
+    ("web.fragments", 2),
     ("web.config", 2),
     ("web.roles", 2),
     ("web.store", 1),

@@ -8,7 +8,7 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import api, cli, config, indexes, pages, store
-from web.http import caching, diskfull, html, problems
+from web.http import caching, diskfull, html, problems, sessions
 from web.services import alerts, notify
 
 __all__ = ["create_app"]
@@ -28,6 +28,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:  # behind N reverse proxies: trust their X-Forwarded-*
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.session_interface = sessions.SignedOnce()
     app.teardown_appcontext(store.close_current)
     app.before_request(indexes.refuse_other_cities)  # 421 for a city served elsewhere
     app.register_blueprint(api.bp)

@@ -23,8 +23,10 @@ from typing import Any, Final, TypeVar
 import click
 import numpy as np
 from flask import Flask, current_app, request
+from flask.cli import ScriptInfo
 
 from matcher import Index, Kind, Match, Post, Region
+from web.fragments import Fragments
 from web.http.problems import Problem
 from web.store import Store, unavailable
 from web.store.rows import Category, City
@@ -54,6 +56,7 @@ class CityIndex:
     categories: list[Category]
     everything: Index
     building: Index
+    fragments: Fragments  # its posts' features as /match shows them
     last_seq: int
     expiries: list[tuple[float, int]] = field(default_factory=list)
     expires_at: dict[int, float] = field(default_factory=dict)
@@ -116,8 +119,10 @@ class CityIndex:
         else:
             self.building.remove(post.id)
         self._expire_at(post.id, row[_ROW_EXPIRES])
+        self.fragments.forget(post.id)
 
     def _drop(self, post_id: int) -> None:
+        self.fragments.forget(post_id)
         self.everything.remove(post_id)
         self.building.remove(post_id)
         self.expires_at.pop(post_id, None)
@@ -221,12 +226,15 @@ class Indexes:
             rows = self._store.indexable_posts(city["id"], now)
             last_seq = self._store.last_change(city["id"])
             categories = self._store.categories(city["id"])
+            remote = frozenset(c["slug"] for c in categories if c["remote"])
+            fragments = Fragments(self._store, city["id"], remote, now)
         city_index = CityIndex(
             city=city,
             region=Region.from_geojson(city["boundary"]),
             categories=categories,
             everything=_index_of(rows),
             building=_index_of([row for row in rows if row[_ROW_PRECISION] == "building"]),
+            fragments=fragments,
             last_seq=last_seq,
         )
         for row in rows:
@@ -242,8 +250,13 @@ class Indexes:
             for _seq, post_id, op in changes:
                 latest[post_id] = op
             if latest.pop(0, None) == CITY_CHANGE:  # its admin changed the city's settings
+                remote = city_index.remote_categories
                 city_index.city = self._store.city(city_index.city["slug"]) or city_index.city
                 city_index.categories = self._store.categories(city_index.city["id"])
+                if city_index.remote_categories != remote:  # fragments carry distances or not
+                    city_index.fragments = Fragments(
+                        self._store, city_index.city["id"], city_index.remote_categories, now
+                    )
             rows = {
                 post_id: self._store.indexable_post(post_id, now) if op == "upsert" else None
                 for post_id, op in latest.items()
@@ -343,7 +356,9 @@ def build_at_start(app: Flask) -> None:
     second or more at a million posts). Not under a ``flask`` command other than ``run``
     (``demo``, ``remind``, ...): those do not search, and would wait for nothing."""
     context = click.get_current_context(silent=True)
-    if context is not None and context.info_name != "run":
+    # only flask's own commands: granian's command line is click's too
+    flask_command = context.info_name if context and context.find_object(ScriptInfo) else None
+    if flask_command not in (None, "run"):
         return
     with app.app_context():
         built = this_process()

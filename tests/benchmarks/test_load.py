@@ -31,7 +31,7 @@ def test_summary_counts_unexpected_statuses_as_errors():
     assert load.summary(outcomes, "write", 1.0)["errors"] == 0
 
 
-def test_a_short_run_against_waitress_loses_nothing(tmp_path):
+def test_a_short_run_against_the_server_of_make_run_loses_nothing(tmp_path):
     out = tmp_path / "load.json"
     status = load.main(
         ["--duration", "1", "--posts", "300", "--search-rate", "40", "--write-rate", "8",
@@ -42,6 +42,9 @@ def test_a_short_run_against_waitress_loses_nothing(tmp_path):
     assert results["search"]["requests"] == 40 and results["search"]["errors"] == 0
     assert results["writes_verified"]["acknowledged"] == 8
     assert results["writes_verified"]["not_found_by_search"] == 0
+    assert results["server"] == load.MAKE_RUN_SERVER and results["ready_s"] > 0
+    [worker] = [m for m in results["memory"] if m["uss_mb"] > 50]  # granian: its one worker
+    assert worker["pss_mb"] <= worker["rss_mb"]
 
 
 def test_a_short_closed_loop_run_measures_the_floor_beside_match(tmp_path):
@@ -58,4 +61,20 @@ def test_a_short_closed_loop_run_measures_the_floor_beside_match(tmp_path):
     ratio = results["match"]["throughput_per_s"] / results["floor"]["throughput_per_s"]
     assert results["ratio"] == ratio
     assert "share" in results["note"] and "cores" in results["note"]
+    assert results["write"]["requests"] > 0 and results["write"]["errors"] == 0  # alongside
     assert "floor throughput" in out.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_gunicorn_preload_workers_share_the_parent_s_pages(tmp_path):
+    """Built once before the fork: each worker's own pages (USS) are a small part of its
+    resident ones (RSS)."""
+    out = tmp_path / "gthread.json"
+    status = load.main(
+        ["--server", "gthread", "--workers", "2", "--duration", "1", "--posts", "300",
+         "--search-rate", "20", "--write-rate", "4", "--out", str(out)]
+    )  # fmt: skip
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert status == 0, results
+    parent, *workers = results["memory"]
+    assert len(workers) == 2
+    assert all(w["uss_mb"] < w["rss_mb"] / 2 for w in workers), workers

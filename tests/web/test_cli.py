@@ -1,8 +1,10 @@
 """The CLI: flask --app web init-db | city | user | token | import-addresses | demo."""
 
+import time
+
 import pytest
 
-from tests.web.conftest import ADDRESSES, DATA, make_app
+from tests.web.conftest import ADDRESSES, DATA, add_city, make_app, sql
 from web.store import MIGRATIONS, Store
 
 
@@ -125,3 +127,30 @@ def test_demo_builds_a_city_once(bare_runner, database):
     mine = client.get("/api/v1/grenoble/me/posts").json["posts"]
     assert len(mine) == 3
     assert len(client.get("/api/v1/me/connections").json["incoming"]) == 1
+
+
+def test_bulk_posts_are_inserted_in_chunks_each_post_logged_once(database):
+    """The demo's insert: one transaction per chunk, every post in the change log (the
+    indexes of a running server follow it)."""
+    city_id = add_city(database)
+    store = Store(database)
+    try:
+        account_id = store.create_account(city_id, email="bulk@example.org", display_name="B")
+        now = time.time()
+        row = {"account_id": account_id, "kind": "offer", "category": "shopping", "body": "",
+               "lat": 45.19, "lon": 5.72, "precision": "street", "public_lat": 45.19,
+               "public_lon": 5.72, "status": "published", "created_at": now,
+               "updated_at": now, "expires_at": now + 86_400}  # fmt: skip
+        rows = ({**row, "title": f"Post {n}"} for n in range(5))
+        assert store.create_posts(city_id, rows, chunk=2) == 5
+    finally:
+        store.close()
+    posts = sql(database, "SELECT id, title FROM posts WHERE city_id = ? ORDER BY id", (city_id,))
+    assert [title for _, title in posts] == [f"Post {n}" for n in range(5)]
+    logged = sql(database, "SELECT post_id, op FROM change_log WHERE city_id = ? ORDER BY seq",
+                 (city_id,))  # fmt: skip
+    assert logged == [(post_id, "upsert") for post_id, _ in posts]
+    # alerts were caught up: the bulk posts are not news to alert anyone of
+    assert sql(database, "SELECT last_seq FROM alert_progress") == sql(
+        database, "SELECT MAX(seq) FROM change_log"
+    )

@@ -54,3 +54,11 @@ def test_changing_the_password_needs_the_current_one(app, alice):
     assert refused.status_code == 403
     assert refused.json["errors"][0]["param"] == "current_password"
     assert log_in(app)[1].status_code == 200
+
+
+def test_the_cookie_serializer_is_made_once_per_key(app):
+    """Not on every request (issue 19); a new key gets its own."""
+    first = app.session_interface.get_signing_serializer(app)
+    assert app.session_interface.get_signing_serializer(app) is first
+    app.secret_key = "another-secret"
+    assert app.session_interface.get_signing_serializer(app) is not first

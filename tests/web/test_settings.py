@@ -194,13 +194,16 @@ def test_a_category_made_remote_is_found_beyond_the_radius(admin, alice, client)
     post = alice.create_post(category="homework", lat=far[0], lon=far[1])
     query = {"lat": CENTRE[0], "lon": CENTRE[1], "category": "homework"}
 
-    def ids() -> list[int]:
+    def found() -> dict[int, dict]:
         answer = client.get("/api/v1/grenoble/match", query_string=query)
-        return [feature["id"] for feature in answer.json["features"]]
+        return {feature["id"]: feature["properties"] for feature in answer.json["features"]}
+
+    def ids() -> list[int]:
+        return list(found())
 
     assert post["id"] not in ids()
     admin.patch(f"{CATEGORIES}/homework", {"remote": True})
-    assert post["id"] in ids()
+    assert "distance_m" not in found()[post["id"]]  # remote help found city-wide: no distance
     admin.patch(SETTINGS, {"remote_radius_m": 2000})  # remote help within 2 km only
     assert post["id"] not in ids()
 

@@ -3,6 +3,9 @@ request waits for a build (issue 19)."""
 
 import os
 
+import click
+from flask.cli import ScriptInfo
+
 from tests.web.conftest import CENTRE, make_app
 from web import indexes
 
@@ -46,3 +49,15 @@ def test_a_forked_worker_shares_the_indexes_and_opens_its_own_connection(app, al
     os.close(write)
     assert os.read(read, 1) == b"1"
     os.waitpid(pid, 0)
+
+
+def test_a_server_with_its_own_click_command_line_builds_at_start(app, database):
+    """granian's command line is click's too: only flask's commands other than run skip."""
+
+    @click.command()
+    def granian() -> None: ...
+
+    with click.Context(granian, info_name="granian"):
+        assert built(make_app(database)).builds == 1
+    with click.Context(granian, info_name="demo", obj=ScriptInfo()):  # `flask demo`
+        assert "voisinage.indexes.at-start" not in make_app(database).extensions

@@ -5,6 +5,7 @@ Signed with the app's key, so a client can only hand back a cursor it was given 
 unkeyed hash let anyone forge one); the values are checked for their exact types all
 the same (``true`` is no number here), and anything else is a 422 naming ``cursor``."""
 
+import functools
 import hashlib
 import json
 import math
@@ -20,7 +21,13 @@ SALT = "match-cursor"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _keyed(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(secret_key: str | bytes) -> URLSafeSerializer:
+    """One serializer per key (making one derives its signer: a third of a search)."""
+    return URLSafeSerializer(secret_key, salt=SALT)
 
 
 def _fingerprint(query: tuple[Any, ...]) -> str:

@@ -9,11 +9,27 @@ import hashlib
 import secrets
 import time
 
-from flask import current_app, session
+from flask import Flask, current_app, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from web.store import current as store
 
 COOKIE_KEY = "sid"
+
+
+class SignedOnce(SecureCookieSessionInterface):
+    """Flask's signed cookie, its serializer made once per key rather than on every
+    request (a tenth of a /match, cookie or not)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if key not in self._serializers:
+            self._serializers[key] = super().get_signing_serializer(app)
+        return self._serializers[key]
 
 
 def _hash(session_id: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from web.store.notifications import Notifications
+from web.store.posts import ACCOUNT_POSTS_CHANGED, POSTER_COLUMNS
 from web.store.rows import Account, MailedLink, Token
 
 
@@ -53,6 +54,8 @@ class Accounts(Notifications):
             self.execute(
                 f"UPDATE accounts SET {assignments} WHERE id = ?", [*fields.values(), account_id]
             )
+            if POSTER_COLUMNS & fields.keys():
+                self.execute(ACCOUNT_POSTS_CHANGED, (account_id,))
 
     def create_token(self, account_id: int, token_hash: str) -> int:
         with self.write():

@@ -158,6 +158,7 @@ class Moderation(Posts, Notifications):
             )
             if cursor.rowcount == 0:
                 return False
+            self.log_account_posts(account_id)
             self._audit(city_id, None, actor, action, reason)
             self.add_notifications([notice])
         return True
@@ -169,6 +170,7 @@ class Moderation(Posts, Notifications):
                 "UPDATE accounts SET role = ? WHERE id = ? AND city_id = ?",
                 (role, account_id, city_id),
             )
+            self.log_account_posts(account_id)
             self._audit(city_id, None, actor, f"role_{role}", f"account {account_id}")
 
     def _audit(
