@@ -55,7 +55,7 @@ def report(city: str, post_id: int) -> Response:
             409,
             "Conflict",
             "you already reported this post; a moderator will look at it",
-            [("post_id", "already reported")],
+            [("post_id", "already reported", "already_exists")],
         )
     return answers.json_answer({"id": report_id, "post_id": post_id}, 201)
 
@@ -124,7 +124,7 @@ def act(city: str, post_id: int) -> Response:
             422,
             "Invalid parameter",
             f"say why you {body.action} this post: the poster reads it",
-            [("reason", "required to hide or warn")],
+            [("reason", "required to hide or warn", "required")],
         )
     if body.action == "publish" and row["status"] == "closed":
         raise Problem(

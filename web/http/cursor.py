@@ -37,14 +37,22 @@ def read(cursor: str, query: tuple[Any, ...]) -> tuple[float, int]:
     try:
         payload = _serializer().loads(cursor)
     except BadData:
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)") from None
+        raise invalid(
+            "cursor", "not a cursor from this API (use next_cursor as given)", "invalid_format"
+        ) from None
     if not (isinstance(payload, list) and len(payload) == 3):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
+        raise invalid(
+            "cursor", "not a cursor from this API (use next_cursor as given)", "invalid_format"
+        )
     created_at, post_id, seen = payload
     valid_time = type(created_at) in (int, float) and math.isfinite(created_at)
     valid_id = type(post_id) is int and abs(post_id) <= INT64_MAX
     if not (valid_time and valid_id):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
+        raise invalid(
+            "cursor", "not a cursor from this API (use next_cursor as given)", "invalid_format"
+        )
     if seen != _fingerprint(query):
-        raise invalid("cursor", "this cursor belongs to another query; start again without it")
+        raise invalid(
+            "cursor", "this cursor belongs to another query; start again without it", "conflict"
+        )
     return float(created_at), post_id
