@@ -2,7 +2,7 @@
 // history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...);
 // organisations waiting for verification (GET and POST .../moderation/organisations);
 // for admins, a form giving roles.
-import { api, ApiError, city, el, formatDate, handleForm, session } from "./common.js";
+import { api, ApiError, city, el, formatDate, handleForm, session, t } from "./common.js";
 import { tc, tcCount } from "./community.js";
 
 const list = document.getElementById("queue");
@@ -65,8 +65,7 @@ async function act(postId, action, reason, error) {
     status.textContent = tc(`done.${action}`);
     await load();
   } catch (problem) {
-    const details = problem instanceof ApiError ? problem.problem : {};
-    error.textContent = details.errors?.map((e) => e.message).join(" ") || details.detail || "";
+    error.textContent = problem instanceof ApiError ? problem.message : t("error_generic");
     reason.focus();
   }
 }
