@@ -166,6 +166,12 @@ def ui_strings() -> dict[str, str]:
         "cluster_one": _("{count} post here: zoom in"),
         "cluster_other": _("{count} posts here: zoom in"),
         "no_results": _("No post found here. Try a larger scale or other categories."),
+        "newest_in_city": _(
+            "The newest posts of the city. Type your address to see those near you."
+        ),
+        "number_not_found": _(
+            "There is no number {typed} in the city's addresses: searching around {label}."
+        ),
         "searching": _("Searching…"),
         "load_more": _("Load more"),
         "about_distance": _("~{distance}"),
@@ -282,7 +288,7 @@ def ui_strings() -> dict[str, str]:
         "error.mutually_exclusive": _("Give one of these, not both."),
         "error.invalid": _("This value is not valid."),
         "error.not_found": _("Not found: it may have been removed."),
-        "error.outside_city": _("This place is outside {city}."),
+        "error.outside_city": _("You are outside {city}. Type an address in {city}."),
         "error.already_requested": _(
             "You already contacted this post: see its page or your account."
         ),

@@ -321,7 +321,9 @@ export function showProblem(form, error) {
       summaryLines.push(message);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    if (!slot.textContent.includes(message)) {
+      slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message; // lat, lon: once
+    }
     const field = form.querySelector(`#${slot.id.replace(/-error$/, "")}`);
     const control = field?.matches("input, select, textarea")
       ? field
