@@ -1,28 +1,44 @@
 """Escalations: requests nobody answered, for the city's agents (``web.services.escalation``)."""
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Blueprint, Response, current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from web.api import rights
-from web.http import answers
+from web.http import answers, cursor
+from web.http.parsing import parse_query
+from web.http.schemas import Query
 from web.services import escalation
 from web.store import current as store
 
 bp = Blueprint("escalation", __name__)
 
 
+class QueueQuery(Query):
+    limit: Annotated[int, Field(ge=1, le=escalation.PAGE_MAX)] = escalation.PAGE_SIZE
+    cursor: Annotated[str, StringConstraints(max_length=300)] | None = Field(
+        None, description="the next_cursor of the previous page"
+    )
+
+
 @bp.get("/<city>/escalations")
 def escalations(city: str) -> Response:
-    """Unanswered requests past the threshold, oldest first."""
+    """Unanswered requests past the threshold, the longest waiting first, keyset-paged."""
     index, _account = rights.require_right(city, "read_escalations")
+    query = parse_query(QueueQuery)
+    asked = ("escalations", city)
+    after = cursor.read(query.cursor, asked) if query.cursor else (-1.0, 0)
     now = time.time()
     after_h = float(current_app.config["ESCALATION_AFTER_HOURS"])
     rows = store().unanswered_requests(
-        index.city["id"], now - after_h * 3600, now, escalation.QUEUE_LIMIT
+        index.city["id"], now - after_h * 3600, now, query.limit + 1, after
     )
+    page = rows[: query.limit]
+    next_cursor = None
+    if len(rows) > query.limit:
+        next_cursor = cursor.write(page[-1]["created_at"], page[-1]["id"], asked)
     return answers.json_answer(
         {
             "after_hours": after_h,
@@ -30,9 +46,11 @@ def escalations(city: str) -> Response:
                 {
                     **answers.feature(row, index.remote_categories),
                     "waiting_hours": int((now - row["created_at"]) // 3600),
+                    "waiting_days": int((now - row["created_at"]) // 86400),
                 }
-                for row in rows
+                for row in page
             ],
+            "next_cursor": next_cursor,
         }
     )
 
@@ -41,7 +59,10 @@ class Escalations(BaseModel):
     """Requests nobody contacted in time, oldest first, as GeoJSON features."""
 
     after_hours: float
-    requests: list[dict[str, Any]] = Field(description="post features plus waiting_hours")
+    requests: list[dict[str, Any]] = Field(
+        description="post features plus waiting_hours and waiting_days"
+    )
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last")
 
 
 OPENAPI = [
@@ -49,7 +70,7 @@ OPENAPI = [
         "get",
         "/{city}/escalations",
         "Unanswered requests (social workers, moderators)",
-        None,
+        QueueQuery,
         None,
         200,
         Escalations,

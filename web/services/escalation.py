@@ -6,4 +6,5 @@ requests older than the threshold with no connection at all. Social workers, mod
 and admins of the city read it; the answer holds what the public post shows, plus how
 long it has waited."""
 
-QUEUE_LIMIT = 500
+PAGE_SIZE = 30  # a page of the queue (keyset-paged, oldest first: the most urgent)
+PAGE_MAX = 50
