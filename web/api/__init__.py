@@ -26,6 +26,7 @@ from web.api import (
     posts,
     relay,
     session,
+    streets,
     tokens,
     verification,
 )
@@ -54,6 +55,7 @@ for resource in (
     opendata,
     relay,
     verification,
+    streets,
     openapi,
 ):
     bp.register_blueprint(resource.bp)
