@@ -326,7 +326,7 @@ function describePost(feature, category) {
       ? t("remote")
       : typeof properties.distance_m === "number" && formatDistance(properties.distance_m),
     t(`precision.${properties.precision}`),
-  ];
+  ].filter(Boolean); // no distance in the city-wide listing
 }
 
 function isRemote(feature) {
