@@ -1,33 +1,24 @@
 """Escalations: requests nobody answered, for the city's agents (``web.services.escalation``)."""
 
 import time
-from typing import Annotated, Any
+from typing import Any
 
 from flask import Blueprint, Response, current_app
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from web.api import rights
-from web.http import answers, cursor
+from web.http import answers, cursor, schemas
 from web.http.parsing import parse_query
-from web.http.schemas import Query
-from web.services import escalation
 from web.store import current as store
 
 bp = Blueprint("escalation", __name__)
-
-
-class QueueQuery(Query):
-    limit: Annotated[int, Field(ge=1, le=escalation.PAGE_MAX)] = escalation.PAGE_SIZE
-    cursor: Annotated[str, StringConstraints(max_length=300)] | None = Field(
-        None, description="the next_cursor of the previous page"
-    )
 
 
 @bp.get("/<city>/escalations")
 def escalations(city: str) -> Response:
     """Unanswered requests past the threshold, the longest waiting first, keyset-paged."""
     index, _account = rights.require_right(city, "read_escalations")
-    query = parse_query(QueueQuery)
+    query = parse_query(schemas.QueuePage)
     asked = ("escalations", city)
     after = cursor.read(query.cursor, asked) if query.cursor else (-1.0, 0)
     now = time.time()
@@ -70,7 +61,7 @@ OPENAPI = [
         "get",
         "/{city}/escalations",
         "Unanswered requests (social workers, moderators)",
-        QueueQuery,
+        schemas.QueuePage,
         None,
         200,
         Escalations,

@@ -167,6 +167,15 @@ class MatchQuery(Query, OnePlace):
         return float(self.radius or SCALE_RADIUS_M[self.scale or "street"])
 
 
+class QueuePage(Query):
+    """A page of an agents' queue (escalations, moderation), keyset-paged."""
+
+    limit: Annotated[int, Field(ge=1, le=50)] = 30
+    cursor: Annotated[str, StringConstraints(max_length=300)] | None = Field(
+        None, description="the next_cursor of the previous page"
+    )
+
+
 class BoxQuery(Query):
     """``GET /<city>/posts?bbox=west,south,east,north``: posts in a map viewport."""
 

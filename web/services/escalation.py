@@ -5,6 +5,3 @@ Computed by one query at each read (no job to run, nothing stale): published, un
 requests older than the threshold with no connection at all. Social workers, moderators
 and admins of the city read it; the answer holds what the public post shows, plus how
 long it has waited."""
-
-PAGE_SIZE = 30  # a page of the queue (keyset-paged, oldest first: the most urgent)
-PAGE_MAX = 50

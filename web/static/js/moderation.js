@@ -70,11 +70,20 @@ async function act(postId, action, reason, error) {
   }
 }
 
-async function load() {
+const more = document.getElementById("queue-more");
+let nextCursor = null;
+
+/** The queue's first page (again, after an action), or the next one ("Load more"). */
+async function load({ next = false } = {}) {
   try {
-    const { items } = await api(`/${city}/moderation/queue`);
-    list.replaceChildren(...items.map(item));
-    if (!items.length) status.textContent ||= tc("queue_empty");
+    const { items, next_cursor: cursor } = await api(`/${city}/moderation/queue`, {
+      query: { cursor: next ? nextCursor : null },
+    });
+    if (next) list.append(...items.map(item));
+    else list.replaceChildren(...items.map(item));
+    nextCursor = cursor;
+    more.hidden = !cursor;
+    if (!list.children.length) status.textContent ||= tc("queue_empty");
   } catch (problem) {
     status.textContent =
       problem instanceof ApiError && [401, 403].includes(problem.status)
@@ -83,6 +92,7 @@ async function load() {
   }
 }
 
+more.addEventListener("click", () => load({ next: true }));
 load();
 
 // Organisations that signed up wait for a moderator's approval (web.verification).
