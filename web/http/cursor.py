@@ -1,5 +1,6 @@
 """Keyset cursors of ``/match``: ``(created_at, id)`` of the last post given, and a
-fingerprint of the query it belongs to.
+fingerprint of the query it belongs to; the agents' queues keep other sort keys the same
+way (``write_key``, ``read_key``).
 
 Signed with the app's key, so a client can only hand back a cursor it was given (an
 unkeyed hash let anyone forge one); the values are checked for their exact types all
@@ -17,6 +18,7 @@ from web.http.problems import invalid
 from web.http.schemas import INT64_MAX
 
 SALT = "match-cursor"
+NOT_OURS = "not a cursor from this API (use next_cursor as given)"
 
 
 def _serializer() -> URLSafeSerializer:
@@ -30,9 +32,6 @@ def _fingerprint(query: tuple[Any, ...]) -> str:
 def write(created_at: float, post_id: int, query: tuple[Any, ...]) -> str:
     """The cursor continuing ``query`` after the post ``(created_at, post_id)``."""
     return write_key((created_at, post_id), query)
-
-
-NOT_OURS = "not a cursor from this API (use next_cursor as given)"
 
 
 def read(cursor: str, query: tuple[Any, ...]) -> tuple[float, int]:
