@@ -34,4 +34,38 @@ def test_a_social_worker_sees_requests_nobody_answered(
     worker.reload()
     item = worker.locator(f'#escalations > li[data-post-id="{post_id}"]')
     expect(item).to_contain_text("Quelqu'un pour me conduire chez le médecin")
-    expect(item).to_contain_text("49")
+    expect(item).to_contain_text("en attente depuis 2 jours")
+
+
+@needs_chromium
+def test_the_queue_pages_and_counts_in_days(community, logged_in):  # noqa: F811
+    community.account("nombreux@example.org", *SPOT)
+    community.account("as-pages@ville.example", *SPOT, role="social_worker")
+    resident = logged_in("nombreux@example.org")
+    csrf = resident.context.request.get("/api/v1/session").json()["csrf_token"]
+    ids = []
+    for number in range(31):
+        body = {"kind": "request", "category": "shopping", "title": f"Demande {number}"}
+        body |= {"lat": SPOT[0], "lon": SPOT[1]}
+        answer = resident.context.request.post(
+            "/api/v1/grenoble/posts", data=body, headers={"X-CSRF-Token": csrf}
+        )
+        assert answer.ok, answer.text()
+        ids.append(answer.json()["id"])
+    with sqlite3.connect(community.database) as connection:  # 90 days, the first the oldest
+        for age, post_id in enumerate(ids):
+            connection.execute(
+                "UPDATE posts SET created_at = created_at - 90 * 86400 - ? * 60 WHERE id = ?",
+                (len(ids) - age, post_id),
+            )
+    connection.close()
+    worker = logged_in("as-pages@ville.example")
+    worker.goto("/grenoble/escalations")
+    items = worker.locator("#escalations > li")
+    expect(items).to_have_count(30)
+    expect(items.first).to_contain_text("en attente depuis 90 jours")
+    expect(items.first).to_have_attribute("data-post-id", str(ids[0]))
+    worker.get_by_role("button", name="Voir plus").click()
+    expect(worker.locator("#escalations-more")).to_be_hidden()
+    shown = [int(i) for i in items.evaluate_all("items => items.map(i => i.dataset.postId)")]
+    assert [i for i in shown if i in ids] == ids and len(shown) == len(set(shown))

@@ -125,3 +125,29 @@ def test_a_moderator_verifies_an_organisation_and_its_posts_show_the_mark(
     organisation.reload()
     expect(organisation.locator("#post-meta .verified")).to_contain_text("vérifié par la ville")
     expect(organisation.locator("#post-meta")).to_contain_text("Association")
+
+
+@needs_chromium
+def test_the_queue_shows_thirty_then_more(community, logged_in):  # noqa: F811
+    community.account("prolifique@example.org", *SPOT)
+    community.account("vigilant@example.org", *SPOT)
+    community.account("moderatrice-pages@ville.example", *SPOT, role="moderator")
+    poster = logged_in("prolifique@example.org")
+    ids = [create_post(poster, f"Annonce en série {n}") for n in range(31)]
+    reporter = logged_in("vigilant@example.org")
+    csrf = reporter.context.request.get("/api/v1/session").json()["csrf_token"]
+    for post_id in ids:
+        answer = reporter.context.request.post(
+            f"/api/v1/grenoble/posts/{post_id}/reports",
+            data={"reason": "Trop d'annonces"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert answer.status == 201, answer.text()
+    moderator = logged_in("moderatrice-pages@ville.example")
+    moderator.goto("/grenoble/moderation")
+    items = moderator.locator("#queue > li")
+    expect(items).to_have_count(30)
+    moderator.get_by_role("button", name="Voir plus").click()
+    expect(moderator.locator("#queue-more")).to_be_hidden()
+    shown = items.evaluate_all("items => items.map(i => Number(i.dataset.postId))")
+    assert len(shown) == len(set(shown)) and set(ids) <= set(shown)

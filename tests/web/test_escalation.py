@@ -75,3 +75,35 @@ def test_who_reads_the_queue(app, database, role, status):
 def test_anonymous_callers_and_unknown_cities(client, social_worker):
     assert client.get(QUEUE).status_code == 401
     assert social_worker.get("/api/v1/nowhere/escalations").status_code == 404
+
+
+def test_the_queue_pages_through_its_requests_oldest_first(alice, social_worker, database):
+    ids = [alice.create_post(kind="request")["id"] for _ in range(5)]
+    for age, post_id in enumerate(ids):
+        age_post(database, post_id, 24 * 90 - age)  # the first posted waits longest
+    pages, cursor = [], None
+    while True:
+        answer = social_worker.get(QUEUE, query_string={"limit": 2, "cursor": cursor or []})
+        assert answer.status_code == 200, answer.json
+        pages.append([post["id"] for post in answer.json["requests"]])
+        cursor = answer.json["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == [ids[0:2], ids[2:4], ids[4:]]
+    first = social_worker.get(QUEUE).json["requests"][0]
+    assert first["waiting_days"] == 90 and first["waiting_hours"] == 2160
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ({"limit": 51}, "out_of_range"),
+        ({"limit": 0}, "out_of_range"),
+        ({"cursor": "x"}, "invalid_format"),
+    ],
+)
+def test_a_bad_page_of_the_queue_is_named(social_worker, query, code):
+    answer = social_worker.get(QUEUE, query_string=query)
+    assert answer.status_code == 422
+    [error] = answer.json["errors"]
+    assert error["param"] == next(iter(query)) and error["code"] == code

@@ -88,7 +88,7 @@ def test_the_thread_opens_once_accepted(alice, bob):
         ):
             assert answer.status_code == 409
             assert answer.json["errors"] == [
-                {"param": "connection_id", "message": "not accepted yet"}
+                {"param": "connection_id", "code": "conflict", "message": "not accepted yet"}
             ]
     alice.post(f"/api/v1/me/connections/{connection_id}/decline")
     assert bob.post(thread(connection_id), {"body": "et là ?"}).status_code == 409
@@ -111,7 +111,9 @@ def test_a_second_request_for_the_same_post_is_refused(alice, bob):
     for _ in range(2):  # while waiting, and after an answer
         again = bob.post(url, {"message": "deux"})
         assert again.status_code == 409
-        assert again.json["errors"] == [{"param": "post_id", "message": "already requested"}]
+        assert again.json["errors"] == [
+            {"param": "post_id", "code": "already_requested", "message": "already requested"}
+        ]
         alice.post(f"/api/v1/me/connections/{first.json['id']}/decline")
     assert len(alice.get("/api/v1/me/connections").json["incoming"]) == 1
 

@@ -367,3 +367,30 @@ def test_only_admins_give_roles_to_their_citys_accounts(app, alice, admin, moder
     assert admin.post(roles, {**body, "email": "admin@example.org"}).status_code == 409
     bad = admin.post(roles, {**body, "role": "king"})
     assert bad.status_code == 422 and bad.json["errors"][0]["param"] == "role"
+
+
+def test_the_queue_pages_most_reported_first_then_oldest(alice, bob, carol, moderator, database):
+    ids = [alice.create_post(title=f"Annonce {n}")["id"] for n in range(5)]
+    for age, post_id in enumerate(ids):  # the first posted is the oldest
+        sql(
+            database,
+            "UPDATE posts SET created_at = created_at - ? WHERE id = ?",
+            (100 - age, post_id),
+        )
+    for post_id in ids:
+        assert bob.post(reports(post_id), {"reason": "Douteux"}).status_code == 201
+    assert carol.post(reports(ids[3]), {"reason": "Spam"}).status_code == 201  # reported twice
+    pages, cursor = [], None
+    while True:
+        answer = moderator.get(QUEUE, query_string={"limit": 2, "cursor": cursor or []})
+        assert answer.status_code == 200, answer.json
+        pages.append([item["post"]["id"] for item in answer.json["items"]])
+        cursor = answer.json["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == [[ids[3], ids[0]], [ids[1], ids[2]], [ids[4]]]
+    forged = moderator.get(QUEUE, query_string={"cursor": "x"})
+    assert forged.status_code == 422 and forged.json["errors"][0]["param"] == "cursor"
+    second = moderator.get(QUEUE, query_string={"limit": 2}).json["next_cursor"]
+    elsewhere = moderator.get("/api/v1/grenoble/escalations", query_string={"cursor": second})
+    assert elsewhere.status_code == 422 and elsewhere.json["errors"][0]["param"] == "cursor"

@@ -30,6 +30,7 @@ from web.api import (
     relay,
     session,
     settings,
+    streets,
     tokens,
     verification,
 )
@@ -62,6 +63,7 @@ for resource in (
     settings,
     dashboard,
     verification,
+    streets,
     openapi,
 ):
     bp.register_blueprint(resource.bp)

@@ -165,7 +165,10 @@ def change_password() -> Response:
     ratelimit.check("login")  # a password guess, like a login
     if not auth.verify_password(account["password_hash"], body.current_password):
         raise Problem(
-            403, "Forbidden", "wrong password", [("current_password", "type your password again")]
+            403,
+            "Forbidden",
+            "wrong password",
+            [("current_password", "type your password again", "wrong_credentials")],
         )
     _set_password(account["id"], body.password)
     if not g.by_token:
@@ -196,7 +199,7 @@ def _dead_link() -> Problem:
         422,
         "Invalid parameter",
         "this link is unknown, already used or expired: ask for a new one",
-        [("token", "unknown, used or expired")],
+        [("token", "unknown, used or expired", "expired")],
     )
 
 

@@ -76,7 +76,11 @@ def subscribe(city: str) -> Response:
         raise Problem(409, "Conflict", "your account has no home point to alert around")
     for slug in body.categories:
         if slug not in index.category_slugs:
-            raise invalid("categories", f"unknown category {slug!r}; see the categories endpoint")
+            raise invalid(
+                "categories",
+                f"unknown category {slug!r}; see the categories endpoint",
+                "not_allowed_value",
+            )
     ratelimit.write_limit(account)
     subscription_id = store().create_subscription(
         index.city["id"],

@@ -148,7 +148,11 @@ def _person_or_404(
 def _needs(index: CityIndex, slugs: list[str]) -> list[str]:
     for slug in slugs:
         if slug not in index.category_slugs:
-            raise invalid("needs", f"unknown category {slug!r}; see the categories endpoint")
+            raise invalid(
+                "needs",
+                f"unknown category {slug!r}; see the categories endpoint",
+                "not_allowed_value",
+            )
     return sorted(set(slugs))
 
 
@@ -215,7 +219,7 @@ def add_person(city: str) -> Response:
     index, account = rights.require_right(city, "keep_call_list", write=True)
     body = parsing.parse_body(PersonCreate)
     if body.consent_on > datetime.now(UTC).date():
-        raise invalid("consent_on", "the consent date cannot be in the future")
+        raise invalid("consent_on", "the consent date cannot be in the future", "out_of_range")
     needs = _needs(index, body.needs)
     lat, lon, address = posting.place_in_city(index, body.address, body.lat, body.lon)
     ratelimit.write_limit(account)
@@ -298,7 +302,7 @@ def assign(city: str, person_id: int) -> Response:
         or volunteer["city_id"] != index.city["id"]
         or not volunteer["accepts_calls"]
     ):
-        raise invalid("volunteer_id", "not a volunteer of this city who accepts calls")
+        raise invalid("volunteer_id", "not a volunteer of this city who accepts calls", "not_found")
     title = _("A social worker asks you to phone someone isolated near you")
     body = _("{name} will call you with the details. Thank you!").format(
         name=account["display_name"]

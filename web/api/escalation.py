@@ -7,9 +7,10 @@ from flask import Blueprint, Response
 from pydantic import BaseModel, Field, model_validator
 
 from web.api import rights
-from web.http import answers, parsing, schemas
+from web.http import answers, cursor, parsing, schemas
+from web.http.parsing import parse_query
 from web.http.problems import Problem
-from web.services import escalation, settings
+from web.services import settings
 from web.store import current as store
 from web.store.rows import EscalationState
 
@@ -18,14 +19,21 @@ bp = Blueprint("escalation", __name__)
 
 @bp.get("/<city>/escalations")
 def escalations(city: str) -> Response:
-    """Unanswered requests past the threshold, oldest first."""
+    """Unanswered requests past the threshold, the longest waiting first, keyset-paged."""
     index, _account = rights.require_right(city, "read_escalations")
+    query = parse_query(schemas.QueuePage)
+    asked = ("escalations", city)
+    after = cursor.read(query.cursor, asked) if query.cursor else (-1.0, 0)
     now = time.time()
     after_h = settings.of(index.city).escalation_after_hours
     rows = store().unanswered_requests(
-        index.city["id"], now - after_h * 3600, now, escalation.QUEUE_LIMIT
+        index.city["id"], now - after_h * 3600, now, query.limit + 1, after
     )
     states = store().escalation_states([row["id"] for row in rows])
+    page = rows[: query.limit]
+    next_cursor = None
+    if len(rows) > query.limit:
+        next_cursor = cursor.write(page[-1]["created_at"], page[-1]["id"], asked)
     return answers.json_answer(
         {
             "after_hours": after_h,
@@ -33,10 +41,12 @@ def escalations(city: str) -> Response:
                 {
                     **answers.feature(row, index.remote_categories),
                     "waiting_hours": int((now - row["created_at"]) // 3600),
+                    "waiting_days": int((now - row["created_at"]) // 86400),
                     **_handling(states.get(row["id"])),
                 }
-                for row in rows
+                for row in page
             ],
+            "next_cursor": next_cursor,
         }
     )
 
@@ -85,8 +95,10 @@ class Escalations(BaseModel):
 
     after_hours: float
     requests: list[dict[str, Any]] = Field(
-        description="post features plus waiting_hours, taken_by ({id, name, at} or null), note"
+        description="post features plus waiting_hours, waiting_days,"
+        " taken_by ({id, name, at} or null), note"
     )
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last")
 
 
 class Handled(BaseModel):
@@ -100,7 +112,7 @@ OPENAPI = [
         "get",
         "/{city}/escalations",
         "Unanswered requests (social workers, moderators)",
-        None,
+        schemas.QueuePage,
         None,
         200,
         Escalations,

@@ -138,7 +138,7 @@ def report_thread(connection_id: int) -> Response:
             409,
             "Conflict",
             "you already reported this thread; a moderator will read it",
-            [("connection_id", "already reported")],
+            [("connection_id", "already reported", "already_exists")],
         )
     return answers.json_answer({"id": report_id, "connection_id": connection_id}, 201)
 

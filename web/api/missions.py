@@ -109,7 +109,9 @@ def create_mission(city: str) -> Response:
     body = parsing.parse_body(MissionCreate)
     now = datetime.now(UTC)
     if not now < body.starts_at <= now + MAX_AHEAD:
-        raise invalid("starts_at", "the mission must start in the future, within a year")
+        raise invalid(
+            "starts_at", "the mission must start in the future, within a year", "out_of_range"
+        )
     lat, lon, address = posting.place_in_city(index, body.address, body.lat, body.lon)
     ratelimit.write_limit(account)
     rows = homes.with_public_homes(

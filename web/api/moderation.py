@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from web.api import posts, rights
-from web.http import answers, auth, parsing, ratelimit, schemas
+from web.http import answers, auth, cursor, parsing, ratelimit, schemas
 from web.http.idempotency import idempotent
 from web.http.problems import Problem
 from web.roles import AssignableRole
-from web.services import moderation, notify
+from web.services import notify
 from web.services.moderation import STATUS_AFTER, Action
 from web.store import current as store
 
@@ -55,7 +55,7 @@ def report(city: str, post_id: int) -> Response:
             409,
             "Conflict",
             "you already reported this post; a moderator will look at it",
-            [("post_id", "already reported")],
+            [("post_id", "already reported", "already_exists")],
         )
     return answers.json_answer({"id": report_id, "post_id": post_id}, 201)
 
@@ -73,12 +73,27 @@ def my_notices() -> Response:
 
 @bp.get("/<city>/moderation/queue")
 def queue(city: str) -> Response:
-    """Pending, reported and flagged posts, most reported first, each with its history."""
+    """Pending, reported and flagged posts, most reported first, each with its history;
+    keyset-paged."""
     index, _account = rights.require_right(city, "moderate")
+    query = parsing.parse_query(schemas.QueuePage)
+    asked = ("moderation", city)
+    after = (2**62, -1.0, 0)
+    if query.cursor:
+        count, created_at, post_id = cursor.read_key(query.cursor, asked, (int, float, int))
+        after = (int(count), float(created_at), int(post_id))
     city_id = index.city["id"]
     now = time.time()
+    rows = store().moderation_queue(city_id, query.limit + 1, after)
+    page = rows[: query.limit]
+    next_cursor = None
+    if len(rows) > query.limit:
+        last = page[-1]
+        next_cursor = cursor.write_key(
+            (last["report_count"], last["created_at"], last["id"]), asked
+        )
     items = []
-    for row in store().moderation_queue(city_id, moderation.QUEUE_LIMIT):
+    for row in page:
         reasons = ["pending"] if row["status"] == "pending" else []
         reasons += ["reported"] if row["report_count"] else []
         reasons += ["flagged"] if row["signals"] else []
@@ -109,7 +124,7 @@ def queue(city: str) -> Response:
                 ],
             }
         )
-    return answers.json_answer({"items": items})
+    return answers.json_answer({"items": items, "next_cursor": next_cursor})
 
 
 @bp.post("/<city>/moderation/posts/<int:post_id>/actions")
@@ -124,7 +139,7 @@ def act(city: str, post_id: int) -> Response:
             422,
             "Invalid parameter",
             f"say why you {body.action} this post: the poster reads it",
-            [("reason", "required to hide or warn")],
+            [("reason", "required to hide or warn", "required")],
         )
     if body.action == "publish" and row["status"] == "closed":
         raise Problem(
@@ -211,9 +226,10 @@ class QueueItem(BaseModel):
 
 
 class Queue(BaseModel):
-    """Pending, reported and flagged posts, most reported first."""
+    """Pending, reported and flagged posts, most reported first, then oldest first."""
 
     items: list[QueueItem]
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last")
 
 
 class ActionDone(BaseModel):
@@ -282,7 +298,7 @@ OPENAPI = [
         "get",
         "/{city}/moderation/queue",
         "The moderation queue (moderators)",
-        None,
+        schemas.QueuePage,
         None,
         200,
         Queue,

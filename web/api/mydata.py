@@ -43,7 +43,10 @@ def delete_me() -> Response:
     ratelimit.check("login")  # a password guess, like a login
     if not auth.verify_password(account["password_hash"], body.password):
         raise Problem(
-            403, "Forbidden", "wrong password", [("password", "type your password again")]
+            403,
+            "Forbidden",
+            "wrong password",
+            [("password", "type your password again", "wrong_credentials")],
         )
     store().delete_account(account["id"])
     auth.log_out()

@@ -47,11 +47,17 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     try:
         west, south, east, north = (float(part) for part in parts)
     except ValueError:
-        raise invalid("bbox", "bbox must be four numbers: west,south,east,north") from None
+        raise invalid(
+            "bbox", "bbox must be four numbers: west,south,east,north", "invalid_format"
+        ) from None
     if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise invalid("bbox", "bbox numbers must be finite")
+        raise invalid("bbox", "bbox numbers must be finite", "invalid_format")
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-        raise invalid("bbox", "bbox must be west,south,east,north within [-180,180] x [-90,90]")
+        raise invalid(
+            "bbox",
+            "bbox must be west,south,east,north within [-180,180] x [-90,90]",
+            "out_of_range",
+        )
     return west, south, east, north
 
 
@@ -69,7 +75,7 @@ def create_post(city: str) -> Response:
     group = _audience_group(account, body)
     relayed = relay.consent_record(account, body.on_behalf_of) if body.on_behalf_of else None
     if relayed and body.lat is None and body.address is None:
-        raise invalid("address", "give the address of the person you post for")
+        raise invalid("address", "give the address of the person you post for", "required")
     home = homes.own_home(account)
     lat, lon, address = place_in_city(index, body.address, body.lat, body.lon, home)
     precision: Precision = body.precision or cast(Precision, account["precision"])
@@ -193,7 +199,7 @@ def contact_poster(city: str, post_id: int) -> Response:
             409,
             "Conflict",
             "you already contacted this post: see its page or your account",
-            [("post_id", contact.ALREADY_REQUESTED)],
+            [("post_id", contact.ALREADY_REQUESTED, "already_requested")],
         )
     write_limit(account)
     poster = store().account(row["account_id"])

@@ -51,7 +51,7 @@ def log_in() -> Response:
             401,
             "Unauthorized",
             "wrong e-mail or password",
-            [("password", "wrong e-mail or password")],
+            [("password", "wrong e-mail or password", "wrong_credentials")],
         )
     assert account is not None  # a password matched its hash
     auth.log_in(account["id"])

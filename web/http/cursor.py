@@ -1,5 +1,6 @@
 """Keyset cursors of ``/match``: ``(created_at, id)`` of the last post given, and a
-fingerprint of the query it belongs to.
+fingerprint of the query it belongs to; the agents' queues keep other sort keys the same
+way (``write_key``, ``read_key``).
 
 Signed with the app's key, so a client can only hand back a cursor it was given (an
 unkeyed hash let anyone forge one); the values are checked for their exact types all
@@ -18,6 +19,7 @@ from web.http.problems import invalid
 from web.http.schemas import INT64_MAX
 
 SALT = "match-cursor"
+NOT_OURS = "not a cursor from this API (use next_cursor as given)"
 
 
 def _serializer() -> URLSafeSerializer:
@@ -36,22 +38,39 @@ def _fingerprint(query: tuple[Any, ...]) -> str:
 
 def write(created_at: float, post_id: int, query: tuple[Any, ...]) -> str:
     """The cursor continuing ``query`` after the post ``(created_at, post_id)``."""
-    return _serializer().dumps([created_at, post_id, _fingerprint(query)])
+    return write_key((created_at, post_id), query)
 
 
 def read(cursor: str, query: tuple[Any, ...]) -> tuple[float, int]:
     """``(created_at, post_id)`` of a cursor this API gave for ``query``; else 422."""
+    created_at, post_id = read_key(cursor, query, (float, int))
+    return float(created_at), int(post_id)
+
+
+def write_key(key: tuple[float | int, ...], query: tuple[Any, ...]) -> str:
+    """A cursor continuing ``query`` after the row of sort key ``key`` (other orders than
+    ``/match``'s: the moderation queue sorts by report count first)."""
+    return _serializer().dumps([*key, _fingerprint(query)])
+
+
+def read_key(
+    cursor: str, query: tuple[Any, ...], types: tuple[type, ...]
+) -> tuple[float | int, ...]:
+    """The sort key of a cursor this API gave for ``query``, each value of its type in
+    ``types`` (``float`` admits an int; ``true`` is neither); else 422 naming ``cursor``."""
     try:
         payload = _serializer().loads(cursor)
     except BadData:
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)") from None
-    if not (isinstance(payload, list) and len(payload) == 3):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
-    created_at, post_id, seen = payload
-    valid_time = type(created_at) in (int, float) and math.isfinite(created_at)
-    valid_id = type(post_id) is int and abs(post_id) <= INT64_MAX
-    if not (valid_time and valid_id):
-        raise invalid("cursor", "not a cursor from this API (use next_cursor as given)")
+        raise invalid("cursor", NOT_OURS, "invalid_format") from None
+    if not (isinstance(payload, list) and len(payload) == len(types) + 1):
+        raise invalid("cursor", NOT_OURS, "invalid_format")
+    *key, seen = payload
+    for value, wanted in zip(key, types, strict=True):
+        allowed = (int, float) if wanted is float else (int,)
+        if not (type(value) in allowed and math.isfinite(value) and abs(value) <= INT64_MAX):
+            raise invalid("cursor", NOT_OURS, "invalid_format")
     if seen != _fingerprint(query):
-        raise invalid("cursor", "this cursor belongs to another query; start again without it")
-    return float(created_at), post_id
+        raise invalid(
+            "cursor", "this cursor belongs to another query; start again without it", "conflict"
+        )
+    return tuple(key)

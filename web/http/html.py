@@ -174,6 +174,12 @@ def ui_strings() -> dict[str, str]:
         "cluster_one": _("{count} post here: zoom in"),
         "cluster_other": _("{count} posts here: zoom in"),
         "no_results": _("No post found here. Try a larger scale or other categories."),
+        "newest_in_city": _(
+            "The newest posts of the city. Type your address to see those near you."
+        ),
+        "number_not_found": _(
+            "There is no number {typed} in the city's addresses: searching around {label}."
+        ),
         "searching": _("Searching…"),
         "load_more": _("Load more"),
         "about_distance": _("~{distance}"),
@@ -280,6 +286,41 @@ def ui_strings() -> dict[str, str]:
         "invalid.body": _("The details can hold up to 2,000 characters."),
         "invalid.message": _("Write a message of 1 to 1,000 characters."),
         "invalid.category": _("Choose a category."),
+        # An API error's sentence, by its code (and param): common.js's errorText.
+        "error.required": _("This field is required."),
+        "error.invalid_format": _("This value is not in the expected form."),
+        "error.out_of_range": _("This value is outside what is allowed."),
+        "error.too_long": _("This text is too long."),
+        "error.too_short": _("This text is too short."),
+        "error.not_allowed_value": _("Choose one of the values offered."),
+        "error.mutually_exclusive": _("Give one of these, not both."),
+        "error.invalid": _("This value is not valid."),
+        "error.not_found": _("Not found: it may have been removed."),
+        "error.outside_city": _("You are outside {city}. Type an address in {city}."),
+        "error.already_requested": _(
+            "You already contacted this post: see its page or your account."
+        ),
+        "error.already_exists": _("This was already done: nothing more to do."),
+        "error.post_id.already_exists": _(
+            "You already reported this post; a moderator will look at it."
+        ),
+        "error.connection_id.already_exists": _(
+            "You already reported this thread; a moderator will read it."
+        ),
+        "error.conflict": _("This cannot be done now. Reload the page to see where things stand."),
+        "error.expired": _("This link is unknown, already used or expired: ask for a new one."),
+        "error.unauthorized": _("Log in to do this."),
+        "error.wrong_credentials": _("Wrong email or password."),
+        "error.forbidden": _("Your account is not allowed to do this."),
+        "error.too_many_requests": _(
+            "Too many attempts in a short time. Wait a minute, then retry."
+        ),
+        "error.too_large": _("What you sent is too large."),
+        "error.unavailable": _("The service is busy. Retry in a moment."),
+        "error.upstream_error": _("A service we rely on did not answer. Retry in a moment."),
+        "error.starts_at.out_of_range": _("Choose a date and time in the future, within a year."),
+        "error.starts_at.invalid_format": _("Choose a date and a time."),
+        "error.consent_on.out_of_range": _("The consent date cannot be in the future."),
         "label.title": _("Title"),
         "label.body": _("Details"),
         "label.category": _("Category"),

@@ -95,7 +95,9 @@ PARAMETER = {
 
 def _check(key: str) -> None:
     if not 1 <= len(key) <= 255 or not all(" " <= char <= "~" for char in key):
-        raise invalid(HEADER, f"{HEADER} must be 1 to 255 printable ASCII characters")
+        raise invalid(
+            HEADER, f"{HEADER} must be 1 to 255 printable ASCII characters", "invalid_format"
+        )
 
 
 def _fingerprint() -> str:
@@ -122,7 +124,9 @@ def _claim(owner: str, key: str, account_id: int | None, fingerprint: str) -> St
         if stored is None:
             return None
         if stored["fingerprint"] != fingerprint:
-            raise invalid(HEADER, f"this {HEADER} was used with another request; use a new key")
+            raise invalid(
+                HEADER, f"this {HEADER} was used with another request; use a new key", "conflict"
+            )
         if stored["status"] is not None:
             return stored
         if time.monotonic() > deadline:

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from pydantic_core import PydanticCustomError
 
+from web.http.problems import ErrorCode
 from web.roles import Role
 
 Kind = Literal["offer", "request"]
@@ -101,10 +102,10 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[+0-9
 LocalPath = Annotated[str, StringConstraints(max_length=300, pattern=r"^/([!-.0-\[\]-~][!-~]*)?$")]
 
 
-def paired(param: str, message: str) -> PydanticCustomError:
+def paired(param: str, message: str, code: ErrorCode = "required") -> PydanticCustomError:
     """A rule over several parameters, raised by a model validator, naming ``param`` (the
-    422 names it: ``web.http.parsing``)."""
-    return PydanticCustomError(PAIRING_ERROR, message, {"param": param})
+    422 names it and gives ``code``: ``web.http.parsing``)."""
+    return PydanticCustomError(PAIRING_ERROR, message, {"param": param, "code": code})
 
 
 class Query(BaseModel):
@@ -125,7 +126,7 @@ class OnePlace(BaseModel):
         if (lat is None) != (lon is None):
             raise paired("lon" if lon is None else "lat", "lat and lon go together")
         if lat is not None and getattr(self, "address", None) is not None:
-            raise paired("address", "give lat/lon or address, not both")
+            raise paired("address", "give lat/lon or address, not both", "mutually_exclusive")
         return self
 
 
@@ -159,12 +160,21 @@ class MatchQuery(Query, OnePlace):
         if self.lat is None and self.address is None:
             raise paired("lat", "give lat and lon, or address")
         if self.radius is not None and self.scale is not None:
-            raise paired("scale", "give radius or scale, not both")
+            raise paired("scale", "give radius or scale, not both", "mutually_exclusive")
         return self
 
     @property
     def radius_m(self) -> float:
         return float(self.radius or SCALE_RADIUS_M[self.scale or "street"])
+
+
+class QueuePage(Query):
+    """A page of an agents' queue (escalations, moderation), keyset-paged."""
+
+    limit: Annotated[int, Field(ge=1, le=50)] = 30
+    cursor: Annotated[str, StringConstraints(max_length=300)] | None = Field(
+        None, description="the next_cursor of the previous page"
+    )
 
 
 class BoxQuery(Query):
@@ -281,7 +291,8 @@ class ContactBody(Body):
 
 class ProblemError(BaseModel):
     param: str
-    message: str
+    code: ErrorCode = Field(description="stable machine code: pages translate param + code")
+    message: str = Field(description="English, for people reading the API")
 
 
 class ProblemDetails(BaseModel):
@@ -289,6 +300,7 @@ class ProblemDetails(BaseModel):
     title: str
     status: int
     detail: str
+    code: ErrorCode = Field(description="the first error's code, else the status's")
     errors: list[ProblemError] = []
 
 

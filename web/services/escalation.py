@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from web.services import notify, settings
 from web.store import Store
 
-QUEUE_LIMIT = 500
 LISTED = 10  # titles in one notice; the page has them all
 
 

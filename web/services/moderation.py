@@ -17,7 +17,6 @@ from web.store import current as store
 
 Action = Literal["publish", "hide", "warn"]
 STATUS_AFTER = {"publish": "published", "hide": "hidden", "warn": None}
-QUEUE_LIMIT = 200
 NOT_THE_OWNER = (
     "only the poster changes or deletes a post; moderators publish, hide or warn through "
     "the moderation actions"

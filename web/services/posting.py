@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from flask import current_app
 
-from web.http.problems import Problem, invalid
+from web.http.problems import ErrorItem, Problem, invalid
 from web.indexes import CityIndex
 from web.services import geocode
 from web.store import current as store
@@ -20,7 +20,11 @@ CONSENT_TEXT = (
 def known_categories(city: CityIndex, slugs: list[str]) -> list[str]:
     for slug in slugs:
         if slug not in city.category_slugs:
-            raise invalid("category", f"unknown category {slug!r}; see the categories endpoint")
+            raise invalid(
+                "category",
+                f"unknown category {slug!r}; see the categories endpoint",
+                "not_allowed_value",
+            )
     return sorted(set(slugs))
 
 
@@ -51,7 +55,7 @@ def first_address(city_id: int, text: str) -> geocode.Address:
     """The first address found for ``text``; 422 naming ``address`` when none is."""
     found = geocode_in(city_id, text, 1)
     if not found:
-        raise invalid("address", f"no address found for {text!r}")
+        raise invalid("address", f"no address found for {text!r}", "not_found")
     return found[0]
 
 
@@ -80,11 +84,17 @@ def locate(
     elif home is not None:
         (lat, lon, address), params = home, ["lat", "lon"]
     else:
-        raise invalid("address", "give the address (or lat and lon)")
+        raise invalid("address", "give the address (or lat and lon)", "required")
+    inside(index, lat, lon, params)
+    return Place(lat, lon, address, ban_id)
+
+
+def inside(index: CityIndex, lat: float, lon: float, params: list[str]) -> None:
+    """422 ``outside_city`` naming ``params`` when the point is outside the city."""
     if not index.region.contains(lat, lon):
         message = f"this place is outside {index.city['name']}"
-        raise Problem(422, "Invalid parameter", message, [(p, message) for p in params])
-    return Place(lat, lon, address, ban_id)
+        errors: list[ErrorItem] = [(p, message, "outside_city") for p in params]
+        raise Problem(422, "Invalid parameter", message, errors)
 
 
 def place_in_city(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from matcher import Kind, Match
 from web.http import cursor
 from web.indexes import CityIndex, UnknownCity, this_process, unknown_city
-from web.services.posting import address_point, known_categories
+from web.services.posting import address_point, inside, known_categories
 from web.services.settings import remote_radius_m
 from web.store import current as store
 
@@ -50,7 +50,7 @@ def search(
     """The newest published posts within ``radius_m`` of ``(lat, lon)`` or of the first
     address found for ``address``, in city ``slug``. ``after`` is a cursor this search
     gave (``Found.next_cursor``). 404 for an unknown city, 422 naming the parameter for an
-    unknown category, address or a foreign cursor."""
+    unknown category, address, a point outside the city or a foreign cursor."""
     if address is not None:
         city = store().city(slug)
         if city is None:
@@ -61,6 +61,7 @@ def search(
     point = (lat, lon)
 
     def under_the_lock(index: CityIndex) -> Found:
+        inside(index, *point, ["address"] if address is not None else ["lat", "lon"])
         asked_categories = known_categories(index, list(categories))
         wanted = set(asked_categories) or set(index.category_slugs)
         citywide = sorted(set(asked_categories) & index.remote_categories)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from web.store.database import Queries
-from web.store.rows import Address
+from web.store.rows import Address, AddressPoint
 
 _FTS5_TERM = re.compile(r'"((?:[^"]|"")*)"(\*?)')
 
@@ -85,6 +85,15 @@ class Addresses(Queries):
             " LIMIT ?",
             (tsquery(match), city_id, limit),
         )
+
+    def address_points(self, city_id: int) -> list[AddressPoint]:
+        """Every address of the city, street by street (the map's street lines)."""
+        rows = self.all(
+            "SELECT nom_voie, code_postal, numero, lat, lon FROM addresses WHERE city_id = ?"
+            " ORDER BY nom_voie, code_postal, id",
+            (city_id,),
+        )
+        return cast(list[AddressPoint], rows)
 
     def address_count(self, city_id: int) -> int:
         row = self.execute("SELECT COUNT(*) FROM addresses WHERE city_id = ?", (city_id,))

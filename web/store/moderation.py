@@ -52,10 +52,15 @@ class Moderation(Posts, Notifications):
             ).fetchall()
         return int(rows[0][0]) if rows else None
 
-    def moderation_queue(self, city_id: int, limit: int) -> list[QueuedPost]:
+    def moderation_queue(
+        self, city_id: int, limit: int, after: tuple[int, float, int] = (2**62, -1.0, 0)
+    ) -> list[QueuedPost]:
         """Pending, reported (open reports) and flagged (open flag) posts of the city,
-        most reported first, then oldest first; with their open reports' reasons."""
+        most reported first, then oldest first, after the sort key ``after`` ``(report
+        count, created_at, id)`` (keyset paging); with their open reports' reasons."""
+        count, created_at, post_id = after
         rows = self.all(
+            "SELECT * FROM ("
             f"SELECT {POST_COLUMNS}, a.email AS poster_email, f.signals,"
             " (SELECT COUNT(*) FROM reports r WHERE r.post_id = p.id"
             "  AND r.resolved_at IS NULL) AS report_count"
@@ -64,9 +69,11 @@ class Moderation(Posts, Notifications):
             " WHERE p.city_id = ? AND p.id IN ("
             "  SELECT id FROM posts WHERE city_id = ? AND status = 'pending'"
             "  UNION SELECT post_id FROM reports WHERE resolved_at IS NULL"
-            "  UNION SELECT post_id FROM post_flags WHERE resolved_at IS NULL)"
-            " ORDER BY report_count DESC, p.created_at, p.id LIMIT ?",
-            (city_id, city_id, limit),
+            "  UNION SELECT post_id FROM post_flags WHERE resolved_at IS NULL)) q"
+            " WHERE q.report_count < ? OR (q.report_count = ?"
+            "  AND (q.created_at > ? OR (q.created_at = ? AND q.id > ?)))"
+            " ORDER BY q.report_count DESC, q.created_at, q.id LIMIT ?",
+            (city_id, city_id, count, count, created_at, created_at, post_id, limit),
         )
         reasons = self.all(
             "SELECT post_id, reason, created_at FROM reports WHERE resolved_at IS NULL"

@@ -328,16 +328,24 @@ class Posts(Queries):
     # -- escalation (web.escalation) --------------------------------------------------------
 
     def unanswered_requests(
-        self, city_id: int, posted_before: float, now: float, limit: int
+        self,
+        city_id: int,
+        posted_before: float,
+        now: float,
+        limit: int,
+        after: tuple[float, int] = (-1.0, 0),
     ) -> list[PublicPost]:
         """Published, unexpired requests posted before that time that nobody contacted,
-        oldest first: computed at each read, so the queue is never stale."""
+        oldest first, after the ``(created_at, id)`` key ``after`` (keyset paging):
+        computed at each read, so the queue is never stale."""
+        created_at, post_id = after
         rows = self.all(
             f"SELECT {POST_COLUMNS} FROM posts p JOIN accounts a ON a.id = p.account_id"
             " WHERE p.city_id = ? AND p.status = 'published' AND p.expires_at > ?"
             " AND p.kind = 'request' AND p.created_at <= ?"
+            " AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
             " AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.post_id = p.id)"
             " ORDER BY p.created_at, p.id LIMIT ?",
-            (city_id, now, posted_before, limit),
+            (city_id, now, posted_before, created_at, created_at, post_id, limit),
         )
         return cast(list[PublicPost], rows)

@@ -511,6 +511,14 @@ class Address(TypedDict):
     rank: float
 
 
+class AddressPoint(TypedDict):
+    nom_voie: str
+    code_postal: str
+    numero: str
+    lat: float
+    lon: float
+
+
 class Hit(NamedTuple):
     hits: int  # in the window, this one included
     window_start: float

@@ -1,9 +1,12 @@
 // What both maps share: Leaflet set up from the page's tile configuration (none by default:
-// a plain background, so no request leaves the site) and the posts' category markers.
-import { categoryIcon, t } from "./common.js";
+// the streets of the city's address file as light lines, so no request leaves the site),
+// a scale bar, and the posts' category markers.
+import { api, categoryIcon, city, el, t } from "./common.js";
 
 export const MAX_ZOOM = 19;
 export const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+const LABEL_ZOOM = 16; // street names from this zoom on
+const MAX_LABELS = 80;
 
 /** A Leaflet map in `element`, with tiles only if `data-tile-url` is set. */
 export function makeMap(element, options = {}) {
@@ -25,8 +28,43 @@ export function makeMap(element, options = {}) {
     }).addTo(map);
   } else {
     element.classList.add("no-tiles");
+    drawStreets(map);
   }
+  L.control.scale({ imperial: false }).addTo(map);
   return map;
+}
+
+let streetsPromise = null;
+
+/** The city's streets (GET /api/v1/<city>/streets) as light lines, named at high zoom. */
+async function drawStreets(map) {
+  streetsPromise ??= api(`/${city}/streets`).catch(() => null);
+  const streets = await streetsPromise;
+  if (!streets) return; // the plain background stays
+  map.createPane("streets").style.zIndex = 250; // under the search circle and the markers
+  const lines = L.geoJSON(streets, {
+    pane: "streets",
+    interactive: false,
+    style: { color: "#9aa3b5", weight: 3, opacity: 0.8, lineCap: "round" },
+  }).addTo(map);
+  const labels = L.layerGroup().addTo(map);
+  const name = () => {
+    labels.clearLayers();
+    if (map.getZoom() < LABEL_ZOOM) return;
+    const view = map.getBounds();
+    const shown = lines.getLayers().filter((line) => view.intersects(line.getBounds()));
+    for (const line of shown.slice(0, MAX_LABELS)) {
+      const points = line.getLatLngs().flat();
+      const middle = points[Math.floor(points.length / 2)];
+      labels.addLayer(
+        L.tooltip({ permanent: true, direction: "center", className: "street-label", interactive: false })
+          .setLatLng(middle)
+          .setContent(el("span", {}, line.feature.properties.name)), // text, never HTML
+      );
+    }
+  };
+  map.on("zoomend moveend", name);
+  name();
 }
 
 /** A post's marker icon: its category's picture in a ring coloured by kind. */

@@ -17,8 +17,8 @@ function say(message) {
 function describe(person) {
   const needs = person.needs.map((slug) => labels.get(slug) || slug).join(", ");
   return [
-    el("p", {}, `${t("calls.phone")}: ${person.phone}`),
-    el("p", {}, `${t("calls.address")}: ${person.address}`),
+    person.phone ? el("p", {}, `${t("calls.phone")}: ${person.phone}`) : null,
+    person.address ? el("p", {}, `${t("calls.address")}: ${person.address}`) : null,
     needs ? el("p", {}, `${t("calls.needs")}: ${needs}`) : null,
     person.notes ? el("p", {}, person.notes) : null,
     el(

@@ -116,10 +116,46 @@ export function categoryIcon(category) {
   return picture;
 }
 
-/** An API failure: `problem` is the RFC 9457 body (or a stand-in for network errors). */
+// Codes that say more than a field's own hint ("invalid.address"): their sentence wins.
+const TELLING_CODES = new Set([
+  "outside_city",
+  "already_requested",
+  "already_exists",
+  "expired",
+  "wrong_credentials",
+  "too_many_requests",
+]);
+
+/**
+ * The page's sentence for one error of a problem, from its `param` and `code` (the API's
+ * English `message` is never shown): `error.<field>.<code>`, the field's hint for a 422
+ * or a 409 (`invalid.<field>`, `conflict.<field>`), `error.<code>`, else a generic one.
+ */
+export function errorText(status, param, code) {
+  const field = param === "lat" || param === "lon" ? "address" : String(param || "").split(/[.[]/)[0];
+  const fieldHint = { 409: `conflict.${field}`, 422: `invalid.${field}` }[status];
+  const keys = [`error.${field}.${code}`];
+  if (TELLING_CODES.has(code)) keys.push(`error.${code}`, fieldHint);
+  else keys.push(fieldHint, `error.${code}`);
+  const key = keys.find((name) => name && hasString(name));
+  return key ? t(key, { city: cityName }) : t("error_generic");
+}
+
+/** The page's sentences for a whole problem, each once. */
+function problemText(status, problem) {
+  if (!status) return problem.title || t("network_error");
+  const lines = (problem.errors || []).map((e) => errorText(status, e.param, e.code));
+  if (!lines.length) lines.push(errorText(status, "", problem.code));
+  return [...new Set(lines)].join(" ");
+}
+
+/**
+ * An API failure: `problem` is the RFC 9457 body (or a stand-in for network errors);
+ * `message` is its text in the page language.
+ */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problemText(status, problem));
     this.status = status;
     this.problem = problem;
   }
@@ -211,8 +247,11 @@ export function cityInfo() {
   return cityPromise;
 }
 
+let cityName = city; // the name once cityInfo answered ("outside {city}" messages)
+
 cityInfo()
   .then((info) => {
+    cityName = info.name;
     document.getElementById("city-name").textContent = ` · ${info.name}`;
   })
   .catch(() => {});
@@ -266,29 +305,25 @@ function errorSlotFor(form, param) {
   return null;
 }
 
-/** The page's own translated hint for a rejected field, else the API's message. */
-function fieldMessage(error, param, apiMessage) {
-  const field = param === "lat" || param === "lon" ? "address" : param.split(/[.[]/)[0];
-  const key = { 409: `conflict.${field}`, 422: `invalid.${field}` }[error?.status];
-  return key && hasString(key) ? t(key) : apiMessage;
-}
-
 /**
- * Put each of the problem's errors next to its field (typed text stays as it is); what
+ * Put each of the problem's errors next to its field (typed text stays as it is), in the
+ * page's words (errorText, or an error's `text` a page put there itself); what
  * belongs to no field goes into the form's summary. Focus goes to the first message.
  */
 export function showProblem(form, error) {
   const problem = error instanceof ApiError ? error.problem : { title: t("error_generic") };
   const summaryLines = [];
   let first = null;
-  for (const { param, message: apiMessage } of problem.errors || []) {
+  for (const { param, code, text } of problem.errors || []) {
     const slot = param ? errorSlotFor(form, String(param)) : null;
-    const message = fieldMessage(error, String(param), apiMessage);
+    const message = text ?? errorText(error?.status, String(param), code); // text: the page's
     if (!slot) {
       summaryLines.push(message);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    if (!slot.textContent.includes(message)) {
+      slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message; // lat, lon: once
+    }
     const field = form.querySelector(`#${slot.id.replace(/-error$/, "")}`);
     const control = field?.matches("input, select, textarea")
       ? field
@@ -297,7 +332,7 @@ export function showProblem(form, error) {
     first ??= control;
   }
   if (!problem.errors?.length) {
-    summaryLines.push(problem.detail || problem.title || t("error_generic"));
+    summaryLines.push(error instanceof ApiError ? error.message : t("error_generic"));
   } else if (!summaryLines.length) {
     summaryLines.unshift(t("form_has_errors"));
   }

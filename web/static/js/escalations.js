@@ -4,11 +4,21 @@ import { tc, tcCount } from "./community.js";
 
 const list = document.getElementById("escalations");
 const status = document.getElementById("escalations-status");
+const more = document.getElementById("escalations-more");
+let nextCursor = null;
 
+/** "waiting for 90 days" (hours under a day). */
+function waiting(post) {
+  return post.waiting_days ? tcCount("waiting_days", post.waiting_days) : tcCount("waiting", post.waiting_hours);
+}
+
+/** A page of the queue, the longest waiting first; "Load more" adds the next one. */
 async function load() {
   try {
-    const { requests } = await api(`/${city}/escalations`);
-    list.replaceChildren(
+    const { requests, next_cursor: cursor } = await api(`/${city}/escalations`, {
+      query: { cursor: nextCursor },
+    });
+    list.append(
       ...requests.map((post) =>
         el(
           "li",
@@ -21,14 +31,16 @@ async function load() {
             " · ",
             formatDate(post.properties.created_at),
             " · ",
-            tcCount("waiting", post.waiting_hours),
+            waiting(post),
           ),
           el("p", { class: "post-body" }, post.properties.body),
           handling(post),
         ),
       ),
     );
-    status.textContent = requests.length ? "" : tc("escalations_empty");
+    nextCursor = cursor;
+    more.hidden = !cursor;
+    status.textContent = list.children.length ? "" : tc("escalations_empty");
   } catch (problem) {
     status.textContent =
       problem instanceof ApiError && [401, 403].includes(problem.status)
@@ -75,4 +87,5 @@ function handling(post) {
   return form;
 }
 
+more.addEventListener("click", load);
 load();

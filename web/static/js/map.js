@@ -32,6 +32,8 @@ const loadMoreButton = document.getElementById("load-more");
 const categoryOptions = document.getElementById("category-options");
 const categorySummary = document.getElementById("category-summary");
 const mapElement = document.getElementById("map");
+const addressNote = document.getElementById("address-note");
+const NARROW = window.matchMedia("(max-width: 899px)"); // the map below the list
 
 // The point chosen among the suggestions or found by "around me"; typing forgets it.
 let pickedPlace = null;
@@ -39,6 +41,7 @@ let currentQuery = null;
 let nextCursor = null;
 let selectedId = null;
 let searchNumber = 0; // answers to an older search than the latest are dropped
+let cityBounds = null; // the first visit lists the city's newest posts in these bounds
 const markersById = new Map();
 const entriesById = new Map();
 
@@ -71,7 +74,8 @@ async function showCity() {
         interactive: false,
         style: { color: "#3d4f7c", weight: 2, fill: false, dashArray: "6 4" },
       }).addTo(map);
-      map.fitBounds(boundary.getBounds(), { animate: false });
+      cityBounds = boundary.getBounds();
+      map.fitBounds(cityBounds, { animate: false });
     } else if (info.center) {
       map.setView(info.center, 13, { animate: false });
     }
@@ -159,12 +163,14 @@ function fillForm(query) {
 
 async function search(query, { remember }) {
   clearErrors(form);
-  if (!query.address && query.lat === undefined) {
+  addressNote.hidden = true;
+  if (!query.newest && !query.address && query.lat === undefined) {
     document.getElementById("f-address-error").textContent = t("address_required");
     addressInput.setAttribute("aria-invalid", "true");
     addressInput.focus();
     return;
   }
+  if (query.address && query.lat === undefined) await placeTyped(query);
   if (remember) {
     const url = `${window.location.pathname}?${queryToSearchParams(query)}`;
     if (url !== window.location.pathname + window.location.search) {
@@ -175,7 +181,7 @@ async function search(query, { remember }) {
   resultList.setAttribute("aria-busy", "true");
   const number = ++searchNumber;
   try {
-    const page = await fetchPage(query, null);
+    const page = await (query.newest ? fetchNewest(query) : fetchPage(query, null));
     if (number !== searchNumber) return;
     currentQuery = query;
     await showResults(page, { append: false });
@@ -188,6 +194,40 @@ async function search(query, { remember }) {
   } finally {
     resultList.removeAttribute("aria-busy");
   }
+}
+
+/**
+ * A typed address (not chosen among the suggestions) is searched around the geocoder's
+ * first answer; when the house number typed is not in the city's file, say which was used.
+ */
+async function placeTyped(query) {
+  let found = null;
+  try {
+    found = (await api(`/${city}/geocode`, { query: { q: query.address, limit: 1 } })).features[0];
+  } catch {
+    return; // /match geocodes the text itself, and says what is wrong
+  }
+  if (!found) return;
+  [query.lon, query.lat] = found.geometry.coordinates;
+  const typedNumber = query.address.match(/^\s*(\d+)/)?.[1];
+  const { housenumber, label } = found.properties;
+  if (typedNumber && housenumber !== typedNumber) {
+    addressNote.textContent = t("number_not_found", { typed: typedNumber, label });
+    addressNote.hidden = false;
+  }
+}
+
+/** The first visit, before any address: the newest posts of the whole city. */
+function newestQuery() {
+  const { scale, category, kind } = queryFromForm();
+  return { scale, category, kind, newest: true };
+}
+
+function fetchNewest(query) {
+  const bounds = cityBounds || map.getBounds();
+  const params = { bbox: bounds.toBBoxString(), category: query.category, limit: PAGE_SIZE };
+  if (query.kind) params.kind = query.kind;
+  return api(`/${city}/posts`, { query: params });
 }
 
 /** Forget the shown results, so that none seems to answer a search that failed. */
@@ -249,7 +289,7 @@ async function showResults(page, { append }) {
   nextCursor = page.next_cursor || null;
   loadMoreButton.hidden = !nextCursor;
   const shown = entriesById.size;
-  const count = shown ? tCount("results", shown) : t("no_results");
+  const count = !shown ? t("no_results") : currentQuery?.newest ? t("newest_in_city") : tCount("results", shown);
   resultCount.textContent = nextCursor ? `${count} ${t("results_more")}` : count;
   resultList.dataset.shown = String(shown);
 }
@@ -284,14 +324,13 @@ function describePost(feature, category) {
     el("time", { datetime: properties.created_at }, relativeTime(properties.created_at)),
     isRemote(feature)
       ? t("remote")
-      : formatDistance(properties.distance_m),
+      : typeof properties.distance_m === "number" && formatDistance(properties.distance_m),
     t(`precision.${properties.precision}`),
-  ];
+  ].filter(Boolean); // no distance in the city-wide listing
 }
 
 function isRemote(feature) {
-  const { remote, distance_m: distanceM } = feature.properties;
-  return Boolean(remote) || distanceM === null || distanceM === undefined;
+  return Boolean(feature.properties.remote);
 }
 
 function joined(parts, separator = " · ") {
@@ -302,8 +341,11 @@ function categoryLabel(slug, category) {
   return [categoryIcon(category), " ", category?.label || slug];
 }
 
+/** A post's page, carrying this search so that its "Back to the search" returns here. */
 function postUrl(id) {
-  return `/${city}/posts/${encodeURIComponent(id)}`;
+  const search = window.location.search;
+  const back = search ? `?${new URLSearchParams({ back: search })}` : "";
+  return `/${city}/posts/${encodeURIComponent(id)}${back}`;
 }
 
 function listEntry(feature, category) {
@@ -323,6 +365,7 @@ function listEntry(feature, category) {
   );
   entry.addEventListener("click", (event) => {
     if (event.target.closest("a")) return;
+    if (NARROW.matches) showMap();
     select(feature.id, { revealMarker: true });
   });
   entry.addEventListener("focusin", () => select(feature.id, { revealMarker: false }));
@@ -401,6 +444,11 @@ function showSelectedMarker() {
   visible?.getElement()?.classList.add("selected");
 }
 
+/** On a phone the map is below the list: bring it into view (and the list back). */
+function showMap() {
+  mapElement.scrollIntoView({ block: "start", behavior: REDUCED_MOTION ? "auto" : "smooth" });
+}
+
 // Form controls ---------------------------------------------------------------------------
 
 async function showCategoryChoices() {
@@ -477,21 +525,29 @@ async function start() {
   });
   form.addEventListener("change", (event) => {
     if (event.target.name === "category") describeCategories();
+    if (!["scale", "kind", "category"].includes(event.target.name)) return;
+    const query = queryFromForm(); // a new choice searches again at once, the URL follows
+    const place = query.address || query.lat !== undefined;
+    search(place ? query : newestQuery(), { remember: Boolean(place) });
+  });
+  document.getElementById("show-map").addEventListener("click", showMap);
+  document.getElementById("show-list").addEventListener("click", () => {
+    resultList.closest("section").scrollIntoView({ block: "start" });
   });
   document.getElementById("around-me").addEventListener("click", aroundMe);
   loadMoreButton.addEventListener("click", loadMore);
   window.addEventListener("popstate", () => {
     const query = queryFromUrl();
-    if (query) {
-      fillForm(query);
-      search(query, { remember: false });
-    }
+    if (query) fillForm(query);
+    search(query || newestQuery(), { remember: false });
   });
   await Promise.all([showCategoryChoices(), showCity()]);
   const query = queryFromUrl();
   if (query) {
     fillForm(query);
     await search(query, { remember: false });
+  } else {
+    await search(newestQuery(), { remember: false });
   }
 }
 

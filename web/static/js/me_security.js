@@ -14,8 +14,8 @@ handleForm(document.getElementById("password-form"), async (form) => {
     // below has its own password field); the API names it password.
     const wrong = document.getElementById("wrong-current-password").textContent;
     const errors = (error.problem.errors || []).map((e) => {
-      if (e.param === "password") return { param: "new_password", message: t("invalid.password") };
-      if (e.param === "current_password") return { param: e.param, message: wrong };
+      if (e.param === "password") return { param: "new_password", text: t("invalid.password") };
+      if (e.param === "current_password") return { param: e.param, text: wrong };
       return e;
     });
     throw new ApiError(error.status, { ...error.problem, errors });

@@ -2,7 +2,7 @@
 // history, and the actions publish / hide / warn (GET and POST /api/v1/<city>/moderation/...);
 // organisations waiting for verification (GET and POST .../moderation/organisations);
 // for admins, a form giving roles.
-import { api, ApiError, city, el, formatDate, handleForm, session } from "./common.js";
+import { api, ApiError, city, el, formatDate, handleForm, session, t } from "./common.js";
 import { tc, tcCount } from "./community.js";
 
 const list = document.getElementById("queue");
@@ -65,17 +65,25 @@ async function act(postId, action, reason, error) {
     status.textContent = tc(`done.${action}`);
     await load();
   } catch (problem) {
-    const details = problem instanceof ApiError ? problem.problem : {};
-    error.textContent = details.errors?.map((e) => e.message).join(" ") || details.detail || "";
+    error.textContent = problem instanceof ApiError ? problem.message : t("error_generic");
     reason.focus();
   }
 }
 
-async function load() {
+const more = document.getElementById("queue-more");
+let nextCursor = null;
+
+/** The queue's first page (again, after an action), or the next one ("Load more"). */
+async function load({ next = false } = {}) {
   try {
-    const { items } = await api(`/${city}/moderation/queue`);
-    list.replaceChildren(...items.map(item));
-    if (!items.length) status.textContent ||= tc("queue_empty");
+    const { items, next_cursor: cursor } = await api(`/${city}/moderation/queue`, {
+      query: { cursor: next ? nextCursor : null },
+    });
+    if (next) list.append(...items.map(item));
+    else list.replaceChildren(...items.map(item));
+    nextCursor = cursor;
+    more.hidden = !cursor;
+    if (!list.children.length) status.textContent ||= tc("queue_empty");
   } catch (problem) {
     status.textContent =
       problem instanceof ApiError && [401, 403].includes(problem.status)
@@ -84,6 +92,7 @@ async function load() {
   }
 }
 
+more.addEventListener("click", () => load({ next: true }));
 load();
 
 // Organisations that signed up wait for a moderator's approval (web.verification).

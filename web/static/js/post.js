@@ -195,4 +195,8 @@ handleForm(contactForm, async (form, key) => {
   await showConnection(await myConnection(false));
 });
 
+// "Back to the search": the search this post was opened from (map.js passes it as ?back=).
+const back = new URLSearchParams(window.location.search).get("back");
+if (back?.startsWith("?")) document.getElementById("back-to-search").search = back;
+
 start();
