@@ -9,7 +9,7 @@ const status = document.getElementById("calls-status");
 handleForm(form, async () => {
   refused.replaceChildren();
   const [file] = form.elements.register.files;
-  if (!file) throw new ApiError(422, { errors: [{ param: "register", message: form.elements.register.validationMessage }] });
+  if (!file) throw new ApiError(422, { errors: [{ param: "register", text: form.elements.register.validationMessage }] });
   const response = await fetch(`/api/v1/${city}/calls/import`, {
     method: "POST",
     headers: {
@@ -22,7 +22,7 @@ handleForm(form, async () => {
   const answer = await response.json().catch(() => ({}));
   if (response.status === 422 && answer.title === "Invalid register") {
     refused.replaceChildren(...answer.errors.map((error) => el("li", {}, `${error.param} : ${error.message}`)));
-    throw new ApiError(422, { detail: t("calls.import_refused") });
+    throw new ApiError(422, { errors: [{ param: "", text: t("calls.import_refused") }] });
   }
   if (!response.ok) throw new ApiError(response.status, answer);
   form.reset();
