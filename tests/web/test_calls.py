@@ -259,3 +259,51 @@ def test_the_calls_page_and_the_account_tick_render(client):
     assert page.status_code == 200 and b'id="people"' in page.data
     assert b"calls.no_volunteer" in page.data  # its strings join the page's i18n block
     assert b'id="f-accepts_calls"' in client.get("/grenoble/me").data
+
+
+def test_the_list_pages_what_needs_action_first(app, worker, database):
+    """Nobody assigned first, then the longest since a call (never called first), by id
+    on ties; pages of 4 give every person once, in that order."""
+    helper = volunteer(app, "helper@example.org", *INSIDE)
+    ids = [worker.post(PEOPLE, {**PERSON, "name": f"Personne {n}"}).json["id"] for n in range(9)]
+    for person_id in ids[::3]:
+        worker.post(f"{PEOPLE}/{person_id}/assign", {"volunteer_id": helper.account["id"]})
+    for person_id, days_ago in zip(ids[1::2], (3, 1, 3, 7), strict=True):
+        worker.post(f"{PEOPLE}/{person_id}/calls", {"outcome": "no_answer"})
+        sql(
+            database,
+            "UPDATE calls SET called_at = called_at - ? WHERE person_id = ?",
+            (days_ago * 86400, person_id),
+        )
+    rows = sql(
+        database,
+        "SELECT p.id, p.volunteer_id IS NOT NULL, COALESCE(MAX(c.called_at), 0)"
+        " FROM call_people p LEFT JOIN calls c ON c.person_id = p.id GROUP BY p.id",
+    )
+    expected = [row[0] for row in sorted(rows, key=lambda row: (row[1], row[2], row[0]))]
+    seen, cursor = [], None
+    while True:
+        page = worker.get(PEOPLE, query_string={"limit": 4, "cursor": cursor}).json
+        assert len(page["people"]) <= 4
+        seen += [person["id"] for person in page["people"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == expected and sorted(seen) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"), [({"limit": 51}, "out_of_range"), ({"cursor": "forged"}, "invalid_format")]
+)
+def test_a_bad_page_of_the_list_names_the_parameter(worker, query, code):
+    answer = worker.get(PEOPLE, query_string=query)
+    assert answer.status_code == 422
+    [error] = answer.json["errors"]
+    assert error["param"] == next(iter(query)) and error["code"] == code
+
+
+def test_a_cursor_of_another_queue_is_refused(worker):
+    for n in range(3):
+        worker.post(PEOPLE, {**PERSON, "name": f"Personne {n}"})
+    cursor = worker.get(PEOPLE, query_string={"limit": 1}).json["next_cursor"]
+    answer = worker.get("/api/v1/grenoble/escalations", query_string={"cursor": cursor})
+    assert answer.status_code == 422 and answer.json["errors"][0]["param"] == "cursor"

@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from web.api import rights
-from web.http import answers, idempotency, parsing, ratelimit, schemas
+from web.http import answers, cursor, idempotency, parsing, ratelimit, schemas
 from web.http.idempotency import idempotent
 from web.http.problems import Problem, invalid
 from web.indexes import CityIndex
 from web.services import homes, notify, posting, volunteers
 from web.services.calls import MAX_VOLUNTEERS, AnyOutcome, Outcome
 from web.store import current as store
+from web.store.calls import call_list_key
 from web.store.rows import CallPerson
 
 bp = Blueprint("calls", __name__)
@@ -107,9 +108,10 @@ class PersonView(BaseModel):
 
 
 class People(BaseModel):
-    """The city's call list."""
+    """The city's call list, what needs action first."""
 
     people: list[PersonView]
+    next_cursor: str | None = Field(description="the next page's cursor; null on the last")
 
 
 class CallCreated(BaseModel):
@@ -207,9 +209,23 @@ def _person_view(
 
 @bp.get("/<city>/calls/people")
 def list_people(city: str) -> Response:
+    """The call list, what needs action first (nobody assigned, then the longest since a
+    call), keyset-paged."""
     index, account = rights.require_right(city, "keep_call_list")
-    rows = store().call_people(index.city["id"], account["id"])
-    return answers.json_answer({"people": [_person_view(row) for row in rows]})
+    query = parsing.parse_query(schemas.QueuePage)
+    asked = ("call-list", city)
+    after = None
+    if query.cursor:
+        assigned, last, person_id = cursor.read_key(query.cursor, asked, (int, float, int))
+        after = (int(assigned), float(last), int(person_id))
+    rows = store().call_people(index.city["id"], account["id"], query.limit + 1, after)
+    page = rows[: query.limit]
+    next_cursor = None
+    if len(rows) > query.limit:
+        next_cursor = cursor.write_key(call_list_key(page[-1]), asked)
+    return answers.json_answer(
+        {"people": [_person_view(row) for row in page], "next_cursor": next_cursor}
+    )
 
 
 @bp.post("/<city>/calls/people")
@@ -365,7 +381,17 @@ _PERSON = _PEOPLE + "/{person_id}"
 
 # For web.api.openapi: (method, path, summary, query, body, status, answer, media, auth).
 OPENAPI = [
-    ("get", _PEOPLE, "The call list (social workers)", None, None, 200, People, _JSON, True),
+    (
+        "get",
+        _PEOPLE,
+        "The call list (social workers), what needs action first",
+        schemas.QueuePage,
+        None,
+        200,
+        People,
+        _JSON,
+        True,
+    ),
     ("post", _PEOPLE, "Add a person to call", None, PersonCreate, 201, PersonView, _JSON, True),
     ("get", _PERSON, "A person and their calls", None, None, 200, PersonView, _JSON, True),
     ("patch", _PERSON, "Change a person", None, PersonPatch, 200, PersonView, _JSON, True),

@@ -169,7 +169,7 @@ class MatchQuery(Query, OnePlace):
 
 
 class QueuePage(Query):
-    """A page of an agents' queue (escalations, moderation), keyset-paged."""
+    """A page of an agents' queue (escalations, moderation, the call list), keyset-paged."""
 
     limit: Annotated[int, Field(ge=1, le=50)] = 30
     cursor: Annotated[str, StringConstraints(max_length=300)] | None = Field(

@@ -32,11 +32,22 @@ class Calls(Notifications):
             (city_id, account_id, action, person_id, time.time()),
         )
 
-    def call_people(self, city_id: int, reader_id: int) -> list[CallPerson]:
+    def call_people(
+        self, city_id: int, reader_id: int, limit: int, after: tuple[int, float, int] | None
+    ) -> list[CallPerson]:
+        """A page of the call list, what needs action first: people nobody was assigned,
+        then the longest since their last call (never called first); keyset-paged after
+        the ``call_list_key`` of the previous page's last person."""
+        keyset = "" if after is None else " WHERE (q.assigned, q.last_key, q.id) > (?, ?, ?)"
         with self.write():
             self._log_call_access(city_id, reader_id, "list", None)
             rows = self.all(
-                self._CALL_PERSON + " WHERE cp.city_id = ? ORDER BY cp.name, cp.id", (city_id,)
+                "SELECT * FROM (SELECT p.*,"
+                " CASE WHEN p.volunteer_id IS NULL THEN 0 ELSE 1 END AS assigned,"
+                " COALESCE(p.last_called_at, 0) AS last_key"
+                f" FROM ({self._CALL_PERSON} WHERE cp.city_id = ?) AS p) AS q{keyset}"
+                " ORDER BY q.assigned, q.last_key, q.id LIMIT ?",
+                (city_id, *(after or ()), limit),
             )
         return [_decode_needs(row) for row in rows]
 
@@ -191,6 +202,12 @@ class Calls(Notifications):
                 (city_id, limit),
             )
         return cast(list[AccessLogEntry], rows)
+
+
+def call_list_key(person: CallPerson) -> tuple[int, float, int]:
+    """Where ``person`` stands in the call list's order (``Calls.call_people``)."""
+    assigned = 0 if person["volunteer_id"] is None else 1
+    return assigned, float(person["last_called_at"] or 0), person["id"]
 
 
 def _decode_needs(row: dict[str, Any]) -> CallPerson:

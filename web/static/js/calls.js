@@ -31,22 +31,35 @@ function describe(person) {
   ];
 }
 
-document.addEventListener("call-list-changed", () => loadPeople());
+const more = document.getElementById("people-more");
+let nextCursor = null;
+let listing = 0; // the latest start from the top: an answer to an older one is dropped
 
-async function loadPeople() {
+document.addEventListener("call-list-changed", () => loadPeople({ fromStart: true }));
+more.addEventListener("click", () => loadPeople());
+
+/** A page of the list, what needs action first (nobody assigned, then the longest since
+ * a call); "Load more" adds the next one, a change starts again from the top. */
+async function loadPeople({ fromStart = false } = {}) {
+  const mine = fromStart ? ++listing : listing;
+  const after = fromStart ? null : nextCursor;
+  more.hidden = true;
   try {
-    const { people } = await api(base);
-    peopleList.replaceChildren(
-      ...people.map((person) =>
-        el(
-          "li",
-          {},
-          el("button", { type: "button", class: "link-button", onclick: () => open(person.id) }, person.name),
-          person.volunteer ? ` – ${person.volunteer.display_name}` : "",
-        ),
+    const { people, next_cursor: cursor } = await api(base, { query: { cursor: after } });
+    if (mine !== listing) return;
+    const items = people.map((person) =>
+      el(
+        "li",
+        {},
+        el("button", { type: "button", class: "link-button", onclick: () => open(person.id) }, person.name),
+        person.volunteer ? ` – ${person.volunteer.display_name}` : "",
       ),
     );
-    if (!people.length) peopleList.append(el("li", {}, t("calls.empty")));
+    if (after === null) peopleList.replaceChildren(...items);
+    else peopleList.append(...items);
+    nextCursor = cursor;
+    more.hidden = !cursor;
+    if (!peopleList.children.length) peopleList.append(el("li", {}, t("calls.empty")));
   } catch (error) {
     say(error.status === 403 || error.status === 401 ? t("calls.forbidden") : error.message);
   }
@@ -83,7 +96,7 @@ async function assign(personId, volunteer) {
   await api(`${base}/${personId}/assign`, { method: "POST", body: { volunteer_id: volunteer.id } });
   say(t("calls.assigned_now", { name: volunteer.display_name }));
   await open(personId);
-  await loadPeople();
+  await loadPeople({ fromStart: true });
 }
 
 handleForm(document.getElementById("call-form"), async (form, key) => {
@@ -114,7 +127,7 @@ handleForm(document.getElementById("person-form"), async (form, key) => {
   });
   form.reset();
   say(t("calls.added", { name: person.name }));
-  await loadPeople();
+  await loadPeople({ fromStart: true });
   await open(person.id);
 });
 
@@ -134,4 +147,4 @@ categories()
   })
   .catch(() => {});
 
-loadPeople();
+loadPeople({ fromStart: true });
