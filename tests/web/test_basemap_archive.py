@@ -64,6 +64,12 @@ def test_an_archive_that_is_not_there_stops_the_start(tmp_path):
         make_app(tmp_path / "db.sqlite", MAP_PMTILES_FILE=str(tmp_path / "nowhere.pmtiles"))
 
 
+def test_a_relative_archive_path_is_from_the_working_directory(tmp_path, archive, monkeypatch):
+    monkeypatch.chdir(archive.parent)
+    app = make_app(tmp_path / "db.sqlite", MAP_PMTILES_FILE=archive.name)
+    assert fetch(app.test_client(), Range="bytes=0-6").data == b"PMTiles"
+
+
 @pytest.mark.parametrize("tile_url", ["", OSM])
 def test_the_map_page_draws_the_archive_before_any_tile_server(archive_app, tile_url):
     archive_app.config["MAP_TILE_URL"] = tile_url
