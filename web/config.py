@@ -13,6 +13,9 @@ from flask import Flask
 DEFAULTS: dict[str, Any] = {
     "DATABASE": None,  # required: VOISINAGE_DATABASE
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # A city's own vector base map, a PMTiles file served at /basemap.pmtiles (README, "Map
+    # tiles"); it comes before MAP_TILE_URL, which comes before the address file's streets.
+    "MAP_PMTILES_FILE": "",
     "MAP_TILE_URL": "",
     "MAP_TILE_ATTRIBUTION": "",
     "DEFAULT_CITY": "grenoble",
@@ -66,6 +69,7 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     plain_http = app.config.get("TESTING") or app.config.get("DEBUG")  # test client, dev server
     if plain_http and "SESSION_COOKIE_SECURE" not in (overrides or {}):
         app.config["SESSION_COOKIE_SECURE"] = False
+    app.config["MAP_PMTILES_FILE"] = pmtiles_file(app.config["MAP_PMTILES_FILE"])
     if not app.config["DATABASE"]:
         app.config["DATABASE"] = str(Path(app.instance_path) / "voisinage.sqlite")
     if not app.config.get("SECRET_KEY"):
@@ -74,6 +78,20 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         # A link built from a request's Host could point anywhere (Host is the client's to
         # choose): links come from BASE_URL, and only its host is answered.
         app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname or "localhost"]
+
+
+def pmtiles_file(path: str) -> str:
+    """The archive's absolute path (a relative one is from the working directory, not from
+    the app's package, where Flask would look), or "" for none. A missing archive is found
+    at start-up, not by a visitor looking at a blank map."""
+    if not path:
+        return ""
+    if not Path(path).is_file():
+        raise ValueError(
+            f"MAP_PMTILES_FILE names {path!r}, which is not a file: build the city's archive"
+            " (README, Deploying, Map tiles) or leave the setting empty"
+        )
+    return str(Path(path).resolve())
 
 
 def _parse(raw: str, default: Any) -> Any:

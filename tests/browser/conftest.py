@@ -13,8 +13,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,9 +95,10 @@ def wait_until_serving(base_url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"the server did not answer within {SERVER_START_TIMEOUT_S} s")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser-server")
+@contextmanager
+def serving(folder: Path, posts: int, **settings: str) -> Iterator[Server]:
+    """The app on a free port over a new demo database of ``posts`` posts in ``folder``,
+    with extra ``VOISINAGE_*`` settings; stopped on leaving."""
     database = folder / "voisinage.sqlite"
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -108,9 +111,11 @@ def server(tmp_path_factory) -> Iterator[Server]:
         "VOISINAGE_RATE_LIMITS_ENABLED": "0",
         "VOISINAGE_PASSWORD_HASH": "fast",
         "VOISINAGE_MAP_TILE_URL": "",
+        "VOISINAGE_MAP_PMTILES_FILE": "",
+        **{f"VOISINAGE_{name}": value for name, value in settings.items()},
     }
     demo = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "web", "demo", "--posts", str(DEMO_POSTS)],
+        [sys.executable, "-m", "flask", "--app", "web", "demo", "--posts", str(posts)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -138,6 +143,12 @@ def server(tmp_path_factory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    with serving(tmp_path_factory.mktemp("browser-server"), DEMO_POSTS) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -175,27 +186,37 @@ class PageProblems:
         )
 
 
-@pytest.fixture
-def new_context(browser, server):
-    """Make browser contexts (separate cookies: separate people), closed after the test."""
+@contextmanager
+def browser_contexts(browser, base_url: str) -> Iterator[Callable[..., Any]]:
+    """Make browser contexts on ``base_url`` (separate cookies: separate people), closed on
+    leaving, which fails if any of their pages reported an error."""
     contexts = []
     problems = []
 
     def make(**options):
         options = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR", **options}
-        context = browser.new_context(base_url=server.base_url, **options)
+        context = browser.new_context(base_url=base_url, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         context.on("page", lambda page: problems.append(PageProblems(page)))
         return context
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
     seen = [
         error for problem in problems for error in problem.errors if not caused_on_purpose(error)
     ]
     assert seen == [], f"the pages reported errors: {seen}"
+
+
+@pytest.fixture
+def new_context(browser, server):
+    """Make browser contexts on the session's server, closed after the test."""
+    with browser_contexts(browser, server.base_url) as make:
+        yield make
 
 
 def caused_on_purpose(error: str) -> bool:

@@ -30,6 +30,9 @@ TRANSLATIONS_DIR = Path(__file__).parents[1] / "translations"
 # A city slug as the CLI creates it; anything else (and the reserved first segments) is 404.
 CITY_SLUG = re.compile(schemas.SLUG_PATTERN)
 RESERVED_SLUGS = frozenset({"api", "static"})
+OSM_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 
 def init_app(app: Flask) -> None:
@@ -64,9 +67,10 @@ def remember_language(response: Response) -> Response:
 
 
 def content_security_policy() -> str:
-    """No inline script or style anywhere; images from here, plus the tile server if set."""
+    """No inline script or style anywhere; images from here, plus the tile server if the
+    maps use one (a PMTiles archive is read from here: nothing to add)."""
     img_sources = ["'self'", "data:"]
-    tile_origin = tile_server_origin(current_app.config["MAP_TILE_URL"])
+    tile_origin = tile_server_origin(map_config()["tile_url"])
     if tile_origin:
         img_sources.append(tile_origin)
     return "; ".join(
@@ -115,9 +119,26 @@ def page_context() -> dict[str, Any]:
         "other_lang_url": url_with_lang(other),
         "csrf_token": csrf_token,
         "ui_strings": ui_strings(),
-        "tile_url": current_app.config["MAP_TILE_URL"],
-        "tile_attribution": current_app.config["MAP_TILE_ATTRIBUTION"],
+        **map_config(),
         "offers_language": offers_language,
+    }
+
+
+def map_config() -> dict[str, str]:
+    """What the maps draw under the posts: the city's PMTiles archive if set, else the
+    hosted tiles of MAP_TILE_URL, else (both empty) the streets of the address file."""
+    config = current_app.config
+    if config["MAP_PMTILES_FILE"]:
+        return {
+            "pmtiles_url": url_for("basemap.archive"),
+            "tile_url": "",
+            # A Protomaps extract is OpenStreetMap data (ODbL): it must say so.
+            "tile_attribution": config["MAP_TILE_ATTRIBUTION"] or OSM_ATTRIBUTION,
+        }
+    return {
+        "pmtiles_url": "",
+        "tile_url": config["MAP_TILE_URL"],
+        "tile_attribution": config["MAP_TILE_ATTRIBUTION"],
     }
 
 

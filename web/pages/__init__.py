@@ -10,6 +10,7 @@ from web.pages import (
     accounts,
     admin,
     alerts,
+    basemap,
     buildings,
     calls,
     city,
@@ -42,5 +43,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin,
         city,
         dashboard,
+        basemap,
     )
 )

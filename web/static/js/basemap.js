@@ -1,6 +1,7 @@
-// What both maps share: Leaflet set up from the page's tile configuration (none by default:
-// the streets of the city's address file as light lines, so no request leaves the site),
-// a scale bar, and the posts' category markers.
+// What both maps share: Leaflet set up from the page's map configuration (the city's own
+// PMTiles archive, else a hosted tile server, else, by default, the streets of the city's
+// address file as light lines, so no request leaves the site), a scale bar, and the posts'
+// category markers.
 import { api, categoryIcon, city, el, t } from "./common.js";
 
 export const MAX_ZOOM = 19;
@@ -8,7 +9,8 @@ export const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce
 const LABEL_ZOOM = 16; // street names from this zoom on
 const MAX_LABELS = 80;
 
-/** A Leaflet map in `element`, with tiles only if `data-tile-url` is set. */
+/** A Leaflet map in `element`: its base map is the archive at `data-pmtiles-url` if set,
+ * else the tiles of `data-tile-url` if set, else the city's streets. */
 export function makeMap(element, options = {}) {
   const map = L.map(element, {
     maxZoom: MAX_ZOOM,
@@ -21,7 +23,19 @@ export function makeMap(element, options = {}) {
     ...options,
   });
   L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
-  if (element.dataset.tileUrl) {
+  if (element.dataset.pmtilesUrl) {
+    // Drawn in the browser from the Protomaps basemap layers (earth, water, roads, ...),
+    // read from the archive with range requests; labels use the system's fonts.
+    protomapsL
+      .leafletLayer({
+        url: element.dataset.pmtilesUrl,
+        flavor: "light",
+        lang: document.documentElement.lang,
+        maxZoom: MAX_ZOOM,
+        attribution: element.dataset.tileAttribution,
+      })
+      .addTo(map);
+  } else if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: MAX_ZOOM,
       attribution: element.dataset.tileAttribution,
