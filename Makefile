@@ -30,12 +30,15 @@ kernels: $(KERNELS)
 # set their own). granian's WSGI server, chosen by measurement (benchmarks/results/
 # servers-200k.md: the most /match answers a second of granian, gunicorn and waitress);
 # each of its WORKERS calls create_app, which indexes every city, before it accepts.
+# One blocking thread a worker: more make the threads fight for the GIL (at 1 M posts and
+# 4 connections, /match reached 36 % of the floor's throughput with one, 21 % with two).
 WORKERS ?= 1
+THREADS ?= 1
 run: export VOISINAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: kernels
 	mkdir -p instance
 	$(BIN)/flask --app web demo --if-absent
-	$(BIN)/granian --interface wsgi --factory --workers $(WORKERS) --host 127.0.0.1 --port $(PORT) web:create_app
+	$(BIN)/granian --interface wsgi --factory --workers $(WORKERS) --blocking-threads $(THREADS) --host 127.0.0.1 --port $(PORT) web:create_app
 
 # Debian's chromium for the page tests (Playwright's own browser download is never used),
 # installed with apt-get as root or through sudo. Without it the page tests skip, saying

@@ -54,6 +54,7 @@ TARGET_P50_MS, TARGET_P99_MS = 3.0, 50.0
 RATE_LIMITS_ENABLED = False
 SERVERS = ("waitress", "gunicorn", "gthread", "granian")
 MAKE_RUN_SERVER = "granian"  # as the Makefile's `run` target, chosen by these runs
+MAKE_RUN_THREADS = 1  # granian's blocking threads per worker, as the Makefile's THREADS
 
 
 @dataclass
@@ -152,6 +153,7 @@ class Server:
     kind: str
     port: int
     env: dict[str, str]
+    threads: int = MAKE_RUN_THREADS  # granian's blocking threads per worker
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
 
@@ -164,12 +166,18 @@ class Server:
                     "--call", "web:create_app"]  # fmt: skip
         if self.kind == "granian":  # each worker builds its own indexes
             return [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
-                    "--workers", str(self.workers), "--host", "127.0.0.1", "--port",
+                    "--workers", str(self.workers), "--blocking-threads", str(self.threads),
+                    "--host", "127.0.0.1", "--port",
                     str(self.port), "--no-access-log", "web:create_app"]  # fmt: skip
         # the indexes built once before the fork; sync workers: one request at a time each
         threads = ["--worker-class", "gthread", "--threads", "4"] if self.kind == "gthread" else []
         return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
                 *threads, "--bind", address, "web:create_app()"]  # fmt: skip
+
+    @property
+    def label(self) -> str:
+        """The server as the reports name it (granian with its threads per worker)."""
+        return f"{self.kind} ({self.threads} thread(s))" if self.kind == "granian" else self.kind
 
     def start(self, log: Path) -> None:
         self.log = log
@@ -450,6 +458,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server", choices=("auto", *SERVERS), default="auto",
                         help="gunicorn: sync workers; gthread: gunicorn's threaded workers; "
                         f"auto: {MAKE_RUN_SERVER}, the server of `make run`")  # fmt: skip
+    parser.add_argument("--server-threads", type=int, default=MAKE_RUN_THREADS,
+                        help="granian's blocking threads per worker (default "
+                        f"{MAKE_RUN_THREADS}, as `make run`)")  # fmt: skip
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--search-rate", type=float, default=200.0, help="per second")
     parser.add_argument("--write-rate", type=float, default=20.0, help="per second")
@@ -479,7 +490,11 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         # the app answers only the host its links name (BASE_URL)
         server = Server(
-            args.workers, kind, port, {**env, "VOISINAGE_BASE_URL": f"http://127.0.0.1:{port}"}
+            args.workers,
+            kind,
+            port,
+            {**env, "VOISINAGE_BASE_URL": f"http://127.0.0.1:{port}"},
+            args.server_threads,
         )
         try:
             server.start(scratch_dir / "server.log")
@@ -498,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     results = {
-        "server": kind, "workers": args.workers, "posts": args.posts,
+        "server": server.label, "workers": args.workers, "posts": args.posts,
         "duration_s": args.duration, "ready_s": server.ready_s, "memory": memory,
         "rate_limits": RATE_LIMITS_ENABLED,
         "search": summary(client.outcomes, "search", args.duration),
@@ -557,7 +572,7 @@ def saturate(
     finally:
         floor.stop()
     results = {
-        "mode": "closed-loop", "server": server.kind, "workers": server.workers,
+        "mode": "closed-loop", "server": server.label, "workers": server.workers,
         "posts": args.posts, "duration_s": args.duration, "rate_limits": RATE_LIMITS_ENABLED,
         "ready_s": server.ready_s, "match": match,
         "write": summary(writer.outcomes, "write", args.duration), "memory": memory,

@@ -62,7 +62,9 @@ def test_the_server_of_make_run_answers_health_and_match(city_database, tmp_path
     database, post_id = city_database
     port = free_port()
     command = run_recipe().replace("$(BIN)/", str(Path(sys.executable).parent) + "/")
-    command = command.replace("$(PORT)", str(port)).replace("$(WORKERS)", "2")
+    command = (
+        command.replace("$(PORT)", str(port)).replace("$(WORKERS)", "2").replace("$(THREADS)", "1")
+    )
     assert "$(" not in command, command
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "VOISINAGE_DATABASE": str(database), "PYTHONPATH": path,
