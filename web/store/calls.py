@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from web.store.notifications import Notifications
-from web.store.rows import AccessLogEntry, AssignedPerson, Call, CallPerson, CallVolunteer
+from web.store.rows import (
+    AccessLogEntry,
+    AssignedPerson,
+    Call,
+    CallPerson,
+    CallVolunteer,
+    ListedCallPerson,
+)
 
 
 class Calls(Notifications):
@@ -34,7 +41,7 @@ class Calls(Notifications):
 
     def call_people(
         self, city_id: int, reader_id: int, limit: int, after: tuple[int, float, int] | None
-    ) -> list[CallPerson]:
+    ) -> list[ListedCallPerson]:
         """A page of the call list, what needs action first: people nobody was assigned,
         then the longest since their last call (never called first); keyset-paged after
         the ``call_list_key`` of the previous page's last person."""
@@ -49,7 +56,7 @@ class Calls(Notifications):
                 " ORDER BY q.assigned, q.last_key, q.id LIMIT ?",
                 (city_id, *(after or ()), limit),
             )
-        return [_decode_needs(row) for row in rows]
+        return [cast(ListedCallPerson, _decode_needs(row)) for row in rows]
 
     def call_person(
         self, city_id: int, person_id: int, reader_id: int, action: str = "read"
@@ -204,10 +211,9 @@ class Calls(Notifications):
         return cast(list[AccessLogEntry], rows)
 
 
-def call_list_key(person: CallPerson) -> tuple[int, float, int]:
-    """Where ``person`` stands in the call list's order (``Calls.call_people``)."""
-    assigned = 0 if person["volunteer_id"] is None else 1
-    return assigned, float(person["last_called_at"] or 0), person["id"]
+def call_list_key(person: ListedCallPerson) -> tuple[int, float, int]:
+    """Where ``person`` stands in the call list's order, as ``Calls.call_people`` sorts."""
+    return person["assigned"], float(person["last_key"]), person["id"]
 
 
 def _decode_needs(row: dict[str, Any]) -> CallPerson:

@@ -372,6 +372,13 @@ class CallPerson(TypedDict):
     last_outcome: str | None
 
 
+class ListedCallPerson(CallPerson):
+    """A person as the call list pages them, with their place in its order."""
+
+    assigned: int  # 0 while nobody was assigned: they come first
+    last_key: float  # their last call's time, 0 if never called
+
+
 class Call(TypedDict):
     id: int
     outcome: str
